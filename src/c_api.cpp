@@ -1,0 +1,256 @@
+// The C ABI of libvotequorum.so.8: every exported entry point, and nothing
+// else. Each validates its arguments, resolves the handle, calls the core
+// and returns a cs_error_t; no exception leaves this file.
+#include "connection.hpp"
+#include "handle_table.hpp"
+
+#include <corosync/votequorum.h>
+
+#include <cstring>
+#include <new>
+
+#define VQ_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace {
+
+using vq::Connection;
+using vq::HandleTable;
+
+// Runs `body`, turning any exception into the error it stands for.
+template <class F>
+cs_error_t guarded(F&& body)
+{
+	try {
+		return body();
+	} catch (const std::bad_alloc&) {
+		return CS_ERR_NO_MEMORY;
+	} catch (...) {
+		return CS_ERR_LIBRARY;
+	}
+}
+
+// Resolves `handle` and runs `body` on its connection, which stays alive for
+// the whole call even if another thread finalizes the handle meanwhile.
+template <class F>
+cs_error_t with_connection(votequorum_handle_t handle, F&& body)
+{
+	return guarded([&]() -> cs_error_t {
+		std::shared_ptr<Connection> connection = HandleTable::global().find(handle);
+		if (!connection || connection->closed()) {
+			return CS_ERR_BAD_HANDLE;
+		}
+		return body(*connection);
+	});
+}
+
+// A qdevice name is 1 to VOTEQUORUM_QDEVICE_MAX_NAME_LEN - 1 characters.
+bool valid_name(const char* name)
+{
+	if (name == nullptr) {
+		return false;
+	}
+	const std::size_t len = strnlen(name, VOTEQUORUM_QDEVICE_MAX_NAME_LEN);
+	return len > 0 && len < VOTEQUORUM_QDEVICE_MAX_NAME_LEN;
+}
+
+cs_error_t open_handle(votequorum_handle_t* handle, const vq::Callbacks& callbacks)
+{
+	return guarded([&]() -> cs_error_t {
+		std::shared_ptr<Connection> connection;
+		if (cs_error_t err = Connection::open(callbacks, connection); err != CS_OK) {
+			return err;
+		}
+		const votequorum_handle_t issued = HandleTable::global().insert(connection);
+		connection->set_handle(issued);
+		*handle = issued;
+		return CS_OK;
+	});
+}
+
+}  // namespace
+
+VQ_EXPORT cs_error_t votequorum_initialize(votequorum_handle_t* handle, votequorum_callbacks_t* callbacks)
+{
+	if (handle == nullptr) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	vq::Callbacks cb;
+	if (callbacks != nullptr) {
+		cb.quorum = callbacks->votequorum_quorum_notify_fn;
+		cb.expected_votes = callbacks->votequorum_expectedvotes_notify_fn;
+		cb.nodelist = callbacks->votequorum_nodelist_notify_fn;
+	}
+	return open_handle(handle, cb);
+}
+
+VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
+	votequorum_model_v1_data_t* model_data)
+{
+	if (handle == nullptr) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	vq::Callbacks cb;
+	if (model_data != nullptr) {
+		if (model_data->model != VOTEQUORUM_MODEL_V1) {
+			return CS_ERR_INVALID_PARAM;
+		}
+		cb.quorum = model_data->votequorum_quorum_notify_fn;
+		cb.expected_votes = model_data->votequorum_expectedvotes_notify_fn;
+		cb.nodelist = model_data->votequorum_nodelist_notify_fn;
+		cb.extra_info = model_data->votequorum_qdevice_extra_info_fn;
+	}
+	return open_handle(handle, cb);
+}
+
+VQ_EXPORT cs_error_t votequorum_finalize(votequorum_handle_t handle)
+{
+	return guarded([&]() -> cs_error_t {
+		std::shared_ptr<Connection> connection = HandleTable::global().remove(handle);
+		if (!connection) {
+			return CS_ERR_BAD_HANDLE;
+		}
+		connection->close();
+		return CS_OK;
+	});
+}
+
+VQ_EXPORT cs_error_t votequorum_dispatch(votequorum_handle_t handle, cs_dispatch_flags_t dispatch_types)
+{
+	switch (dispatch_types) {
+	case CS_DISPATCH_ONE:
+	case CS_DISPATCH_ALL:
+	case CS_DISPATCH_BLOCKING:
+	case CS_DISPATCH_ONE_NONBLOCKING:
+		break;
+	default:
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle, [&](Connection& c) { return c.dispatch(dispatch_types); });
+}
+
+VQ_EXPORT cs_error_t votequorum_fd_get(votequorum_handle_t handle, int* fd)
+{
+	if (fd == nullptr) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle, [&](Connection& c) {
+		*fd = c.fd();
+		return CS_OK;
+	});
+}
+
+VQ_EXPORT cs_error_t votequorum_getinfo(votequorum_handle_t handle, unsigned int nodeid,
+	struct votequorum_info* info)
+{
+	if (info == nullptr) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle, [&](Connection& c) { return c.getinfo(nodeid, *info); });
+}
+
+VQ_EXPORT cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expected_votes)
+{
+	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::setexpected(expected_votes)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid, unsigned int votes)
+{
+	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::setvotes(nodeid, votes)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context, unsigned int flags)
+{
+	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::trackstart(context, flags)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_trackstop(votequorum_handle_t handle)
+{
+	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::trackstop()); });
+}
+
+VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** context)
+{
+	if (context == nullptr) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle, [&](Connection& c) {
+		*context = c.context();
+		return CS_OK;
+	});
+}
+
+VQ_EXPORT cs_error_t votequorum_context_set(votequorum_handle_t handle, void* context)
+{
+	return with_connection(handle, [&](Connection& c) {
+		c.set_context(context);
+		return CS_OK;
+	});
+}
+
+VQ_EXPORT cs_error_t votequorum_qdevice_register(votequorum_handle_t handle, const char* name)
+{
+	if (!valid_name(name)) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::qdevice_register(name)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, const char* name)
+{
+	if (!valid_name(name)) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::qdevice_unregister(name)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const char* oldname,
+	const char* newname)
+{
+	if (!valid_name(oldname) || !valid_name(newname)) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle,
+		[&](Connection& c) { return c.status_request(vq::wire::qdevice_update(oldname, newname)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const char* name, unsigned int cast_vote,
+	votequorum_ring_id_t ring_id)
+{
+	if (!valid_name(name)) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle,
+		[&](Connection& c) { return c.status_request(vq::wire::qdevice_poll(name, cast_vote, ring_id)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, const char* name,
+	unsigned int allow)
+{
+	if (!valid_name(name)) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle,
+		[&](Connection& c) { return c.status_request(vq::wire::qdevice_master_wins(name, allow)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_set_qdevice_extra_info(votequorum_handle_t handle, uint32_t ei_size,
+	const void* extra_info)
+{
+	if (extra_info == nullptr) {
+		ei_size = 0;
+	}
+	if (ei_size > VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle,
+		[&](Connection& c) { return c.status_request(vq::wire::set_extra_info(extra_info, ei_size)); });
+}
+
+VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handle, unsigned int nodeid,
+	uint32_t* ei_size, void* extra_info)
+{
+	if (ei_size == nullptr || extra_info == nullptr) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return with_connection(handle, [&](Connection& c) { return c.get_extra_info(nodeid, *ei_size, extra_info); });
+}

@@ -1,0 +1,89 @@
+// One client connection to the votequorum service: the request path, the
+// notification path and dispatch. Thread-safe: every transport operation is
+// serialized by one mutex, callbacks run with no lock held, and close()
+// (finalize) may race with anything.
+#pragma once
+
+#include "transport.hpp"
+#include "wire.hpp"
+
+#include <corosync/votequorum.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace vq {
+
+// The user's callbacks; fixed for the life of the connection. Any may be null.
+struct Callbacks {
+	votequorum_quorum_notification_fn_t quorum = nullptr;
+	votequorum_expectedvotes_notification_fn_t expected_votes = nullptr;
+	votequorum_nodelist_notification_fn_t nodelist = nullptr;
+	votequorum_qdevice_extra_info_notification_fn_t extra_info = nullptr;
+};
+
+// What the library asks libqb for: the reference's size, so that every
+// message a daemon may send fits.
+inline constexpr std::size_t kMaxMessageSize = 1024 * 1024;
+
+class Connection {
+public:
+	// Connects to the votequorum service over libqb.
+	static cs_error_t open(const Callbacks& callbacks, std::shared_ptr<Connection>& out);
+	// Wraps an already connected transport (tests use this).
+	static cs_error_t create(std::unique_ptr<Transport> transport, const Callbacks& callbacks,
+		std::shared_ptr<Connection>& out);
+
+	~Connection();
+	Connection(const Connection&) = delete;
+	Connection& operator=(const Connection&) = delete;
+
+	// The handle the callbacks report; set once, right after the handle table
+	// has issued it, before any other thread can know the handle.
+	void set_handle(votequorum_handle_t handle) noexcept { handle_ = handle; }
+
+	// A request whose reply is a bare STATUS: the reply's header.error.
+	cs_error_t status_request(const wire::Request& request);
+	cs_error_t getinfo(uint32_t nodeid, votequorum_info& out);
+	cs_error_t get_extra_info(uint32_t nodeid, uint32_t& size, void* out);
+
+	// The four dispatch modes of votequorum_dispatch(3). `mode` is valid.
+	cs_error_t dispatch(cs_dispatch_flags_t mode);
+
+	int fd() const noexcept { return transport_->fd(); }
+	void* context() const noexcept { return context_.load(std::memory_order_acquire); }
+	void set_context(void* context) noexcept { context_.store(context, std::memory_order_release); }
+
+	// Finalize: every call in progress or to come returns CS_ERR_BAD_HANDLE
+	// promptly; the connection itself closes when the last call holding it
+	// returns.
+	void close() noexcept;
+	bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
+
+private:
+	Connection(std::unique_ptr<Transport> transport, const Callbacks& callbacks, int wake_fd);
+
+	// Sends `request`, then runs `decode` on the reply while the buffer is
+	// still ours. Returns the transport's error, or decode's result.
+	template <class Decode>
+	cs_error_t transact(const wire::Request& request, Decode&& decode);
+
+	// Blocks until a notification may be pending, the peer is gone, or
+	// close() is called.
+	void wait_readable() const noexcept;
+	void deliver(const wire::Event& event) const;
+
+	std::unique_ptr<Transport> transport_;
+	const Callbacks callbacks_;
+	votequorum_handle_t handle_ = 0;
+	std::atomic<void*> context_{nullptr};
+	std::atomic<bool> closed_{false};
+	const int wake_fd_;  // eventfd, readable once close() has run
+
+	std::mutex io_mutex_;  // guards transport_ calls and buffer_
+	std::unique_ptr<std::byte[]> buffer_;
+	std::size_t buffer_size_;
+};
+
+}  // namespace vq

@@ -1,0 +1,16 @@
+// errno -> cs_error_t, the one table every libqb result goes through.
+#pragma once
+
+#include <corosync/corotypes.h>
+
+namespace vq {
+
+// Maps a libqb result (>= 0 success, otherwise a negative errno) to the
+// cs_error_t corosync's libraries return for it.
+cs_error_t from_qb_result(long result) noexcept;
+
+// The enumerator's name ("CS_ERR_LIBRARY"), or "CS_ERR_<number>" for a value
+// outside the enum. Used by tests and tools; never by the C ABI.
+const char* error_name(cs_error_t error) noexcept;
+
+}  // namespace vq

@@ -1,0 +1,42 @@
+// The seam between the core and the IPC library: one connection to the
+// votequorum service. The production implementation is libqb's client
+// (qb_transport.cpp); unit tests substitute their own.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <sys/types.h>
+
+namespace vq {
+
+class Transport {
+public:
+	virtual ~Transport() = default;
+
+	// Sends one request and waits for its reply, written to `reply`.
+	// Returns the reply's length or a negative errno. Gives up with -EBADF
+	// once `cancel` becomes true (the handle was finalized meanwhile).
+	// Not thread-safe: the caller serializes every call on one transport.
+	virtual ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
+		const std::atomic<bool>& cancel) = 0;
+
+	// Takes one pending notification without waiting. Returns its length,
+	// -EAGAIN when none is pending, or another negative errno (the peer is
+	// gone: -ENOTCONN and friends).
+	virtual ssize_t receive_event(std::span<std::byte> buffer) = 0;
+
+	// The fd to poll for POLLIN: readable while a notification is pending
+	// or once the peer has gone away.
+	virtual int fd() const = 0;
+
+	// The largest message either side may send on this connection.
+	virtual std::size_t max_message_size() const = 0;
+};
+
+// Connects to a libqb IPC service. Returns 0 and sets `out`, or a negative
+// errno as libqb reports it.
+int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out);
+
+}  // namespace vq

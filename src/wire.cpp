@@ -1,0 +1,288 @@
+#include "wire.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace vq::wire {
+
+namespace {
+
+template <class T>
+T make(int32_t id)
+{
+	T body{};
+	body.header.id = id;
+	body.header.size = sizeof(T);
+	return body;
+}
+
+// Reads a T from the start of a possibly unaligned buffer already known to
+// hold sizeof(T) bytes.
+template <class T>
+T load(std::span<const std::byte> bytes) noexcept
+{
+	T value;
+	std::memcpy(&value, bytes.data(), sizeof(T));
+	return value;
+}
+
+// Header checks common to replies and notifications: room for the header,
+// header.size equal to the bytes received.
+bool header_ok(std::span<const std::byte> msg, ResponseHeader& header) noexcept
+{
+	if (msg.size() < sizeof(ResponseHeader)) {
+		return false;
+	}
+	header = load<ResponseHeader>(msg);
+	return header.size >= 0 && static_cast<std::size_t>(header.size) == msg.size();
+}
+
+// The reply's own error if it has one; else MESSAGE_ERROR unless the reply
+// is a whole message of the expected id and at least min_size bytes.
+cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t min_size) noexcept
+{
+	ResponseHeader header;
+	if (!header_ok(reply, header)) {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	if (header.error != CS_OK) {
+		return static_cast<cs_error_t>(header.error);
+	}
+	if (header.id != id || reply.size() < min_size) {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	return CS_OK;
+}
+
+// Does `fixed + count * entry` bytes fit in `size`, without overflow?
+bool fits(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry) noexcept
+{
+	return size >= fixed && count <= (size - fixed) / entry;
+}
+
+}  // namespace
+
+Request::Request(int32_t id, std::size_t fixed, const void* prefix, const void* tail, std::size_t tail_len)
+    : bytes_(std::max(fixed, fixed + tail_len))
+{
+	std::memcpy(bytes_.data(), prefix, fixed);
+	if (tail_len != 0) {
+		std::memcpy(bytes_.data() + fixed, tail, tail_len);
+	}
+	set_header(id);
+}
+
+void Request::set_header(int32_t id) noexcept
+{
+	RequestHeader header{};
+	header.id = id;
+	header.size = static_cast<int32_t>(bytes_.size());
+	std::memcpy(bytes_.data(), &header, sizeof header);
+}
+
+void put_name(char (&field)[kNameLen], const char* name) noexcept
+{
+	std::memset(field, 0, kNameLen);
+	std::memcpy(field, name, strnlen(name, kNameLen - 1));
+}
+
+Request getinfo(uint32_t nodeid)
+{
+	auto body = make<ReqGetinfo>(REQ_GETINFO);
+	body.nodeid = static_cast<int32_t>(nodeid);
+	return Request(body);
+}
+
+Request setexpected(uint32_t expected_votes)
+{
+	auto body = make<ReqSetexpected>(REQ_SETEXPECTED);
+	body.expected_votes = expected_votes;
+	return Request(body);
+}
+
+Request setvotes(uint32_t nodeid, uint32_t votes)
+{
+	auto body = make<ReqSetvotes>(REQ_SETVOTES);
+	body.votes = votes;
+	body.nodeid = static_cast<int32_t>(nodeid);
+	return Request(body);
+}
+
+Request trackstart(uint64_t context, uint32_t flags)
+{
+	auto body = make<ReqTrackstart>(REQ_TRACKSTART);
+	body.context = context;
+	body.track_flags = flags;
+	return Request(body);
+}
+
+Request trackstop()
+{
+	return Request(make<ReqGeneral>(REQ_TRACKSTOP));
+}
+
+Request qdevice_register(const char* name)
+{
+	auto body = make<ReqQdeviceName>(REQ_QDEVICE_REGISTER);
+	put_name(body.name, name);
+	return Request(body);
+}
+
+Request qdevice_unregister(const char* name)
+{
+	auto body = make<ReqQdeviceName>(REQ_QDEVICE_UNREGISTER);
+	put_name(body.name, name);
+	return Request(body);
+}
+
+Request qdevice_update(const char* oldname, const char* newname)
+{
+	auto body = make<ReqQdeviceUpdate>(REQ_QDEVICE_UPDATE);
+	put_name(body.oldname, oldname);
+	put_name(body.newname, newname);
+	return Request(body);
+}
+
+Request qdevice_poll(const char* name, uint32_t cast_vote, votequorum_ring_id_t ring_id)
+{
+	auto body = make<ReqQdevicePoll>(REQ_QDEVICE_POLL);
+	put_name(body.name, name);
+	body.cast_vote = static_cast<int32_t>(cast_vote);
+	body.ring_id.nodeid = ring_id.nodeid;
+	body.ring_id.seq = ring_id.seq;
+	return Request(body);
+}
+
+Request qdevice_master_wins(const char* name, uint32_t allow)
+{
+	auto body = make<ReqQdeviceMasterWins>(REQ_QDEVICE_MASTER_WINS);
+	put_name(body.name, name);
+	body.allow = allow;
+	return Request(body);
+}
+
+Request set_extra_info(const void* data, uint32_t size)
+{
+	auto body = make<ReqSetExtraInfo>(REQ_QDEVICE_SET_EXTRA_INFO);
+	body.ei_size = size;
+	return Request(REQ_QDEVICE_SET_EXTRA_INFO, kSetExtraInfoData, &body, data, size);
+}
+
+Request get_extra_info(uint32_t nodeid)
+{
+	auto body = make<ReqGetExtraInfo>(REQ_QDEVICE_GET_EXTRA_INFO);
+	body.nodeid = static_cast<int32_t>(nodeid);
+	return Request(body);
+}
+
+cs_error_t decode_status(std::span<const std::byte> reply)
+{
+	return check_reply(reply, RES_STATUS, sizeof(ResStatus));
+}
+
+cs_error_t decode_getinfo(std::span<const std::byte> reply, votequorum_info& out)
+{
+	if (cs_error_t err = check_reply(reply, RES_GETINFO, sizeof(ResGetinfo)); err != CS_OK) {
+		return err;
+	}
+	const auto res = load<ResGetinfo>(reply);
+	const std::size_t name_len = strnlen(res.qdevice_name, kNameLen);
+	if (name_len == kNameLen) {
+		return CS_ERR_MESSAGE_ERROR;  // no terminating NUL
+	}
+	std::memset(&out, 0, sizeof out);
+	out.node_id = res.nodeid;
+	out.node_state = res.state;
+	out.node_votes = res.votes;
+	out.node_expected_votes = res.expected_votes;
+	out.highest_expected = res.highest_expected;
+	out.total_votes = res.total_votes;
+	out.quorum = res.quorum;
+	out.flags = res.flags;
+	out.qdevice_votes = res.qdevice_votes;
+	std::memcpy(out.qdevice_name, res.qdevice_name, name_len);
+	return CS_OK;
+}
+
+cs_error_t decode_get_extra_info(std::span<const std::byte> reply, uint32_t& size, void* out)
+{
+	if (cs_error_t err = check_reply(reply, RES_GET_EXTRA_INFO, kGetExtraInfoData); err != CS_OK) {
+		return err;
+	}
+	uint32_t ei_size;
+	std::memcpy(&ei_size, reply.data() + offsetof(ResGetExtraInfo, ei_size), sizeof ei_size);
+	if (ei_size > kExtraInfoMax || !fits(reply.size(), kGetExtraInfoData, ei_size, 1)) {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	if (ei_size != 0) {
+		std::memcpy(out, reply.data() + kGetExtraInfoData, ei_size);
+	}
+	size = ei_size;
+	return CS_OK;
+}
+
+cs_error_t decode_event(std::span<const std::byte> msg, Event& out)
+{
+	ResponseHeader header;
+	if (!header_ok(msg, header)) {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	switch (header.id) {
+	case RES_QUORUM_NOTIFICATION: {
+		if (msg.size() < sizeof(ResQuorumNotification)) {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto res = load<ResQuorumNotification>(msg);
+		if (!fits(msg.size(), kQuorumNodes, res.node_list_entries, sizeof(votequorum_node_t))) {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		QuorumEvent ev{res.context, res.quorate, std::vector<votequorum_node_t>(res.node_list_entries)};
+		if (!ev.nodes.empty()) {
+			std::memcpy(ev.nodes.data(), msg.data() + kQuorumNodes, ev.nodes.size() * sizeof(votequorum_node_t));
+		}
+		out = std::move(ev);
+		return CS_OK;
+	}
+	case RES_EXPECTEDVOTES_NOTIFICATION: {
+		if (msg.size() < sizeof(ResExpectedVotesNotification)) {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto res = load<ResExpectedVotesNotification>(msg);
+		out = ExpectedVotesEvent{res.context, res.expected_votes};
+		return CS_OK;
+	}
+	case RES_NODELIST_NOTIFICATION: {
+		if (msg.size() < sizeof(ResNodelistNotification)) {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto res = load<ResNodelistNotification>(msg);
+		if (!fits(msg.size(), kNodelistNodes, res.node_list_entries, sizeof(uint32_t))) {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		NodelistEvent ev{res.context, {res.ring_id.nodeid, res.ring_id.seq},
+			std::vector<uint32_t>(res.node_list_entries)};
+		if (!ev.nodes.empty()) {
+			std::memcpy(ev.nodes.data(), msg.data() + kNodelistNodes, ev.nodes.size() * sizeof(uint32_t));
+		}
+		out = std::move(ev);
+		return CS_OK;
+	}
+	case RES_EXTRA_INFO_NOTIFICATION: {
+		if (msg.size() < sizeof(ResExtraInfoNotification)) {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto res = load<ResExtraInfoNotification>(msg);
+		if (res.ei_size > kExtraInfoMax || !fits(msg.size(), kExtraInfoNotificationData, res.ei_size, 1)) {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto* data = msg.data() + kExtraInfoNotificationData;
+		out = ExtraInfoEvent{res.context, res.nodeid, std::vector<std::byte>(data, data + res.ei_size)};
+		return CS_OK;
+	}
+	default:
+		out = UnknownEvent{header.id};
+		return CS_OK;
+	}
+}
+
+}  // namespace vq::wire

@@ -1,0 +1,248 @@
+// The votequorum IPC messages: layouts, encoders and size-checked decoders.
+//
+// Layouts follow shared/spec/wire-layout.txt (x86_64, libqb 2.0: every
+// header field 8-byte aligned); the static_asserts below pin every size and
+// every offset the daemon relies on. Nothing outside this file knows a
+// message's layout.
+#pragma once
+
+#include <corosync/votequorum.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <variant>
+#include <vector>
+
+namespace vq::wire {
+
+enum RequestId : int32_t {
+	REQ_GETINFO = 0,
+	REQ_SETEXPECTED = 1,
+	REQ_SETVOTES = 2,
+	REQ_TRACKSTART = 3,
+	REQ_TRACKSTOP = 4,
+	REQ_QDEVICE_REGISTER = 5,
+	REQ_QDEVICE_UNREGISTER = 6,
+	REQ_QDEVICE_UPDATE = 7,
+	REQ_QDEVICE_POLL = 8,
+	REQ_QDEVICE_MASTER_WINS = 9,
+	REQ_QDEVICE_SET_EXTRA_INFO = 10,
+	REQ_QDEVICE_GET_EXTRA_INFO = 11,
+};
+
+enum ResponseId : int32_t {
+	RES_STATUS = 0,
+	RES_GETINFO = 1,
+	RES_TRACKSTART = 2,
+	RES_QUORUM_NOTIFICATION = 3,
+	RES_EXPECTEDVOTES_NOTIFICATION = 4,
+	RES_NODELIST_NOTIFICATION = 5,
+	RES_GET_EXTRA_INFO = 6,
+	RES_EXTRA_INFO_NOTIFICATION = 7,
+};
+
+inline constexpr std::size_t kNameLen = VOTEQUORUM_QDEVICE_MAX_NAME_LEN;
+inline constexpr std::size_t kExtraInfoMax = VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE;
+
+struct RequestHeader {
+	alignas(8) int32_t id;
+	alignas(8) int32_t size;
+};
+
+struct ResponseHeader {
+	alignas(8) int32_t id;
+	alignas(8) int32_t size;
+	alignas(8) int32_t error;
+};
+
+struct RingId {
+	uint32_t nodeid;
+	uint64_t seq;
+};
+
+struct ReqGeneral { RequestHeader header; };
+struct ReqGetinfo { RequestHeader header; int32_t nodeid; };
+struct ReqSetexpected { RequestHeader header; uint32_t expected_votes; };
+struct ReqSetvotes { RequestHeader header; uint32_t votes; int32_t nodeid; };
+struct ReqTrackstart { RequestHeader header; uint64_t context; uint32_t track_flags; };
+struct ReqQdeviceName { RequestHeader header; char name[kNameLen]; };
+struct ReqQdeviceUpdate { RequestHeader header; char oldname[kNameLen]; char newname[kNameLen]; };
+struct ReqQdevicePoll { RequestHeader header; char name[kNameLen]; int32_t cast_vote; RingId ring_id; };
+struct ReqQdeviceMasterWins { RequestHeader header; char name[kNameLen]; uint32_t allow; };
+// Followed by ei_size bytes at offsetof(extra_info); sizeof is the bare size.
+struct ReqSetExtraInfo { RequestHeader header; uint32_t ei_size; char extra_info[4]; };
+struct ReqGetExtraInfo { RequestHeader header; int32_t nodeid; };
+
+struct ResStatus { ResponseHeader header; };
+struct ResGetinfo {
+	ResponseHeader header;
+	uint32_t nodeid, state, votes, expected_votes, highest_expected, total_votes, quorum, flags,
+		qdevice_votes;
+	char qdevice_name[kNameLen];
+};
+struct ResGetExtraInfo { ResponseHeader header; uint32_t ei_size; char extra_info[4]; };
+struct ResQuorumNotification {
+	ResponseHeader header;
+	uint32_t quorate;
+	uint64_t context;
+	alignas(8) uint32_t node_list_entries;
+};
+struct ResExpectedVotesNotification { ResponseHeader header; uint64_t context; uint32_t expected_votes; };
+struct ResNodelistNotification {
+	ResponseHeader header;
+	uint64_t context;
+	RingId ring_id;
+	alignas(8) uint32_t node_list_entries;
+};
+struct ResExtraInfoNotification {
+	ResponseHeader header;
+	uint64_t context;
+	uint32_t nodeid;
+	alignas(8) uint32_t ei_size;
+};
+
+// Where each flexible part starts: the daemon's offsets, not our padding.
+inline constexpr std::size_t kSetExtraInfoData = 20;
+inline constexpr std::size_t kGetExtraInfoData = 28;
+inline constexpr std::size_t kQuorumNodes = 48;
+inline constexpr std::size_t kNodelistNodes = 56;
+inline constexpr std::size_t kExtraInfoNotificationData = 48;
+
+#define VQ_LAYOUT(type, field, offset) static_assert(offsetof(type, field) == (offset), #type "." #field)
+static_assert(sizeof(RequestHeader) == 16);
+static_assert(sizeof(ResponseHeader) == 24);
+VQ_LAYOUT(ResponseHeader, error, 16);
+static_assert(sizeof(RingId) == 16);
+VQ_LAYOUT(RingId, seq, 8);
+static_assert(sizeof(ReqGeneral) == 16);
+static_assert(sizeof(ReqGetinfo) == 24);
+VQ_LAYOUT(ReqGetinfo, nodeid, 16);
+static_assert(sizeof(ReqSetexpected) == 24);
+static_assert(sizeof(ReqSetvotes) == 24);
+VQ_LAYOUT(ReqSetvotes, votes, 16);
+VQ_LAYOUT(ReqSetvotes, nodeid, 20);
+static_assert(sizeof(ReqTrackstart) == 32);
+VQ_LAYOUT(ReqTrackstart, context, 16);
+VQ_LAYOUT(ReqTrackstart, track_flags, 24);
+static_assert(sizeof(ReqQdeviceName) == 272);
+VQ_LAYOUT(ReqQdeviceName, name, 16);
+static_assert(sizeof(ReqQdeviceUpdate) == 528);
+VQ_LAYOUT(ReqQdeviceUpdate, newname, 271);
+static_assert(sizeof(ReqQdevicePoll) == 296);
+VQ_LAYOUT(ReqQdevicePoll, cast_vote, 272);
+VQ_LAYOUT(ReqQdevicePoll, ring_id, 280);
+static_assert(sizeof(ReqQdeviceMasterWins) == 280);
+VQ_LAYOUT(ReqQdeviceMasterWins, allow, 272);
+static_assert(sizeof(ReqSetExtraInfo) == 24);
+VQ_LAYOUT(ReqSetExtraInfo, ei_size, 16);
+VQ_LAYOUT(ReqSetExtraInfo, extra_info, kSetExtraInfoData);
+static_assert(sizeof(ReqGetExtraInfo) == 24);
+static_assert(sizeof(ResStatus) == 24);
+static_assert(sizeof(ResGetinfo) == 320);
+VQ_LAYOUT(ResGetinfo, nodeid, 24);
+VQ_LAYOUT(ResGetinfo, flags, 52);
+VQ_LAYOUT(ResGetinfo, qdevice_votes, 56);
+VQ_LAYOUT(ResGetinfo, qdevice_name, 60);
+static_assert(sizeof(ResGetExtraInfo) == 32);
+VQ_LAYOUT(ResGetExtraInfo, ei_size, 24);
+VQ_LAYOUT(ResGetExtraInfo, extra_info, kGetExtraInfoData);
+static_assert(sizeof(ResQuorumNotification) == kQuorumNodes);
+VQ_LAYOUT(ResQuorumNotification, quorate, 24);
+VQ_LAYOUT(ResQuorumNotification, context, 32);
+VQ_LAYOUT(ResQuorumNotification, node_list_entries, 40);
+static_assert(sizeof(ResExpectedVotesNotification) == 40);
+VQ_LAYOUT(ResExpectedVotesNotification, context, 24);
+VQ_LAYOUT(ResExpectedVotesNotification, expected_votes, 32);
+static_assert(sizeof(ResNodelistNotification) == kNodelistNodes);
+VQ_LAYOUT(ResNodelistNotification, context, 24);
+VQ_LAYOUT(ResNodelistNotification, ring_id, 32);
+VQ_LAYOUT(ResNodelistNotification, node_list_entries, 48);
+static_assert(sizeof(ResExtraInfoNotification) == kExtraInfoNotificationData);
+VQ_LAYOUT(ResExtraInfoNotification, context, 24);
+VQ_LAYOUT(ResExtraInfoNotification, nodeid, 32);
+VQ_LAYOUT(ResExtraInfoNotification, ei_size, 40);
+static_assert(sizeof(votequorum_node_t) == 8);
+static_assert(sizeof(votequorum_ring_id_t) == 16);
+static_assert(sizeof(struct votequorum_info) == 292);
+static_assert(sizeof(votequorum_callbacks_t) == 24);
+static_assert(sizeof(votequorum_model_v1_data_t) == 40);
+#undef VQ_LAYOUT
+
+// A request ready to send: the bytes the daemon expects, header included.
+class Request {
+public:
+	template <class T>
+	explicit Request(const T& body) : bytes_(sizeof(T))
+	{
+		std::memcpy(bytes_.data(), &body, sizeof(T));
+		set_header(reinterpret_cast<const RequestHeader&>(body).id);
+	}
+	Request(int32_t id, std::size_t fixed, const void* prefix, const void* tail, std::size_t tail_len);
+
+	std::span<const std::byte> bytes() const noexcept { return bytes_; }
+
+private:
+	void set_header(int32_t id) noexcept;
+	std::vector<std::byte> bytes_;
+};
+
+// Copies a C string into a fixed name field, zero-padded. The caller has
+// checked that it fits (1 to kNameLen - 1 characters).
+void put_name(char (&field)[kNameLen], const char* name) noexcept;
+
+Request getinfo(uint32_t nodeid);
+Request setexpected(uint32_t expected_votes);
+Request setvotes(uint32_t nodeid, uint32_t votes);
+Request trackstart(uint64_t context, uint32_t flags);
+Request trackstop();
+Request qdevice_register(const char* name);
+Request qdevice_unregister(const char* name);
+Request qdevice_update(const char* oldname, const char* newname);
+Request qdevice_poll(const char* name, uint32_t cast_vote, votequorum_ring_id_t ring_id);
+Request qdevice_master_wins(const char* name, uint32_t allow);
+Request set_extra_info(const void* data, uint32_t size);
+Request get_extra_info(uint32_t nodeid);
+
+// Reply checks. Each returns the reply's header.error when the daemon
+// reported an error (whatever the rest of the reply looks like), else
+// CS_ERR_MESSAGE_ERROR if the reply is not a well-formed message of the
+// expected type, else CS_OK and fills the out-parameter.
+cs_error_t decode_status(std::span<const std::byte> reply);
+cs_error_t decode_getinfo(std::span<const std::byte> reply, votequorum_info& out);
+cs_error_t decode_get_extra_info(std::span<const std::byte> reply, uint32_t& size, void* out);
+
+// Decoded notifications, owning their data so that no lock or buffer is
+// held while a callback runs.
+struct QuorumEvent {
+	uint64_t context;
+	uint32_t quorate;
+	std::vector<votequorum_node_t> nodes;
+};
+struct ExpectedVotesEvent {
+	uint64_t context;
+	uint32_t expected_votes;
+};
+struct NodelistEvent {
+	uint64_t context;
+	votequorum_ring_id_t ring_id;
+	std::vector<uint32_t> nodes;
+};
+struct ExtraInfoEvent {
+	uint64_t context;
+	uint32_t nodeid;
+	std::vector<std::byte> data;
+};
+// A notification id this library does not know (a newer daemon's): skipped.
+struct UnknownEvent {
+	int32_t id;
+};
+using Event = std::variant<QuorumEvent, ExpectedVotesEvent, NodelistEvent, ExtraInfoEvent, UnknownEvent>;
+
+// CS_OK and fills `out`, or CS_ERR_MESSAGE_ERROR for a message that is
+// shorter than its type, whose header.size differs from its length, or whose
+// entry count or data size does not fit the bytes received.
+cs_error_t decode_event(std::span<const std::byte> message, Event& out);
+
+}  // namespace vq::wire

@@ -62,16 +62,6 @@ bool fits(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry
 
 }  // namespace
 
-Request::Request(int32_t id, std::size_t fixed, const void* prefix, const void* tail, std::size_t tail_len)
-    : bytes_(std::max(fixed, fixed + tail_len))
-{
-	std::memcpy(bytes_.data(), prefix, fixed);
-	if (tail_len != 0) {
-		std::memcpy(bytes_.data() + fixed, tail, tail_len);
-	}
-	set_header(id);
-}
-
 void Request::set_header(int32_t id) noexcept
 {
 	RequestHeader header{};
@@ -165,7 +155,7 @@ Request set_extra_info(const void* data, uint32_t size)
 {
 	auto body = make<ReqSetExtraInfo>(REQ_QDEVICE_SET_EXTRA_INFO);
 	body.ei_size = size;
-	return Request(REQ_QDEVICE_SET_EXTRA_INFO, kSetExtraInfoData, &body, data, size);
+	return Request(body, kSetExtraInfoData, data, size);
 }
 
 Request get_extra_info(uint32_t nodeid)

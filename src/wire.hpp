@@ -179,7 +179,18 @@ public:
 		std::memcpy(bytes_.data(), &body, sizeof(T));
 		set_header(reinterpret_cast<const RequestHeader&>(body).id);
 	}
-	Request(int32_t id, std::size_t fixed, const void* prefix, const void* tail, std::size_t tail_len);
+	// A fixed part followed by variable data: as the daemon counts it, the
+	// message is sizeof(body) + tail_len bytes, the data starting at tail_at
+	// (inside the body's padding and beyond).
+	template <class T>
+	Request(const T& body, std::size_t tail_at, const void* tail, std::size_t tail_len) : bytes_(sizeof(T) + tail_len)
+	{
+		std::memcpy(bytes_.data(), &body, sizeof(T));
+		if (tail_len != 0) {
+			std::memcpy(bytes_.data() + tail_at, tail, tail_len);
+		}
+		set_header(reinterpret_cast<const RequestHeader&>(body).id);
+	}
 
 	std::span<const std::byte> bytes() const noexcept { return bytes_; }
 

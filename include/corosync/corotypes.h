@@ -101,13 +101,24 @@ typedef enum {
 #define CS_TIME_NS_IN_MSEC  1000000ULL
 #define CS_TIME_NS_IN_USEC  1000ULL
 
-/* Monotonic time in nanoseconds. */
+/*
+ * A timestamp in nanoseconds: monotonic where the program's feature macros
+ * declare the monotonic clock, wall-clock time otherwise (so that the header
+ * also compiles in strict ISO C, where clock_gettime is not declared).
+ */
 static inline uint64_t cs_timestamp_get(void)
 {
+#if defined _POSIX_MONOTONIC_CLOCK && _POSIX_MONOTONIC_CLOCK >= 0
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (uint64_t)now.tv_sec * CS_TIME_NS_IN_SEC + (uint64_t)now.tv_nsec;
+#else
+	struct timeval now;
+
+	gettimeofday(&now, 0);
+	return (uint64_t)now.tv_sec * CS_TIME_NS_IN_SEC + (uint64_t)now.tv_usec * CS_TIME_NS_IN_USEC;
+#endif
 }
 
 /*

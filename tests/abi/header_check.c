@@ -1,0 +1,96 @@
+/*
+ * Compiled as strict C99 (and, as header_check.cpp, as C++): the header is
+ * self-contained, warning-free, and every call links. The layout checks
+ * restate shared/spec/wire-layout.txt for the public types.
+ */
+#include <corosync/votequorum.h>
+
+#include <stddef.h>
+#include <string.h>
+
+#ifdef __cplusplus
+#define VQ_STATIC_ASSERT(c, m) static_assert(c, m)
+#else
+/* C99 has no _Static_assert: a negative array size fails the build. */
+#define VQ_CAT2(a, b) a##b
+#define VQ_CAT(a, b) VQ_CAT2(a, b)
+#define VQ_STATIC_ASSERT(c, m) typedef char VQ_CAT(vq_static_assert_, __LINE__)[(c) ? 1 : -1]
+#endif
+
+VQ_STATIC_ASSERT(sizeof(votequorum_handle_t) == 8, "handle");
+VQ_STATIC_ASSERT(sizeof(struct votequorum_info) == 292, "info");
+VQ_STATIC_ASSERT(offsetof(struct votequorum_info, qdevice_name) == 36, "info.qdevice_name");
+VQ_STATIC_ASSERT(sizeof(votequorum_node_t) == 8, "node");
+VQ_STATIC_ASSERT(sizeof(votequorum_ring_id_t) == 16, "ring id");
+VQ_STATIC_ASSERT(offsetof(votequorum_ring_id_t, seq) == 8, "ring id seq");
+VQ_STATIC_ASSERT(sizeof(votequorum_callbacks_t) == 24, "callbacks");
+VQ_STATIC_ASSERT(sizeof(votequorum_model_v1_data_t) == 40, "model v1");
+VQ_STATIC_ASSERT(offsetof(votequorum_model_v1_data_t, votequorum_qdevice_extra_info_fn) == 32, "model v1 extra");
+VQ_STATIC_ASSERT(sizeof(cs_error_t) == 4, "cs_error_t");
+VQ_STATIC_ASSERT(CS_OK == 1 && CS_ERR_SECURITY == 100, "cs_error_t values");
+
+static void on_quorum(votequorum_handle_t h, uint64_t c, uint32_t q, uint32_t n, votequorum_node_t l[])
+{
+	(void)h; (void)c; (void)q; (void)n; (void)l;
+}
+static void on_expected(votequorum_handle_t h, uint64_t c, uint32_t e)
+{
+	(void)h; (void)c; (void)e;
+}
+static void on_nodelist(votequorum_handle_t h, uint64_t c, votequorum_ring_id_t r, uint32_t n, uint32_t l[])
+{
+	(void)h; (void)c; (void)r; (void)n; (void)l;
+}
+static void on_extra(votequorum_handle_t h, uint64_t c, uint32_t id, uint32_t n, void *d)
+{
+	(void)h; (void)c; (void)id; (void)n; (void)d;
+}
+
+int main(int argc, char **argv)
+{
+	/* Positional initialization, as programs written for corosync 3.x do. */
+	votequorum_callbacks_t callbacks = { on_quorum, on_expected, on_nodelist };
+	votequorum_model_v1_data_t model;
+	votequorum_handle_t handle = 0;
+	struct votequorum_info info;
+	votequorum_ring_id_t ring;
+	uint32_t size = 0;
+	char extra[VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE];
+	void *context = NULL;
+	int fd = -1;
+
+	memset(&model, 0, sizeof(model));
+	model.model = VOTEQUORUM_MODEL_V1;
+	model.votequorum_quorum_notify_fn = on_quorum;
+	model.votequorum_expectedvotes_notify_fn = on_expected;
+	model.votequorum_nodelist_notify_fn = on_nodelist;
+	model.votequorum_qdevice_extra_info_fn = on_extra;
+	ring.nodeid = 1;
+	ring.seq = 1;
+	(void)argv;
+
+	/* Only called when asked, so the program links every entry point but
+	 * runs without a daemon. */
+	if (argc > 1) {
+		votequorum_initialize(&handle, &callbacks);
+		votequorum_model_initialize(&handle, &model);
+		votequorum_fd_get(handle, &fd);
+		votequorum_getinfo(handle, VOTEQUORUM_QDEVICE_NODEID, &info);
+		votequorum_setexpected(handle, 1);
+		votequorum_setvotes(handle, 1, 1);
+		votequorum_trackstart(handle, 0, CS_TRACK_CURRENT | CS_TRACK_CHANGES);
+		votequorum_dispatch(handle, CS_DISPATCH_ALL);
+		votequorum_trackstop(handle);
+		votequorum_context_set(handle, &fd);
+		votequorum_context_get(handle, &context);
+		votequorum_qdevice_register(handle, "q");
+		votequorum_qdevice_update(handle, "q", "r");
+		votequorum_qdevice_poll(handle, "r", 1, ring);
+		votequorum_qdevice_master_wins(handle, "r", 1);
+		votequorum_qdevice_unregister(handle, "r");
+		votequorum_set_qdevice_extra_info(handle, 1, "x");
+		votequorum_get_qdevice_extra_info(handle, 1, &size, extra);
+		votequorum_finalize(handle);
+	}
+	return (int)(cs_timestamp_get() == 0);
+}

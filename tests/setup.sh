@@ -1,0 +1,32 @@
+#!/bin/bash
+# Installs what the tests need on Debian 12 (root) and unpacks the reference
+# headers for the ABI comparison. Idempotent; a no-op when all is present.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qdevice corosync-qnetd
+	libvotequorum8 iproute2 util-linux procps valgrind binutils)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "setup: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian's package starts corosync on install where it can; our tests run
+# their own private daemons, so a system one is neither needed nor touched.
+
+refdir=$top/.cache/refdev
+if [ ! -f "$refdir/usr/include/corosync/votequorum.h" ]; then
+	echo "setup: fetching Debian's libvotequorum-dev headers for the ABI comparison (not installed)"
+	tmp=$(mktemp -d)
+	( cd "$tmp" && apt-get download libvotequorum-dev libcorosync-common-dev >/dev/null 2>&1 ) || {
+		apt-get update -qq
+		( cd "$tmp" && apt-get download libvotequorum-dev libcorosync-common-dev >/dev/null )
+	}
+	mkdir -p "$refdir"
+	for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$refdir"; done
+	rm -rf "$tmp"
+fi

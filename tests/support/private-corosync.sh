@@ -1,0 +1,80 @@
+#!/bin/bash
+# private-corosync.sh [--no-start] CMD [ARGS...]
+#
+# Runs CMD inside a fresh network and mount namespace with loopback up and
+# private tmpfs on /run, /dev/shm, /var/lib/corosync and /var/log/corosync,
+# with a single-node corosync (127.0.0.1, knet, crypto none) started and
+# quorate first (unless --no-start). Inside, `vq_restart_corosync` (a script
+# on PATH) kills the daemon and starts a fresh one; the daemon's log is
+# $VQ_COROSYNC_LOG. Everything goes away with the namespace. Needs root.
+set -euo pipefail
+
+if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
+	exec unshare --net --mount --fork --kill-child env VQ_IN_PRIVATE_NS=1 "$0" "$@"
+fi
+
+ip link set lo up
+mount --make-rprivate /
+for d in /run /dev/shm /var/lib/corosync /var/log/corosync; do
+	mkdir -p "$d"
+	mount -t tmpfs -o mode=0755 tmpfs "$d"
+done
+mkdir -p /run/vqtest/bin
+export VQ_COROSYNC_CONF=/run/vqtest/corosync.conf VQ_COROSYNC_LOG=/run/vqtest/corosync.log
+cat > "$VQ_COROSYNC_CONF" <<'CONF'
+totem {
+	version: 2
+	cluster_name: vqtest
+	transport: knet
+	crypto_cipher: none
+	crypto_hash: none
+	token: 1000
+}
+logging {
+	to_stderr: yes
+	to_syslog: no
+	to_logfile: no
+	timestamp: off
+}
+quorum {
+	provider: corosync_votequorum
+}
+nodelist {
+	node {
+		ring0_addr: 127.0.0.1
+		nodeid: 1
+		name: node1
+	}
+}
+CONF
+
+cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
+#!/bin/bash
+# Kills the private corosync (if any) and starts a fresh one, waiting until
+# it is quorate. The quorum check uses Debian's library, not ours.
+pkill -KILL -x corosync 2>/dev/null || true
+while pgrep -x corosync >/dev/null; do sleep 0.02; done
+rm -rf /var/lib/corosync/* /dev/shm/qb-* /run/corosync.pid
+setsid corosync -f -c "$VQ_COROSYNC_CONF" >>"$VQ_COROSYNC_LOG" 2>&1 < /dev/null &
+for _ in $(seq 1 500); do
+	if LD_LIBRARY_PATH= corosync-quorumtool -s >/dev/null 2>&1; then
+		exit 0
+	fi
+	sleep 0.02
+done
+echo "corosync did not become quorate; log:" >&2
+cat "$VQ_COROSYNC_LOG" >&2
+exit 1
+SCRIPT
+chmod +x /run/vqtest/bin/vq_restart_corosync
+export PATH=/run/vqtest/bin:$PATH
+
+cleanup() { pkill -KILL -x corosync 2>/dev/null || true; }
+trap cleanup EXIT
+
+if [ "${1:-}" = --no-start ]; then
+	shift
+else
+	vq_restart_corosync
+fi
+"$@"

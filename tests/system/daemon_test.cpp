@@ -1,0 +1,310 @@
+// The C ABI against the real corosync (Debian's), private to this test
+// process: every call, dispatch with tracking, the qdevice life cycle, and
+// the daemon's death and absence.
+#include "corosync.hpp"
+
+#include <corosync/votequorum.h>
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <poll.h>
+#include <string>
+#include <thread>
+#include <vector>
+
+using vqtest::PrivateCorosync;
+
+namespace {
+
+struct Seen {
+	std::vector<std::string> log;
+	votequorum_ring_id_t ring{};
+	uint32_t expected = 0;
+} g;
+
+void on_quorum(votequorum_handle_t, uint64_t ctx, uint32_t quorate, uint32_t n, votequorum_node_t nodes[])
+{
+	std::string s = "quorum ctx=" + std::to_string(ctx) + " quorate=" + std::to_string(quorate) + " nodes=";
+	for (uint32_t i = 0; i < n; ++i) {
+		s += std::to_string(nodes[i].nodeid) + "/" + std::to_string(nodes[i].state) + " ";
+	}
+	g.log.push_back(s);
+}
+void on_nodelist(votequorum_handle_t, uint64_t ctx, votequorum_ring_id_t ring, uint32_t n, uint32_t ids[])
+{
+	std::string s = "nodelist ctx=" + std::to_string(ctx) + " nodes=";
+	for (uint32_t i = 0; i < n; ++i) {
+		s += std::to_string(ids[i]) + " ";
+	}
+	g.ring = ring;
+	g.log.push_back(s);
+}
+void on_expected(votequorum_handle_t, uint64_t ctx, uint32_t e)
+{
+	g.expected = e;
+	g.log.push_back("expected ctx=" + std::to_string(ctx) + " votes=" + std::to_string(e));
+}
+
+// Dispatches (ONE at a time, waiting on the fd at most 10 s in all) until
+// `done` holds; false if it never did.
+template <class Pred>
+bool dispatch_until(votequorum_handle_t h, Pred done)
+{
+	int fd;
+	REQUIRE(votequorum_fd_get(h, &fd) == CS_OK);
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+	while (!done()) {
+		pollfd p{fd, POLLIN, 0};
+		if (std::chrono::steady_clock::now() > deadline || poll(&p, 1, 100) < 0) {
+			return false;
+		}
+		if (p.revents && votequorum_dispatch(h, CS_DISPATCH_ONE_NONBLOCKING) != CS_OK) {
+			return false;
+		}
+	}
+	return true;
+}
+
+votequorum_handle_t connect()
+{
+	g = Seen{};
+	votequorum_callbacks_t cb{on_quorum, on_expected, on_nodelist};
+	votequorum_handle_t h = 0;
+	REQUIRE(votequorum_initialize(&h, &cb) == CS_OK);
+	return h;
+}
+
+}  // namespace
+
+TEST_CASE("getinfo: local node, node 0, an unknown node", "[daemon]")
+{
+	PrivateCorosync corosync;
+	auto h = connect();
+	votequorum_info info;
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(info.node_id == 1);
+	CHECK(info.node_state == VOTEQUORUM_NODESTATE_MEMBER);
+	CHECK((info.node_votes == 1 && info.node_expected_votes == 1 && info.highest_expected == 1));
+	CHECK((info.total_votes == 1 && info.quorum == 1));
+	CHECK((info.flags & VOTEQUORUM_INFO_QUORATE));
+	CHECK(std::string(info.qdevice_name).empty());
+	votequorum_info local;
+	REQUIRE(votequorum_getinfo(h, 1, &local) == CS_OK);
+	CHECK(std::memcmp(&local, &info, sizeof info) == 0);
+	std::memset(&info, 0x5a, sizeof info);
+	CHECK(votequorum_getinfo(h, 77, &info) == CS_ERR_NOT_EXIST);
+	CHECK(info.node_id == 0);  // ours zero-fills what the reference leaves as garbage
+	CHECK(votequorum_finalize(h) == CS_OK);
+}
+
+TEST_CASE("tracking: CURRENT sends nodelist then quorum with the context, then changes and trackstop", "[daemon]")
+{
+	PrivateCorosync corosync;
+	auto h = connect();
+	int fd;
+	REQUIRE(votequorum_fd_get(h, &fd) == CS_OK);
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_OK);
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_ONE_NONBLOCKING) == CS_ERR_TRY_AGAIN);
+	REQUIRE(votequorum_trackstart(h, 42, CS_TRACK_CURRENT | CS_TRACK_CHANGES) == CS_OK);
+	CHECK(votequorum_trackstart(h, 43, CS_TRACK_CURRENT) == CS_ERR_EXIST);
+	pollfd p{fd, POLLIN, 0};
+	CHECK(poll(&p, 1, 1000) == 1);
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_ONE) == CS_OK);
+	REQUIRE(g.log.size() == 1);
+	CHECK(g.log[0] == "nodelist ctx=42 nodes=1 ");
+	CHECK(g.ring.nodeid == 1);
+	CHECK(g.ring.seq > 0);
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_OK);
+	// The refused second trackstart still sent its CURRENT notifications,
+	// with its own context (the daemon does this; the reference shows it too).
+	REQUIRE(g.log.size() == 4);
+	CHECK(g.log[1] == "quorum ctx=42 quorate=1 nodes=1/1 ");
+	CHECK(g.log[2] == "nodelist ctx=43 nodes=1 ");
+	CHECK(g.log[3] == "quorum ctx=43 quorate=1 nodes=1/1 ");
+	CHECK(poll(&p, 1, 0) == 0);
+
+	SECTION("a change is notified") {
+		// One node: expected votes can only rise once the node has more votes.
+		REQUIRE(votequorum_setvotes(h, 1, 2) == CS_OK);
+		REQUIRE(votequorum_setexpected(h, 3) == CS_OK);
+		CHECK(dispatch_until(h, [] { return g.expected == 3; }));
+		CHECK(g.log.back() == "expected ctx=42 votes=3");
+	}
+	SECTION("trackstop, twice") {
+		CHECK(votequorum_trackstop(h) == CS_OK);
+		CHECK(votequorum_trackstop(h) == CS_ERR_NOT_EXIST);
+		CHECK(votequorum_trackstart(h, 7, CS_TRACK_CHANGES_ONLY) == CS_OK);
+		CHECK(votequorum_dispatch(h, CS_DISPATCH_ONE_NONBLOCKING) == CS_ERR_TRY_AGAIN);
+	}
+	CHECK(votequorum_finalize(h) == CS_OK);
+}
+
+TEST_CASE("setexpected and setvotes, accepted and refused", "[daemon]")
+{
+	// The daemon's rules on one node with one vote, as observed with the
+	// reference library (which passes header.error through, as we do).
+	PrivateCorosync corosync;
+	auto h = connect();
+	votequorum_info info;
+	CHECK(votequorum_setexpected(h, 0) == CS_ERR_INVALID_PARAM);
+	CHECK(votequorum_setexpected(h, 3) == CS_ERR_INVALID_PARAM);  // would lose quorum
+	CHECK(votequorum_setexpected(h, 1) == CS_OK);
+	CHECK(votequorum_setvotes(h, 77, 1) == CS_ERR_NAME_NOT_FOUND);
+	CHECK(votequorum_setvotes(h, 1, 2) == CS_OK);
+	REQUIRE(votequorum_getinfo(h, 1, &info) == CS_OK);
+	CHECK((info.node_votes == 2 && info.total_votes == 2));
+	// Raising votes is one-way on a single node.
+	CHECK(votequorum_setvotes(h, 1, 1) != CS_OK);
+	CHECK(votequorum_setexpected(h, 1) == CS_ERR_INVALID_PARAM);
+	CHECK(votequorum_setexpected(h, 3) == CS_OK);
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(info.node_expected_votes == 3);
+	CHECK(info.quorum == 2);
+	CHECK(votequorum_setexpected(h, 0xffffffffu) == CS_OK);  // the daemon's arithmetic wraps
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(info.node_expected_votes == 0xffffffffu);
+	CHECK(votequorum_finalize(h) == CS_OK);
+}
+
+TEST_CASE("qdevice life cycle", "[daemon][qdevice]")
+{
+	PrivateCorosync corosync;
+	auto h = connect();
+	REQUIRE(votequorum_trackstart(h, 1, CS_TRACK_CURRENT) == CS_OK);
+	REQUIRE(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_OK);
+	const votequorum_ring_id_t ring = g.ring;
+
+	CHECK(votequorum_qdevice_poll(h, "Qdev", 1, ring) == CS_ERR_NOT_EXIST);
+	CHECK(votequorum_qdevice_unregister(h, "Qdev") == CS_ERR_NOT_EXIST);
+	REQUIRE(votequorum_qdevice_register(h, "Qdev") == CS_OK);
+	CHECK(votequorum_qdevice_register(h, "Qdev") == CS_OK);
+	CHECK(votequorum_qdevice_register(h, "Other") == CS_ERR_EXIST);
+	votequorum_info info;
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK((info.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED));
+	CHECK(std::string(info.qdevice_name) == "Qdev");
+
+	CHECK(votequorum_qdevice_poll(h, "Qdev", 1, ring) == CS_OK);
+	CHECK(votequorum_qdevice_poll(h, "Qdev", 1, {ring.nodeid, ring.seq + 100}) == CS_ERR_MESSAGE_ERROR);
+	CHECK(votequorum_qdevice_poll(h, "Nope", 1, ring) == CS_ERR_INVALID_PARAM);
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK((info.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE));
+	CHECK((info.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE));
+
+	CHECK(votequorum_qdevice_master_wins(h, "Qdev", 1) == CS_OK);
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK((info.flags & VOTEQUORUM_INFO_QDEVICE_MASTER_WINS));
+
+	CHECK(votequorum_qdevice_update(h, "Qdev", "Qdev2") == CS_OK);
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(std::string(info.qdevice_name) == "Qdev2");
+
+	const std::string n254(254, 'x');
+	CHECK(votequorum_qdevice_update(h, "Qdev2", n254.c_str()) == CS_OK);
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(std::string(info.qdevice_name) == n254);
+	CHECK(votequorum_qdevice_unregister(h, n254.c_str()) == CS_OK);
+	REQUIRE(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(!(info.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED));
+	CHECK(votequorum_finalize(h) == CS_OK);
+}
+
+TEST_CASE("ABI 1.1 calls against corosync 3.1.7, which does not know them", "[daemon][extra-info]")
+{
+	PrivateCorosync corosync;
+	votequorum_handle_t h = 0;
+	votequorum_model_v1_data_t model{};
+	model.model = VOTEQUORUM_MODEL_V1;
+	model.votequorum_quorum_notify_fn = on_quorum;
+	REQUIRE(votequorum_model_initialize(&h, &model) == CS_OK);
+	uint32_t size = 0;
+	char buf[VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE];
+	const cs_error_t set = votequorum_set_qdevice_extra_info(h, 3, "abc");
+	const cs_error_t get = votequorum_get_qdevice_extra_info(h, 1, &size, buf);
+	INFO("set: " << set << " get: " << get);
+	CHECK(set != CS_OK);
+	CHECK(get != CS_OK);
+	// Whatever the old daemon answered, the handle is still usable or
+	// cleanly dead; never a hang or a crash.
+	votequorum_info info;
+	const cs_error_t after = votequorum_getinfo(h, 0, &info);
+	CHECK((after == CS_OK || after == CS_ERR_LIBRARY));
+	CHECK(votequorum_finalize(h) == CS_OK);
+}
+
+TEST_CASE("two handles at once each get their own notifications", "[daemon]")
+{
+	PrivateCorosync corosync;
+	auto a = connect();
+	votequorum_handle_t b;
+	REQUIRE(votequorum_initialize(&b, nullptr) == CS_OK);
+	REQUIRE(votequorum_trackstart(a, 10, CS_TRACK_CHANGES) == CS_OK);
+	// Made through b, seen through a only.
+	REQUIRE(votequorum_setvotes(b, 1, 2) == CS_OK);
+	REQUIRE(votequorum_setexpected(b, 3) == CS_OK);
+	CHECK(dispatch_until(a, [] { return g.expected == 3; }));
+	CHECK(votequorum_dispatch(b, CS_DISPATCH_ALL) == CS_OK);
+	CHECK(votequorum_dispatch(b, CS_DISPATCH_ONE_NONBLOCKING) == CS_ERR_TRY_AGAIN);
+	votequorum_finalize(a);
+	votequorum_finalize(b);
+}
+
+TEST_CASE("the daemon killed during a blocking dispatch: CS_ERR_LIBRARY, then finalize is CS_OK", "[daemon][death]")
+{
+	PrivateCorosync corosync;
+	auto h = connect();
+	REQUIRE(votequorum_trackstart(h, 1, CS_TRACK_CHANGES) == CS_OK);
+	std::thread killer([&] {
+		std::this_thread::sleep_for(std::chrono::milliseconds(200));
+		corosync.kill();
+	});
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_BLOCKING) == CS_ERR_LIBRARY);
+	killer.join();
+	votequorum_info info;
+	CHECK(votequorum_getinfo(h, 0, &info) == CS_ERR_LIBRARY);
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_ERR_LIBRARY);
+	CHECK(votequorum_finalize(h) == CS_OK);
+
+	votequorum_handle_t again;
+	CHECK(votequorum_initialize(&again, nullptr) == CS_ERR_LIBRARY);  // no daemon now
+	corosync.start();
+	REQUIRE(votequorum_initialize(&again, nullptr) == CS_OK);
+	CHECK(votequorum_getinfo(again, 0, &info) == CS_OK);
+	CHECK(votequorum_finalize(again) == CS_OK);
+}
+
+TEST_CASE("callbacks that make requests and finalize, on the real daemon", "[daemon][reentry]")
+{
+	PrivateCorosync corosync;
+	static votequorum_handle_t handle;
+	static int calls;
+	static cs_error_t inner;
+	calls = 0;
+	votequorum_callbacks_t cb{};
+	cb.votequorum_nodelist_notify_fn = [](votequorum_handle_t h, uint64_t, votequorum_ring_id_t ring, uint32_t, uint32_t*) {
+		votequorum_info info;
+		inner = votequorum_getinfo(h, 0, &info);
+		if (inner == CS_OK) {
+			inner = votequorum_qdevice_register(h, "Q");
+		}
+		if (inner == CS_OK) {
+			inner = votequorum_qdevice_poll(h, "Q", 1, ring);
+		}
+		++calls;
+	};
+	cb.votequorum_quorum_notify_fn = [](votequorum_handle_t h, uint64_t, uint32_t, uint32_t, votequorum_node_t*) {
+		inner = votequorum_finalize(h);
+		++calls;
+	};
+	REQUIRE(votequorum_initialize(&handle, &cb) == CS_OK);
+	REQUIRE(votequorum_trackstart(handle, 0, CS_TRACK_CURRENT) == CS_OK);
+	CHECK(votequorum_dispatch(handle, CS_DISPATCH_ONE) == CS_OK);
+	CHECK(inner == CS_OK);
+	CHECK(votequorum_dispatch(handle, CS_DISPATCH_BLOCKING) == CS_ERR_BAD_HANDLE);
+	CHECK(inner == CS_OK);
+	CHECK(calls == 2);
+	CHECK(votequorum_finalize(handle) == CS_ERR_BAD_HANDLE);
+}

@@ -1,0 +1,86 @@
+#include "handle_table.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <set>
+#include <thread>
+
+namespace {
+
+// A transport that is never used: handle-table tests only need connections.
+class IdleTransport final : public vq::Transport {
+public:
+	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&) override { return -ENOTCONN; }
+	ssize_t receive_event(std::span<std::byte>) override { return -EAGAIN; }
+	int fd() const override { return -1; }
+	std::size_t max_message_size() const override { return 4096; }
+};
+
+std::shared_ptr<vq::Connection> idle_connection()
+{
+	std::shared_ptr<vq::Connection> c;
+	REQUIRE(vq::Connection::create(std::make_unique<IdleTransport>(), {}, c) == CS_OK);
+	return c;
+}
+
+}  // namespace
+
+TEST_CASE("handles: 0 and made-up values are never valid", "[handles]")
+{
+	vq::HandleTable table;
+	auto h = table.insert(idle_connection());
+	CHECK(h != 0);
+	CHECK(table.find(0) == nullptr);
+	CHECK(table.find(h + 1) == nullptr);
+	CHECK(table.find(h ^ (1ull << 40)) == nullptr);
+	CHECK(table.find(0xffffffff00000000ull | (h & 0xffffffffu)) == nullptr);  // forged generation
+	CHECK(table.find(h) != nullptr);
+}
+
+TEST_CASE("handles: removed handles are stale, values are not reused", "[handles]")
+{
+	vq::HandleTable table;
+	std::set<votequorum_handle_t> seen;
+	auto h = table.insert(idle_connection());
+	seen.insert(h);
+	for (int i = 0; i < 1000; ++i) {
+		REQUIRE(table.remove(h) != nullptr);
+		CHECK(table.find(h) == nullptr);
+		CHECK(table.remove(h) == nullptr);  // finalize twice
+		h = table.insert(idle_connection());
+		CHECK(seen.insert(h).second);  // a fresh value every time
+	}
+}
+
+TEST_CASE("handles: a connection outlives its removal while a caller holds it", "[handles]")
+{
+	vq::HandleTable table;
+	auto h = table.insert(idle_connection());
+	auto held = table.find(h);
+	table.remove(h);
+	CHECK(held.use_count() == 1);  // the table no longer holds it; the caller does
+}
+
+TEST_CASE("handles: concurrent insert and remove", "[handles]")
+{
+	vq::HandleTable table;
+	std::vector<std::thread> threads;
+	std::atomic<int> failures{0};
+	for (int t = 0; t < 8; ++t) {
+		threads.emplace_back([&] {
+			for (int i = 0; i < 500; ++i) {
+				std::shared_ptr<vq::Connection> c;
+				vq::Connection::create(std::make_unique<IdleTransport>(), {}, c);
+				auto h = table.insert(c);
+				if (table.find(h) != c || table.remove(h) != c || table.find(h)) {
+					++failures;
+				}
+			}
+		});
+	}
+	for (auto& t : threads) {
+		t.join();
+	}
+	CHECK(failures == 0);
+}

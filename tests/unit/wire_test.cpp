@@ -1,0 +1,298 @@
+// Encoders against the sizes and offsets of shared/spec/wire-layout.txt, and
+// the size checks of every decoder.
+#include "wire.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <string>
+
+using namespace vq::wire;
+
+namespace {
+
+template <class T>
+T read_at(std::span<const std::byte> bytes, std::size_t offset)
+{
+	REQUIRE(offset + sizeof(T) <= bytes.size());
+	T value;
+	std::memcpy(&value, bytes.data() + offset, sizeof value);
+	return value;
+}
+
+int32_t header_id(const Request& r) { return read_at<int32_t>(r.bytes(), 0); }
+int32_t header_size(const Request& r) { return read_at<int32_t>(r.bytes(), 8); }
+
+std::vector<std::byte> bytes_of(const void* p, std::size_t n)
+{
+	auto* b = static_cast<const std::byte*>(p);
+	return {b, b + n};
+}
+
+template <class T>
+void set_at(std::vector<std::byte>& bytes, std::size_t offset, T value)
+{
+	std::memcpy(bytes.data() + offset, &value, sizeof value);
+}
+
+}  // namespace
+
+TEST_CASE("requests have the daemon's ids, sizes and offsets", "[wire]")
+{
+	auto r = getinfo(7);
+	CHECK(r.bytes().size() == 24);
+	CHECK(header_id(r) == 0);
+	CHECK(header_size(r) == 24);
+	CHECK(read_at<int32_t>(r.bytes(), 16) == 7);
+
+	r = setexpected(5);
+	CHECK((header_id(r) == 1 && header_size(r) == 24 && read_at<uint32_t>(r.bytes(), 16) == 5));
+
+	r = setvotes(3, 2);
+	CHECK((header_id(r) == 2 && header_size(r) == 24));
+	CHECK(read_at<uint32_t>(r.bytes(), 16) == 2);  // votes
+	CHECK(read_at<int32_t>(r.bytes(), 20) == 3);   // nodeid
+
+	r = trackstart(0x1122334455667788ull, CS_TRACK_CHANGES);
+	CHECK((header_id(r) == 3 && header_size(r) == 32));
+	CHECK(read_at<uint64_t>(r.bytes(), 16) == 0x1122334455667788ull);
+	CHECK(read_at<uint32_t>(r.bytes(), 24) == CS_TRACK_CHANGES);
+
+	r = trackstop();
+	CHECK((header_id(r) == 4 && header_size(r) == 16));
+
+	r = qdevice_register("Qdevice");
+	CHECK((header_id(r) == 5 && header_size(r) == 272));
+	CHECK(std::string(reinterpret_cast<const char*>(r.bytes().data() + 16)) == "Qdevice");
+	r = qdevice_unregister("Q");
+	CHECK((header_id(r) == 6 && header_size(r) == 272));
+
+	r = qdevice_update("old", "new");
+	CHECK((header_id(r) == 7 && header_size(r) == 528));
+	CHECK(std::string(reinterpret_cast<const char*>(r.bytes().data() + 16)) == "old");
+	CHECK(std::string(reinterpret_cast<const char*>(r.bytes().data() + 271)) == "new");
+
+	r = qdevice_poll("Q", 1, {4, 0x99});
+	CHECK((header_id(r) == 8 && header_size(r) == 296));
+	CHECK(read_at<int32_t>(r.bytes(), 272) == 1);
+	CHECK(read_at<uint32_t>(r.bytes(), 280) == 4);
+	CHECK(read_at<uint64_t>(r.bytes(), 288) == 0x99);
+
+	r = qdevice_master_wins("Q", 1);
+	CHECK((header_id(r) == 9 && header_size(r) == 280 && read_at<uint32_t>(r.bytes(), 272) == 1));
+
+	r = set_extra_info("abc", 3);
+	CHECK((header_id(r) == 10 && header_size(r) == 27));  // sizeof + n, as the daemon counts
+	CHECK(read_at<uint32_t>(r.bytes(), 16) == 3);
+	CHECK(std::memcmp(r.bytes().data() + 20, "abc", 3) == 0);
+	r = set_extra_info(nullptr, 0);
+	CHECK((header_size(r) == 24 && read_at<uint32_t>(r.bytes(), 16) == 0));
+
+	r = get_extra_info(9);
+	CHECK((header_id(r) == 11 && header_size(r) == 24 && read_at<int32_t>(r.bytes(), 16) == 9));
+}
+
+TEST_CASE("a 254-character name is sent whole and terminated", "[wire]")
+{
+	const std::string name(254, 'n');
+	auto r = qdevice_register(name.c_str());
+	CHECK(std::memcmp(r.bytes().data() + 16, name.data(), 254) == 0);
+	CHECK(r.bytes()[16 + 254] == std::byte{0});
+}
+
+TEST_CASE("status replies: error passed through, malformed refused", "[wire]")
+{
+	ResStatus st{};
+	st.header = {RES_STATUS, sizeof st, CS_OK};
+	auto bytes = bytes_of(&st, sizeof st);
+	CHECK(decode_status(bytes) == CS_OK);
+	for (int e : {2, 6, 7, 9, 12, 14, 19, 22, 100, 12345}) {
+		set_at<int32_t>(bytes, 16, e);
+		CHECK(decode_status(bytes) == static_cast<cs_error_t>(e));
+	}
+	set_at<int32_t>(bytes, 16, CS_OK);
+	CHECK(decode_status(std::span(bytes).first(23)) == CS_ERR_MESSAGE_ERROR);  // short
+	set_at<int32_t>(bytes, 8, 40);  // size lies
+	CHECK(decode_status(bytes) == CS_ERR_MESSAGE_ERROR);
+	set_at<int32_t>(bytes, 8, 24);
+	set_at<int32_t>(bytes, 0, RES_GETINFO);  // wrong id
+	CHECK(decode_status(bytes) == CS_ERR_MESSAGE_ERROR);
+}
+
+TEST_CASE("getinfo replies", "[wire]")
+{
+	ResGetinfo res{};
+	res.header = {RES_GETINFO, sizeof res, CS_OK};
+	res.nodeid = 1; res.state = 2; res.votes = 3; res.expected_votes = 4; res.highest_expected = 5;
+	res.total_votes = 6; res.quorum = 7; res.flags = 8; res.qdevice_votes = 9;
+	std::strcpy(res.qdevice_name, "Qdevice");
+	auto bytes = bytes_of(&res, sizeof res);
+
+	votequorum_info info;
+	std::memset(&info, 0xAA, sizeof info);
+	REQUIRE(decode_getinfo(bytes, info) == CS_OK);
+	CHECK((info.node_id == 1 && info.node_state == 2 && info.node_votes == 3 && info.node_expected_votes == 4));
+	CHECK((info.highest_expected == 5 && info.total_votes == 6 && info.quorum == 7 && info.flags == 8));
+	CHECK(info.qdevice_votes == 9);
+	CHECK(std::string(info.qdevice_name) == "Qdevice");
+	for (std::size_t i = 7; i < sizeof info.qdevice_name; ++i) {
+		CHECK(info.qdevice_name[i] == 0);  // zero-filled, as the reference does
+	}
+
+	SECTION("an unterminated name is refused") {
+		std::memset(bytes.data() + 60, 'x', 255);
+		CHECK(decode_getinfo(bytes, info) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("short") {
+		set_at<int32_t>(bytes, 8, 319);
+		CHECK(decode_getinfo(std::span(bytes).first(319), info) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("an error reply returns its error") {
+		set_at<int32_t>(bytes, 16, CS_ERR_NOT_EXIST);
+		CHECK(decode_getinfo(bytes, info) == CS_ERR_NOT_EXIST);
+	}
+	SECTION("a bare STATUS carrying an error") {
+		ResStatus st{};
+		st.header = {RES_STATUS, sizeof st, CS_ERR_NOT_SUPPORTED};
+		CHECK(decode_getinfo(bytes_of(&st, sizeof st), info) == CS_ERR_NOT_SUPPORTED);
+	}
+	SECTION("a bare STATUS carrying CS_OK is not a getinfo reply") {
+		ResStatus st{};
+		st.header = {RES_STATUS, sizeof st, CS_OK};
+		CHECK(decode_getinfo(bytes_of(&st, sizeof st), info) == CS_ERR_MESSAGE_ERROR);
+	}
+}
+
+TEST_CASE("get_extra_info replies", "[wire]")
+{
+	std::vector<std::byte> bytes(kGetExtraInfoData + 5);
+	ResponseHeader h{RES_GET_EXTRA_INFO, static_cast<int32_t>(bytes.size()), CS_OK};
+	std::memcpy(bytes.data(), &h, sizeof h);
+	set_at<uint32_t>(bytes, 24, 5);
+	std::memcpy(bytes.data() + 28, "hello", 5);
+	char out[VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE];
+	uint32_t size = 0;
+	REQUIRE(decode_get_extra_info(bytes, size, out) == CS_OK);
+	CHECK(size == 5);
+	CHECK(std::memcmp(out, "hello", 5) == 0);
+
+	set_at<uint32_t>(bytes, 24, 6);  // one more than the bytes received
+	CHECK(decode_get_extra_info(bytes, size, out) == CS_ERR_MESSAGE_ERROR);
+	set_at<uint32_t>(bytes, 24, 0xffffffffu);
+	CHECK(decode_get_extra_info(bytes, size, out) == CS_ERR_MESSAGE_ERROR);
+
+	std::vector<std::byte> big(kGetExtraInfoData + 4097);
+	h.size = static_cast<int32_t>(big.size());
+	std::memcpy(big.data(), &h, sizeof h);
+	set_at<uint32_t>(big, 24, 4097);  // fits the message, exceeds the limit
+	CHECK(decode_get_extra_info(big, size, out) == CS_ERR_MESSAGE_ERROR);
+}
+
+namespace {
+
+std::vector<std::byte> quorum_msg(uint32_t entries, std::size_t actual_entries)
+{
+	std::vector<std::byte> bytes(kQuorumNodes + actual_entries * 8);
+	ResQuorumNotification head{};
+	head.header = {RES_QUORUM_NOTIFICATION, static_cast<int32_t>(bytes.size()), CS_OK};
+	head.quorate = 1;
+	head.context = 77;
+	head.node_list_entries = entries;
+	std::memcpy(bytes.data(), &head, sizeof head);
+	for (std::size_t i = 0; i < actual_entries; ++i) {
+		votequorum_node_t n{static_cast<uint32_t>(i + 1), VOTEQUORUM_NODESTATE_MEMBER};
+		std::memcpy(bytes.data() + kQuorumNodes + i * 8, &n, 8);
+	}
+	return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("notifications decode and are size-checked", "[wire]")
+{
+	Event ev;
+	SECTION("quorum, with entries that fit") {
+		REQUIRE(decode_event(quorum_msg(3, 3), ev) == CS_OK);
+		auto& q = std::get<QuorumEvent>(ev);
+		CHECK((q.context == 77 && q.quorate == 1 && q.nodes.size() == 3));
+		CHECK((q.nodes[2].nodeid == 3 && q.nodes[2].state == VOTEQUORUM_NODESTATE_MEMBER));
+	}
+	SECTION("quorum with zero entries") {
+		REQUIRE(decode_event(quorum_msg(0, 0), ev) == CS_OK);
+		CHECK(std::get<QuorumEvent>(ev).nodes.empty());
+	}
+	SECTION("a count larger than the bytes") {
+		CHECK(decode_event(quorum_msg(4, 3), ev) == CS_ERR_MESSAGE_ERROR);
+		CHECK(decode_event(quorum_msg(0xffffffffu, 3), ev) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("trailing bytes beyond the entries are tolerated") {
+		CHECK(decode_event(quorum_msg(2, 3), ev) == CS_OK);
+		CHECK(std::get<QuorumEvent>(ev).nodes.size() == 2);
+	}
+	SECTION("shorter than the type") {
+		auto bytes = quorum_msg(0, 0);
+		bytes.resize(40);
+		set_at<int32_t>(bytes, 8, 40);
+		CHECK(decode_event(bytes, ev) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("header.size lying") {
+		auto bytes = quorum_msg(1, 1);
+		set_at<int32_t>(bytes, 8, 1000);
+		CHECK(decode_event(bytes, ev) == CS_ERR_MESSAGE_ERROR);
+		set_at<int32_t>(bytes, 8, -1);
+		CHECK(decode_event(bytes, ev) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("shorter than a header") {
+		std::vector<std::byte> tiny(10);
+		CHECK(decode_event(tiny, ev) == CS_ERR_MESSAGE_ERROR);
+		CHECK(decode_event({}, ev) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("nodelist") {
+		std::vector<std::byte> bytes(kNodelistNodes + 8);
+		ResNodelistNotification head{};
+		head.header = {RES_NODELIST_NOTIFICATION, static_cast<int32_t>(bytes.size()), CS_OK};
+		head.context = 5;
+		head.ring_id = {3, 0x10};
+		head.node_list_entries = 2;
+		std::memcpy(bytes.data(), &head, sizeof head);
+		set_at<uint32_t>(bytes, 56, 11);
+		set_at<uint32_t>(bytes, 60, 12);
+		REQUIRE(decode_event(bytes, ev) == CS_OK);
+		auto& n = std::get<NodelistEvent>(ev);
+		CHECK((n.context == 5 && n.ring_id.nodeid == 3 && n.ring_id.seq == 0x10));
+		CHECK((n.nodes == std::vector<uint32_t>{11, 12}));
+		set_at<uint32_t>(bytes, 48, 3);
+		CHECK(decode_event(bytes, ev) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("expected votes") {
+		ResExpectedVotesNotification res{};
+		res.header = {RES_EXPECTEDVOTES_NOTIFICATION, sizeof res, CS_OK};
+		res.context = 9;
+		res.expected_votes = 4;
+		REQUIRE(decode_event(bytes_of(&res, sizeof res), ev) == CS_OK);
+		CHECK(std::get<ExpectedVotesEvent>(ev).expected_votes == 4);
+		res.header.size = 39;
+		CHECK(decode_event(bytes_of(&res, 39), ev) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("extra info") {
+		std::vector<std::byte> bytes(kExtraInfoNotificationData + 3);
+		ResExtraInfoNotification head{};
+		head.header = {RES_EXTRA_INFO_NOTIFICATION, static_cast<int32_t>(bytes.size()), CS_OK};
+		head.context = 1;
+		head.nodeid = 2;
+		head.ei_size = 3;
+		std::memcpy(bytes.data(), &head, sizeof head);
+		std::memcpy(bytes.data() + 48, "xyz", 3);
+		REQUIRE(decode_event(bytes, ev) == CS_OK);
+		auto& x = std::get<ExtraInfoEvent>(ev);
+		CHECK((x.nodeid == 2 && x.data.size() == 3 && std::memcmp(x.data.data(), "xyz", 3) == 0));
+		set_at<uint32_t>(bytes, 40, 4);
+		CHECK(decode_event(bytes, ev) == CS_ERR_MESSAGE_ERROR);
+	}
+	SECTION("an unknown id is a message to skip") {
+		ResStatus st{};
+		st.header = {99, sizeof st, CS_OK};
+		REQUIRE(decode_event(bytes_of(&st, sizeof st), ev) == CS_OK);
+		CHECK(std::get<UnknownEvent>(ev).id == 99);
+	}
+}

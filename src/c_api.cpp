@@ -43,6 +43,18 @@ cs_error_t with_connection(votequorum_handle_t handle, F&& body)
 	});
 }
 
+// The int a C caller passed for an enum parameter. C lets any int through;
+// C++ may not load a value outside the enumerators' range through the enum
+// type, so the shim reads the bytes and validates the int.
+template <class Enum>
+int raw_value(const Enum& value) noexcept
+{
+	static_assert(sizeof(Enum) == sizeof(int));
+	int raw;
+	std::memcpy(&raw, &value, sizeof raw);
+	return raw;
+}
+
 // A qdevice name is 1 to VOTEQUORUM_QDEVICE_MAX_NAME_LEN - 1 characters.
 bool valid_name(const char* name)
 {
@@ -91,7 +103,7 @@ VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
 	}
 	vq::Callbacks cb;
 	if (model_data != nullptr) {
-		if (model_data->model != VOTEQUORUM_MODEL_V1) {
+		if (raw_value(model_data->model) != VOTEQUORUM_MODEL_V1) {
 			return CS_ERR_INVALID_PARAM;
 		}
 		cb.quorum = model_data->votequorum_quorum_notify_fn;
@@ -116,16 +128,11 @@ VQ_EXPORT cs_error_t votequorum_finalize(votequorum_handle_t handle)
 
 VQ_EXPORT cs_error_t votequorum_dispatch(votequorum_handle_t handle, cs_dispatch_flags_t dispatch_types)
 {
-	switch (dispatch_types) {
-	case CS_DISPATCH_ONE:
-	case CS_DISPATCH_ALL:
-	case CS_DISPATCH_BLOCKING:
-	case CS_DISPATCH_ONE_NONBLOCKING:
-		break;
-	default:
+	const int mode = raw_value(dispatch_types);
+	if (mode < CS_DISPATCH_ONE || mode > CS_DISPATCH_ONE_NONBLOCKING) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return with_connection(handle, [&](Connection& c) { return c.dispatch(dispatch_types); });
+	return with_connection(handle, [&](Connection& c) { return c.dispatch(static_cast<cs_dispatch_flags_t>(mode)); });
 }
 
 VQ_EXPORT cs_error_t votequorum_fd_get(votequorum_handle_t handle, int* fd)

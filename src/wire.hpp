@@ -216,8 +216,12 @@ Request qdevice_master_wins(const char* name, uint32_t allow);
 Request set_extra_info(const void* data, uint32_t size);
 Request get_extra_info(uint32_t nodeid);
 
+// Is `value` one of the cs_error_t enumerators?
+bool is_cs_error(int32_t value) noexcept;
+
 // Reply checks. Each returns the reply's header.error when the daemon
-// reported an error (whatever the rest of the reply looks like), else
+// reported an error that is a cs_error_t (whatever the rest of the reply
+// looks like; CS_ERR_MESSAGE_ERROR for a value that names none), else
 // CS_ERR_MESSAGE_ERROR if the reply is not a well-formed message of the
 // expected type, else CS_OK and fills the out-parameter.
 cs_error_t decode_status(std::span<const std::byte> reply);

@@ -56,14 +56,16 @@ TEST_CASE("concurrent initialize gives distinct working handles", "[threads]")
 {
 	FakeServer server(normal_daemon);
 	std::vector<votequorum_handle_t> handles(8);
+	std::vector<cs_error_t> results(8, CS_ERR_LIBRARY);  // Catch's assertions are not thread-safe
 	std::vector<std::thread> threads;
 	for (std::size_t t = 0; t < handles.size(); ++t) {
-		threads.emplace_back([&, t] {
-			CHECK(votequorum_initialize(&handles[t], nullptr) == CS_OK);
-		});
+		threads.emplace_back([&, t] { results[t] = votequorum_initialize(&handles[t], nullptr); });
 	}
 	for (auto& t : threads) {
 		t.join();
+	}
+	for (auto r : results) {
+		CHECK(r == CS_OK);
 	}
 	CHECK(std::set<votequorum_handle_t>(handles.begin(), handles.end()).size() == handles.size());
 	for (auto h : handles) {

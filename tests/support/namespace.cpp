@@ -58,7 +58,7 @@ void enter_private_namespaces(bool private_mounts)
 	}
 	loopback_up();
 	if (private_mounts) {
-		if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) {
+		if (mount("none", "/", "none", MS_REC | MS_PRIVATE, nullptr) < 0) {
 			die("make / private");
 		}
 		private_tmpfs("/run");

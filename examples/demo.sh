@@ -1,0 +1,44 @@
+#!/bin/bash
+# The main job: on a fresh Debian 12 machine (root), install what is needed,
+# build the library, start a private single-node corosync (in its own
+# network and mount namespace: it never meets a corosync you run), and show
+# real programs working through our libvotequorum.so.8:
+#   - Debian's own corosync-quorumtool binary, unchanged, with our library
+#     put first by LD_LIBRARY_PATH;
+#   - vq_status, the small example program of examples/.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${VQ_BUILD_DIR:-$top/build}
+
+if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
+	"$top/tests/setup.sh"
+	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build "$build" -j"$(nproc)" --target votequorum vq_status >/dev/null
+	exec "$top/tests/support/private-corosync.sh" "$0" "$@"
+fi
+
+lib=$build
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "which library Debian's corosync-quorumtool loads"
+LD_LIBRARY_PATH=$lib ldd /usr/sbin/corosync-quorumtool | grep votequorum
+
+say "corosync-quorumtool -s (Debian's binary on our library)"
+LD_LIBRARY_PATH=$lib corosync-quorumtool -s || true
+
+say "corosync-quorumtool -l -H"
+LD_LIBRARY_PATH=$lib corosync-quorumtool -l -H || true
+
+say "vq_status (examples/vq_status.c on our library)"
+LD_LIBRARY_PATH=$lib "$build/examples/vq_status" || true
+
+say "vq_status --follow while the node's votes and the expected votes change"
+LD_LIBRARY_PATH=$lib timeout -s INT 3 "$build/examples/vq_status" --follow &
+sleep 1
+LD_LIBRARY_PATH=$lib corosync-quorumtool -v 2 >/dev/null
+LD_LIBRARY_PATH=$lib corosync-quorumtool -e 3 >/dev/null
+wait || true
+
+say "after the private corosync is killed"
+pkill -KILL -x corosync; sleep 0.3
+LD_LIBRARY_PATH=$lib "$build/examples/vq_status" || echo "(exit status $?)"

@@ -1,0 +1,22 @@
+/*
+ * Calls made the way a C program may make them: with ints outside the
+ * enumerators of cs_dispatch_flags_t and votequorum_model_t. Defined in C;
+ * the same from C++ test code would itself be undefined behaviour.
+ */
+#include <corosync/votequorum.h>
+
+#include <string.h>
+
+int vqtest_dispatch_raw(votequorum_handle_t handle, int flags)
+{
+	return (int)votequorum_dispatch(handle, (cs_dispatch_flags_t)flags);
+}
+
+int vqtest_model_initialize_raw(votequorum_handle_t *handle, int model)
+{
+	votequorum_model_v1_data_t data;
+
+	memset(&data, 0, sizeof(data));
+	data.model = (votequorum_model_t)model;
+	return (int)votequorum_model_initialize(handle, &data);
+}

@@ -1,0 +1,54 @@
+#!/bin/bash
+# The whole test suite, from a fresh Debian 12 machine (root):
+#   1. installs the Debian packages the tests need (tests/setup.sh);
+#   2. builds and runs every test: unit, abi, fake (scripted libqb server),
+#      system (the real corosync, private to each test);
+#   3. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
+#      the unit, fake and system tiers again;
+#   4. rebuilds with ThreadSanitizer and runs the unit and fake tiers again;
+#   5. runs the unit, fake and system test programs under valgrind memcheck.
+# Any failure fails the run; nothing is skipped. Set VQ_QUICK=1 to stop
+# after step 2.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+if [ "$(id -u)" != 0 ]; then
+	echo "tests/run.sh needs root (it installs packages and makes namespaces)" >&2
+	exit 1
+fi
+
+step() { printf '\n===== %s =====\n' "$*"; }
+configure_build() {  # DIR [CMAKE ARGS...]
+	local dir=$1; shift
+	cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	cmake --build "$dir" -j"$jobs" >/dev/null
+}
+
+step "set-up"
+"$top/tests/setup.sh"
+
+step "build and run every test"
+configure_build "$top/build"
+(cd "$top/build" && ctest -j"$jobs" --output-on-failure)
+[ "${VQ_QUICK:-}" = 1 ] && exit 0
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer"
+configure_build "$top/build-asan" -DVQ_SANITIZE=address,undefined
+(cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ctest -j"$jobs" --output-on-failure -L 'unit|fake|system' -E 'quorumtool')
+
+step "ThreadSanitizer"
+configure_build "$top/build-tsan" -DVQ_SANITIZE=thread
+(cd "$top/build-tsan" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	ctest -j"$jobs" --output-on-failure -L 'unit|fake')
+
+step "valgrind memcheck"
+vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+	--show-leak-kinds=definite,indirect --child-silent-after-fork=yes --track-fds=no
+	--suppressions="$top/tests/valgrind.supp")
+for t in unit_tests fake_tests system_tests; do
+	echo "valgrind: $t"
+	"${vg[@]}" "$top/build/tests/$t" -w NoTests --reporter compact
+done
+echo
+echo "all tiers passed: plain, ASan+UBSan, TSan, valgrind"

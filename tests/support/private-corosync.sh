@@ -52,8 +52,14 @@ cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
 #!/bin/bash
 # Kills the private corosync (if any) and starts a fresh one, waiting until
 # it is quorate. The quorum check uses Debian's library, not ours.
-pkill -KILL -x corosync 2>/dev/null || true
-while pgrep -x corosync >/dev/null; do sleep 0.02; done
+# A killed daemon is gone once it is a zombie (it holds nothing any more;
+# its reaper may be slow to collect it).
+for pid in $(pgrep -x corosync); do
+	kill -KILL "$pid" 2>/dev/null || true
+	while [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+		sleep 0.01
+	done
+done
 rm -rf /var/lib/corosync/* /dev/shm/qb-* /run/corosync.pid
 setsid corosync -f -c "$VQ_COROSYNC_CONF" >>"$VQ_COROSYNC_LOG" 2>&1 < /dev/null &
 for _ in $(seq 1 500); do

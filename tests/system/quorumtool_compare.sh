@@ -1,51 +1,68 @@
 #!/bin/bash
 # Debian's corosync-quorumtool, run on Debian's libvotequorum8 and on our
-# build, each against a fresh private corosync, must print the same (dates
-# masked) and exit the same, scenario by scenario.
-#   quorumtool_compare.sh OUR_LIBDIR
+# build against the same private corosync state, must print the same (dates
+# and ring ids masked) and exit the same, scenario by scenario.
+#   quorumtool_compare.sh OUR_LIBDIR QDEVICE_HELPER
 set -euo pipefail
 ourlib=$(cd "$1" && pwd)
+helper=$2
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	exec "$here/../support/private-corosync.sh" --no-start "$0" "$@"
 fi
 [ -e /usr/lib/x86_64-linux-gnu/libvotequorum.so.8 ] || { echo "FAIL: Debian's libvotequorum8 is missing" >&2; exit 1; }
+export VQ_HELPER=$helper VQ_OURLIB=$ourlib
 
-# Each scenario: a name and a shell snippet run against a fresh daemon.
+# name | changes state (1: fresh daemon before each run) | shell snippet.
+# The qdevice helper always runs on our library: it only prepares state.
+qd='LD_LIBRARY_PATH=$VQ_OURLIB $VQ_HELPER Qdevice-test'
 scenarios=(
-	"status|corosync-quorumtool -s"
-	"status, machine-parsable|corosync-quorumtool -s -p"
-	"list|corosync-quorumtool -l"
-	"list, machine-parsable|corosync-quorumtool -l -p"
-	"list, hex ids|corosync-quorumtool -l -H"
-	"status, hex ids|corosync-quorumtool -s -H"
-	"list, addresses|corosync-quorumtool -l -i"
-	"list, all names|corosync-quorumtool -l -a"
-	"change votes|corosync-quorumtool -v 2; echo rc=\$?; corosync-quorumtool -s"
-	"change votes of a node|corosync-quorumtool -n 1 -v 3; echo rc=\$?; corosync-quorumtool -l"
-	"change votes of an unknown node (error)|corosync-quorumtool -n 77 -v 3"
-	"expected votes up|corosync-quorumtool -e 3; echo rc=\$?; corosync-quorumtool -s"
-	"expected votes 0 (error)|corosync-quorumtool -e 0"
-	"forced qdevice unregister without a qdevice (error)|corosync-quorumtool -f"
-	"monitor mode|timeout -s INT 2.5 corosync-quorumtool -m & sleep 1; corosync-quorumtool -e 2 >/dev/null; wait"
-	"no daemon (error)|pkill -KILL -x corosync; sleep 0.3; corosync-quorumtool -s"
+	"status|0|corosync-quorumtool -s"
+	"status, machine-parsable|0|corosync-quorumtool -s -p"
+	"status, hex ids|0|corosync-quorumtool -s -H"
+	"list|0|corosync-quorumtool -l"
+	"list, machine-parsable|0|corosync-quorumtool -l -p"
+	"list, hex ids|0|corosync-quorumtool -l -H"
+	"list, addresses|0|corosync-quorumtool -l -i"
+	"list, all names|0|corosync-quorumtool -l -a"
+	"list, ordered by node id|0|corosync-quorumtool -l -o i"
+	"change votes of an unknown node (error)|0|corosync-quorumtool -n 77 -v 3"
+	"expected votes 0 (error)|0|corosync-quorumtool -e 0"
+	"expected votes above the total (error)|0|corosync-quorumtool -e 3"
+	"forced qdevice unregister with no qdevice (error)|0|corosync-quorumtool -f"
+	"change votes|1|corosync-quorumtool -v 2; echo rc=\$?; corosync-quorumtool -s"
+	"change votes of a node, then expected votes|1|corosync-quorumtool -n 1 -v 3; echo rc=\$?; corosync-quorumtool -e 4; echo rc=\$?; corosync-quorumtool -s; corosync-quorumtool -l"
+	"status with a qdevice registered and voting|1|$qd; corosync-quorumtool -s; corosync-quorumtool -s -p"
+	"forced qdevice unregister|1|$qd; corosync-quorumtool -f; echo rc=\$?; corosync-quorumtool -s"
+	"monitor mode (votes and expected votes changed meanwhile)|1|timeout -s INT 3 stdbuf -oL corosync-quorumtool -m & sleep 1; corosync-quorumtool -v 2 >/dev/null; corosync-quorumtool -e 3 >/dev/null; wait"
+	"no daemon (error)|1|pkill -KILL -x corosync; sleep 0.2; corosync-quorumtool -s; corosync-quorumtool -l"
 )
 
-mask() { sed -E 's/^(Date: +).*/\1<date>/; s/[A-Z][a-z]{2} [A-Z][a-z]{2} +[0-9]+ [0-9:]{8} [0-9]{4}/<date>/g; s/^(Ring ID: +).*/\1<ring>/; s/(Ring ID: +)[0-9a-f.]+/\1<ring>/'; }
+mask() {
+	sed -E -e 's/^(Date: +).*/\1<date>/' \
+		-e 's/[A-Z][a-z]{2} [A-Z][a-z]{2} +[0-9]+ [0-9:]{8} [0-9]{4}/<date>/g' \
+		-e 's/(Ring ID: +)[0-9a-fx.]+/\1<ring>/'
+}
 
-run_with() {  # LIBDIR SNIPPET
-	vq_restart_corosync
-	( export LD_LIBRARY_PATH=$1; bash -c "$2"; echo "exit=$?" ) 2>&1 | mask
+dirty=1
+run_with() {  # LIBDIR FRESH SNIPPET
+	if [ "$dirty" = 1 ] || [ "$2" = 1 ]; then
+		vq_restart_corosync
+		dirty=$2
+	fi
+	( export LD_LIBRARY_PATH=$1; bash -c "$3"; echo "exit=$?" ) 2>&1 | mask
 }
 
 fail=0
 n=0
 for s in "${scenarios[@]}"; do
 	name=${s%%|*}
-	snippet=${s#*|}
+	rest=${s#*|}
+	fresh=${rest%%|*}
+	snippet=${rest#*|}
 	n=$((n + 1))
-	ref=$(run_with "" "$snippet")
-	ours=$(run_with "$ourlib" "$snippet")
+	ref=$(run_with "" "$fresh" "$snippet")
+	ours=$(run_with "$ourlib" "$fresh" "$snippet")
 	if [ "$ref" == "$ours" ]; then
 		echo "same: $name ($(printf '%s\n' "$ours" | wc -l) lines)"
 	else
@@ -53,6 +70,7 @@ for s in "${scenarios[@]}"; do
 		diff <(printf '%s\n' "$ref") <(printf '%s\n' "$ours") | sed 's/^/    /' || true
 		fail=$((fail + 1))
 	fi
+	if [ -n "${VQ_SHOW:-}" ]; then printf '%s\n' "$ours" | sed 's/^/    | /'; fi
 done
 echo "corosync-quorumtool: $((n - fail)) of $n scenarios print the same"
 [ "$fail" -eq 0 ]

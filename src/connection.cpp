@@ -161,27 +161,28 @@ void Connection::deliver(const wire::Event& event) const
 	static uint32_t no_ids[1];
 	static std::byte no_bytes[1];
 
+	const votequorum_handle_t handle = handle_.load(std::memory_order_acquire);
 	std::visit(
-		[this](const auto& ev) {
+		[this, handle](const auto& ev) {
 			using T = std::decay_t<decltype(ev)>;
 			if constexpr (std::is_same_v<T, wire::QuorumEvent>) {
 				if (callbacks_.quorum) {
 					auto* nodes = ev.nodes.empty() ? no_nodes : const_cast<votequorum_node_t*>(ev.nodes.data());
-					callbacks_.quorum(handle_, ev.context, ev.quorate, static_cast<uint32_t>(ev.nodes.size()), nodes);
+					callbacks_.quorum(handle, ev.context, ev.quorate, static_cast<uint32_t>(ev.nodes.size()), nodes);
 				}
 			} else if constexpr (std::is_same_v<T, wire::ExpectedVotesEvent>) {
 				if (callbacks_.expected_votes) {
-					callbacks_.expected_votes(handle_, ev.context, ev.expected_votes);
+					callbacks_.expected_votes(handle, ev.context, ev.expected_votes);
 				}
 			} else if constexpr (std::is_same_v<T, wire::NodelistEvent>) {
 				if (callbacks_.nodelist) {
 					auto* ids = ev.nodes.empty() ? no_ids : const_cast<uint32_t*>(ev.nodes.data());
-					callbacks_.nodelist(handle_, ev.context, ev.ring_id, static_cast<uint32_t>(ev.nodes.size()), ids);
+					callbacks_.nodelist(handle, ev.context, ev.ring_id, static_cast<uint32_t>(ev.nodes.size()), ids);
 				}
 			} else if constexpr (std::is_same_v<T, wire::ExtraInfoEvent>) {
 				if (callbacks_.extra_info) {
 					auto* data = ev.data.empty() ? no_bytes : const_cast<std::byte*>(ev.data.data());
-					callbacks_.extra_info(handle_, ev.context, ev.nodeid, static_cast<uint32_t>(ev.data.size()), data);
+					callbacks_.extra_info(handle, ev.context, ev.nodeid, static_cast<uint32_t>(ev.data.size()), data);
 				}
 			}
 			// UnknownEvent: a newer daemon's notification, consumed and skipped.

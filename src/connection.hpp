@@ -41,7 +41,7 @@ public:
 
 	// The handle the callbacks report; set once, right after the handle table
 	// has issued it, before any other thread can know the handle.
-	void set_handle(votequorum_handle_t handle) noexcept { handle_ = handle; }
+	void set_handle(votequorum_handle_t handle) noexcept { handle_.store(handle, std::memory_order_release); }
 
 	// A request whose reply is a bare STATUS: the reply's header.error.
 	cs_error_t status_request(const wire::Request& request);
@@ -76,7 +76,7 @@ private:
 
 	std::unique_ptr<Transport> transport_;
 	const Callbacks callbacks_;
-	votequorum_handle_t handle_ = 0;
+	std::atomic<votequorum_handle_t> handle_{0};
 	std::atomic<void*> context_{nullptr};
 	std::atomic<bool> closed_{false};
 	const int wake_fd_;  // eventfd, readable once close() has run

@@ -49,10 +49,9 @@ std::shared_ptr<Connection> HandleTable::remove(votequorum_handle_t handle)
 	if (slot == nullptr) {
 		return nullptr;
 	}
-	auto& mutable_slot = slots_[static_cast<uint32_t>(handle & 0xffffffffu)];
-	std::shared_ptr<Connection> connection = std::move(mutable_slot.connection);
-	free_.push_back(static_cast<uint32_t>(handle & 0xffffffffu));
-	return connection;
+	const auto index = static_cast<uint32_t>(handle & 0xffffffffu);
+	free_.push_back(index);  // may throw; nothing has changed yet if it does
+	return std::move(slots_[index].connection);
 }
 
 HandleTable& HandleTable::global()

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace vqtest {
 
@@ -43,6 +44,22 @@ nodelist {
 	}
 }
 )";
+
+// The end of the daemon's log, for failure messages (the log lives in the
+// test's private /run and is gone with it).
+std::string log_tail(const std::string& path)
+{
+	std::ifstream in(path);
+	std::string line, tail;
+	std::vector<std::string> lines;
+	while (std::getline(in, line)) {
+		lines.push_back(line);
+	}
+	for (std::size_t i = lines.size() > 15 ? lines.size() - 15 : 0; i < lines.size(); ++i) {
+		tail += "\n    " + lines[i];
+	}
+	return tail;
+}
 
 bool quorate_now()
 {
@@ -92,10 +109,10 @@ void PrivateCorosync::start()
 		int status;
 		if (waitpid(pid_, &status, WNOHANG) == pid_) {
 			pid_ = -1;
-			throw std::runtime_error("corosync exited at start; see " + log_);
+			throw std::runtime_error("corosync exited at start:" + log_tail(log_));
 		}
 		if (std::chrono::steady_clock::now() > deadline) {
-			throw std::runtime_error("corosync not quorate after 20 s; see " + log_);
+			throw std::runtime_error("corosync not quorate after 20 s:" + log_tail(log_));
 		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(20));
 	}

@@ -1,7 +1,9 @@
 #!/bin/bash
 # private-corosync.sh [--no-start] CMD [ARGS...]
 #
-# Runs CMD inside a fresh network and mount namespace with loopback up and
+# Runs CMD inside fresh network, mount and PID namespaces (with their own
+# /proc, so pgrep and pkill see only this namespace's processes and can never
+# touch another test's daemon or one the machine runs), with loopback up and
 # private tmpfs on /run, /dev/shm, /var/lib/corosync and /var/log/corosync,
 # with a single-node corosync (127.0.0.1, knet, crypto none) started and
 # quorate first (unless --no-start). Inside, `vq_restart_corosync` (a script
@@ -10,7 +12,7 @@
 set -euo pipefail
 
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
-	exec unshare --net --mount --fork --kill-child env VQ_IN_PRIVATE_NS=1 "$0" "$@"
+	exec unshare --net --mount --pid --mount-proc --fork --kill-child env VQ_IN_PRIVATE_NS=1 "$0" "$@"
 fi
 
 ip link set lo up

@@ -272,6 +272,17 @@ void getinfo_from_callback(votequorum_handle_t h, uint64_t, uint32_t)
 	++g_calls;
 }
 
+std::vector<uint32_t> g_order;
+cs_error_t g_nested = CS_ERR_LIBRARY;
+
+void dispatch_from_callback(votequorum_handle_t h, uint64_t, uint32_t votes)
+{
+	g_order.push_back(votes);
+	if (g_order.size() == 1) {
+		g_nested = votequorum_dispatch(h, CS_DISPATCH_ONE_NONBLOCKING);  // takes the next message
+	}
+}
+
 void finalize_from_callback(votequorum_handle_t h, uint64_t, uint32_t)
 {
 	g_inner = votequorum_finalize(h);
@@ -291,6 +302,25 @@ TEST_CASE("a callback may make synchronous requests on its own handle", "[dispat
 	CHECK(votequorum_dispatch(g_handle, CS_DISPATCH_ALL) == CS_OK);
 	CHECK(g_calls == 2);
 	CHECK(g_inner == CS_OK);
+	votequorum_finalize(g_handle);
+}
+
+TEST_CASE("dispatch re-entered from a callback takes the next message", "[dispatch][reentry]")
+{
+	FakeServer server(normal_daemon, [](Peer& peer, int) {
+		for (uint32_t v = 1; v <= 3; ++v) {
+			peer.event(expectedvotes_event(7, v));
+		}
+	});
+	votequorum_callbacks_t cb{nullptr, dispatch_from_callback, nullptr};
+	REQUIRE(votequorum_initialize(&g_handle, &cb) == CS_OK);
+	g_order.clear();
+	server.poke(0);
+	CHECK(votequorum_dispatch(g_handle, CS_DISPATCH_ONE) == CS_OK);
+	CHECK(g_nested == CS_OK);
+	CHECK((g_order == std::vector<uint32_t>{1, 2}));  // the outer ONE took one, the inner one the next
+	CHECK(votequorum_dispatch(g_handle, CS_DISPATCH_ALL) == CS_OK);
+	CHECK((g_order == std::vector<uint32_t>{1, 2, 3}));
 	votequorum_finalize(g_handle);
 }
 

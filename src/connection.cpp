@@ -17,7 +17,21 @@ cs_error_t Connection::open(const Callbacks& callbacks, std::shared_ptr<Connecti
 	if (int res = connect_qb("votequorum", kMaxMessageSize, transport); res < 0) {
 		return from_qb_result(res);
 	}
+	if (!trusted_server(*transport)) {
+		return CS_ERR_ACCESS;  // `transport` disconnects on the way out
+	}
 	return create(std::move(transport), callbacks, out);
+}
+
+bool trusted_server(const Transport& transport) noexcept
+{
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	if (!transport.peer_credentials(pid, uid, gid)) {
+		return false;
+	}
+	return uid == 0 || uid == geteuid();
 }
 
 cs_error_t Connection::create(std::unique_ptr<Transport> transport, const Callbacks& callbacks,

@@ -23,13 +23,23 @@ struct Callbacks {
 	votequorum_qdevice_extra_info_notification_fn_t extra_info = nullptr;
 };
 
+// Whether a votequorum server with these credentials may be trusted: root
+// (corosync) or the caller's own effective uid (a corosync the same user
+// started, as tests do). libqb names the service by an abstract unix socket,
+// which has no permissions: without this check any local user could bind
+// "votequorum" while corosync is down and feed forged quorum state to a
+// root client. Nothing in the environment can change this policy.
+bool trusted_server(const Transport& transport) noexcept;
+
 // What the library asks libqb for: the reference's size, so that every
 // message a daemon may send fits.
 inline constexpr std::size_t kMaxMessageSize = 1024 * 1024;
 
 class Connection {
 public:
-	// Connects to the votequorum service over libqb.
+	// Connects to the votequorum service over libqb, and keeps the
+	// connection only if the server runs as root or as the caller's
+	// effective uid (see trusted_server); else CS_ERR_ACCESS.
 	static cs_error_t open(const Callbacks& callbacks, std::shared_ptr<Connection>& out);
 	// Wraps an already connected transport (tests use this).
 	static cs_error_t create(std::unique_ptr<Transport> transport, const Callbacks& callbacks,

@@ -63,6 +63,11 @@ public:
 		return size > 0 ? static_cast<std::size_t>(size) : 0;
 	}
 
+	bool peer_credentials(pid_t& pid, uid_t& uid, gid_t& gid) const override
+	{
+		return qb_ipcc_auth_get(conn_, &pid, &uid, &gid) == 0;
+	}
+
 private:
 	qb_ipcc_connection_t* conn_;
 };

@@ -33,6 +33,10 @@ public:
 
 	// The largest message either side may send on this connection.
 	virtual std::size_t max_message_size() const = 0;
+
+	// The server's credentials as the kernel reported them at connect time.
+	// False when they are unknown.
+	virtual bool peer_credentials(pid_t& pid, uid_t& uid, gid_t& gid) const = 0;
 };
 
 // Connects to a libqb IPC service. Returns 0 and sets `out`, or a negative

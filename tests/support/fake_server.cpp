@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdexcept>
 #include <sys/prctl.h>
@@ -154,7 +155,7 @@ void Peer::disconnect_later()
 	qb_loop_job_add(g_loop, QB_LOOP_LOW, c_, drop_connection);
 }
 
-FakeServer::FakeServer(RequestHandler on_request, PokeHandler on_poke)
+FakeServer::FakeServer(RequestHandler on_request, PokeHandler on_poke, uid_t run_as, gid_t run_as_group)
 {
 	int poke[2], ack[2];
 	if (pipe2(poke, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0) {
@@ -168,6 +169,9 @@ FakeServer::FakeServer(RequestHandler on_request, PokeHandler on_poke)
 	if (pid_ == 0) {
 		close(poke[1]);
 		close(ack[0]);
+		if (run_as != 0 && (setgroups(0, nullptr) < 0 || setgid(run_as_group) < 0 || setuid(run_as) < 0)) {
+			_exit(5);
+		}
 		g_on_request = new RequestHandler(std::move(on_request));
 		g_on_poke = new PokeHandler(std::move(on_poke));
 		run_server(poke[0], ack[1]);

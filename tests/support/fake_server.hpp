@@ -53,8 +53,9 @@ public:
 	using RequestHandler = std::function<void(Peer&, int32_t id, std::span<const std::byte> request)>;
 	using PokeHandler = std::function<void(Peer&, int code)>;
 
-	// Starts the server and returns once it accepts connections.
-	explicit FakeServer(RequestHandler on_request, PokeHandler on_poke = {});
+	// Starts the server and returns once it accepts connections. With
+	// `run_as` other than 0 the server drops to that uid (and gid) first.
+	explicit FakeServer(RequestHandler on_request, PokeHandler on_poke = {}, uid_t run_as = 0, gid_t run_as_group = 0);
 	~FakeServer();
 	FakeServer(const FakeServer&) = delete;
 	FakeServer& operator=(const FakeServer&) = delete;

@@ -41,10 +41,10 @@ void loopback_up()
 	close(sock);
 }
 
-void private_tmpfs(const char* path)
+void private_tmpfs(const char* path, const char* mode)
 {
 	mkdir(path, 0755);
-	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
+	if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, mode) < 0) {
 		die(path);
 	}
 }
@@ -61,10 +61,10 @@ void enter_private_namespaces(bool private_mounts)
 		if (mount("none", "/", "none", MS_REC | MS_PRIVATE, nullptr) < 0) {
 			die("make / private");
 		}
-		private_tmpfs("/run");
-		private_tmpfs("/dev/shm");
-		private_tmpfs("/var/lib/corosync");
-		private_tmpfs("/var/log/corosync");
+		private_tmpfs("/run", "mode=0755");
+		private_tmpfs("/dev/shm", "mode=1777");  // as on a real system: every user makes IPC buffers here
+		private_tmpfs("/var/lib/corosync", "mode=0755");
+		private_tmpfs("/var/log/corosync", "mode=0755");
 	}
 }
 

@@ -17,10 +17,11 @@ fi
 
 ip link set lo up
 mount --make-rprivate /
-for d in /run /dev/shm /var/lib/corosync /var/log/corosync; do
+for d in /run /var/lib/corosync /var/log/corosync; do
 	mkdir -p "$d"
 	mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mkdir -p /run/vqtest/bin
 export VQ_COROSYNC_CONF=/run/vqtest/corosync.conf VQ_COROSYNC_LOG=/run/vqtest/corosync.log
 cat > "$VQ_COROSYNC_CONF" <<'CONF'

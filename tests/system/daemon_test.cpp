@@ -172,11 +172,11 @@ TEST_CASE("setexpected and setvotes, accepted and refused", "[daemon]")
 	CHECK(votequorum_setvotes(h, 77, 1) == CS_ERR_NAME_NOT_FOUND);
 	CHECK(votequorum_setvotes(h, 1, 2) == CS_OK);
 	CHECK(eventually(h, 1, [](const votequorum_info& i) { return i.node_votes == 2 && i.total_votes == 2; }));
-	// Raising votes is one-way on a single node.
-	CHECK(votequorum_setvotes(h, 1, 1) != CS_OK);
-	CHECK(votequorum_setexpected(h, 1) == CS_ERR_INVALID_PARAM);
+	// (Lowering the votes again right away is accepted or refused depending
+	// on when totem delivered the raise: not something to test.)
 	CHECK(votequorum_setexpected(h, 3) == CS_OK);
 	CHECK(eventually(h, 0, [](const votequorum_info& i) { return i.node_expected_votes == 3 && i.quorum == 2; }));
+	CHECK(votequorum_setexpected(h, 1) == CS_ERR_INVALID_PARAM);  // below the 2 votes present
 	CHECK(votequorum_setexpected(h, 0xffffffffu) == CS_OK);  // the daemon's arithmetic wraps
 	CHECK(eventually(h, 0, [](const votequorum_info& i) { return i.node_expected_votes == 0xffffffffu; }));
 	CHECK(votequorum_finalize(h) == CS_OK);

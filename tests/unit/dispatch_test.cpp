@@ -45,6 +45,7 @@ public:
 	}
 	int fd() const override { return fd_; }
 	std::size_t max_message_size() const override { return 65536; }
+	bool peer_credentials(pid_t&, uid_t&, gid_t&) const override { return false; }
 
 	std::shared_ptr<std::deque<std::vector<std::byte>>> queue_ = std::make_shared<std::deque<std::vector<std::byte>>>();
 	std::shared_ptr<bool> gone_ = std::make_shared<bool>(false);
@@ -144,4 +145,37 @@ TEST_CASE("dispatch: close() ends a blocking dispatch", "[dispatch]")
 	f.conn->close();
 	CHECK(f.conn->dispatch(CS_DISPATCH_BLOCKING) == CS_ERR_BAD_HANDLE);
 	CHECK(f.conn->status_request(trackstop()) == CS_ERR_BAD_HANDLE);
+}
+
+namespace {
+
+class CredentialTransport final : public vq::Transport {
+public:
+	CredentialTransport(bool known, uid_t uid) : known_(known), uid_(uid) {}
+	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&) override { return -ENOTCONN; }
+	ssize_t receive_event(std::span<std::byte>) override { return -EAGAIN; }
+	int fd() const override { return -1; }
+	std::size_t max_message_size() const override { return 4096; }
+	bool peer_credentials(pid_t& pid, uid_t& uid, gid_t& gid) const override
+	{
+		pid = 1;
+		uid = uid_;
+		gid = 0;
+		return known_;
+	}
+
+private:
+	bool known_;
+	uid_t uid_;
+};
+
+}  // namespace
+
+TEST_CASE("trusted servers: root or the caller's effective uid, and known credentials", "[credentials]")
+{
+	CHECK(vq::trusted_server(CredentialTransport(true, 0)));
+	CHECK(vq::trusted_server(CredentialTransport(true, geteuid())));
+	CHECK(vq::trusted_server(CredentialTransport(true, geteuid() + 1)) == (geteuid() + 1 == 0));
+	CHECK_FALSE(vq::trusted_server(CredentialTransport(true, 65534 == geteuid() ? 65533 : 65534)));
+	CHECK_FALSE(vq::trusted_server(CredentialTransport(false, 0)));  // unknown: refused
 }

@@ -15,6 +15,7 @@ public:
 	ssize_t receive_event(std::span<std::byte>) override { return -EAGAIN; }
 	int fd() const override { return -1; }
 	std::size_t max_message_size() const override { return 4096; }
+	bool peer_credentials(pid_t&, uid_t&, gid_t&) const override { return false; }
 };
 
 std::shared_ptr<vq::Connection> idle_connection()

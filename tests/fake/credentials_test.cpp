@@ -1,0 +1,142 @@
+// Only a server running as root or as the caller's own uid is trusted:
+// an impostor bound to "votequorum" by another user is refused.
+#include "common.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <dirent.h>
+#include <grp.h>
+#include <pwd.h>
+#include <set>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace vqtest;
+
+namespace {
+
+struct User {
+	uid_t uid;
+	gid_t gid;
+};
+
+User user(const char* name)
+{
+	const passwd* pw = getpwnam(name);
+	REQUIRE(pw != nullptr);
+	return {pw->pw_uid, pw->pw_gid};
+}
+
+std::set<std::string> entries(const char* dir)
+{
+	std::set<std::string> names;
+	if (DIR* d = opendir(dir)) {
+		while (dirent* e = readdir(d)) {
+			if (e->d_name[0] != '.') {
+				names.insert(e->d_name);
+			}
+		}
+		closedir(d);
+	}
+	return names;
+}
+
+// Runs `body` in a child process that has become `as`; returns what it
+// returned (its exit status), or -1.
+template <class F>
+int as_user(User as, F body)
+{
+	std::fflush(nullptr);
+	pid_t child = fork();
+	if (child == 0) {
+		if (setgroups(0, nullptr) < 0 || setgid(as.gid) < 0 || setuid(as.uid) < 0) {
+			_exit(120);
+		}
+		_exit(body());
+	}
+	int status = 0;
+	waitpid(child, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int connect_result()
+{
+	votequorum_handle_t h;
+	cs_error_t err = votequorum_initialize(&h, nullptr);
+	if (err == CS_OK) {
+		votequorum_info info;
+		err = votequorum_getinfo(h, 0, &info);
+		votequorum_finalize(h);
+	}
+	return err;
+}
+
+// What Debian's library (ref_connect, linked to it and nothing of ours)
+// gets from the current server.
+int reference_connect_result()
+{
+	std::fflush(nullptr);
+	pid_t child = fork();
+	if (child == 0) {
+		char* const env[] = {nullptr};
+		execle(VQ_REF_CONNECT, VQ_REF_CONNECT, static_cast<char*>(nullptr), env);
+		_exit(127);
+	}
+	int status = 0;
+	waitpid(child, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("a votequorum server of another user is refused with CS_ERR_ACCESS, leaving nothing behind", "[credentials]")
+{
+	const User nobody = user("nobody");
+	FakeServer impostor(normal_daemon, {}, nobody.uid, nobody.gid);
+	REQUIRE(reference_connect_result() == CS_OK);  // the impostor does serve
+	const auto fds_before = entries("/proc/self/fd");
+	votequorum_handle_t h = 0;
+	CHECK(votequorum_initialize(&h, nullptr) == CS_ERR_ACCESS);
+	CHECK(h == 0);
+	votequorum_model_v1_data_t model{};
+	model.model = VOTEQUORUM_MODEL_V1;
+	CHECK(votequorum_model_initialize(&h, &model) == CS_ERR_ACCESS);
+	CHECK(entries("/proc/self/fd") == fds_before);
+	// The ring buffers in /dev/shm (the server made them) go once the
+	// server has seen us leave.
+	bool shm_clean = false;
+	for (int i = 0; i < 200 && !shm_clean; ++i) {
+		shm_clean = entries("/dev/shm").empty();
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	}
+	CHECK(shm_clean);
+}
+
+TEST_CASE("the same server running as root is accepted", "[credentials]")
+{
+	FakeServer server(normal_daemon);
+	CHECK(connect_result() == CS_OK);
+}
+
+TEST_CASE("a server running as the caller's own uid is accepted, another uid is not", "[credentials]")
+{
+	const User nobody = user("nobody"), daemon_user = user("daemon");
+	{
+		FakeServer same_user(normal_daemon, {}, nobody.uid, nobody.gid);
+		CHECK(as_user(nobody, connect_result) == CS_OK);
+		CHECK(as_user(daemon_user, connect_result) == CS_ERR_ACCESS);
+	}
+	FakeServer root_server(normal_daemon);
+	CHECK(as_user(nobody, connect_result) == CS_OK);  // root is trusted by everyone
+}
+
+TEST_CASE("the reference library connects to the impostor (the difference)", "[credentials][reference]")
+{
+	const User nobody = user("nobody");
+	FakeServer impostor(normal_daemon, {}, nobody.uid, nobody.gid);
+	CHECK(reference_connect_result() == CS_OK);
+	CHECK(connect_result() == CS_ERR_ACCESS);
+}

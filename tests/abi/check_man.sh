@@ -23,6 +23,12 @@ for fn in $(grep -E '^\s+votequorum_[a-z_]+;' "$top/cmake/libvotequorum.map" | t
 		fail=1
 		continue
 	fi
+	for section in NAME SYNOPSIS DESCRIPTION "RETURN VALUE" ERRORS "THREAD SAFETY" "SEE ALSO"; do
+		if ! grep -q "^\.SH $section\$" "$page"; then
+			echo "FAIL: $fn: no $section section"
+			fail=1
+		fi
+	done
 	# The .BI line of the SYNOPSIS, its alternating fonts joined.
 	synopsis=$(awk '/^\.SH SYNOPSIS/ { s = 1; next } /^\.SH/ { s = 0 } s && /^\.BI / { sub(/^\.BI /, ""); print }' "$page" | tr -d '"[:space:]')
 	declared=$(awk -v fn="$fn" '$0 ~ "^cs_error_t " fn " \\(" { s = 1 } s { print } s && /\);/ { exit }' "$header" | tr -d '[:space:]')
@@ -33,5 +39,5 @@ for fn in $(grep -E '^\s+votequorum_[a-z_]+;' "$top/cmake/libvotequorum.map" | t
 		fail=1
 	fi
 done
-[ "$fail" = 0 ] && echo "man: $pages pages render cleanly; 19 SYNOPSIS prototypes match the header"
+[ "$fail" = 0 ] && echo "man: $pages pages render cleanly; 19 call pages have every section and a SYNOPSIS matching the header"
 exit $fail

@@ -1,0 +1,54 @@
+# Install tree: library, headers, pkg-config file, CMake package, man pages.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(TARGETS votequorum EXPORT votequorumTargets
+	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT dev)
+install(FILES include/corosync/votequorum.h include/corosync/corotypes.h
+	DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
+
+# pkg-config: same name (libvotequorum) and fields as corosync's file. Unless
+# installing to /usr, the prefix is found from the file's own place, so the
+# tree can be installed anywhere (cmake --install --prefix).
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+	set(VQ_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")  # a distribution's install: plain paths
+else()
+	file(RELATIVE_PATH VQ_PC_UP "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+	string(REGEX REPLACE "/$" "" VQ_PC_UP "${VQ_PC_UP}")
+	set(VQ_PC_PREFIX "\${pcfiledir}/${VQ_PC_UP}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+	set(VQ_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
+else()
+	set(VQ_PC_LIBDIR "\${exec_prefix}/${CMAKE_INSTALL_LIBDIR}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+	set(VQ_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
+else()
+	set(VQ_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+configure_file(cmake/libvotequorum.pc.in libvotequorum.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/libvotequorum.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
+
+# CMake package: find_package(votequorum) -> votequorum::votequorum.
+set(VQ_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/votequorum)
+install(EXPORT votequorumTargets NAMESPACE votequorum:: DESTINATION ${VQ_CMAKE_DIR} COMPONENT dev)
+configure_package_config_file(cmake/votequorumConfig.cmake.in votequorumConfig.cmake INSTALL_DESTINATION ${VQ_CMAKE_DIR})
+write_basic_package_version_file(votequorumConfigVersion.cmake COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/votequorumConfig.cmake ${PROJECT_BINARY_DIR}/votequorumConfigVersion.cmake
+	DESTINATION ${VQ_CMAKE_DIR} COMPONENT dev)
+
+# Man pages, compressed as Debian ships them.
+file(GLOB VQ_MAN_PAGES ${PROJECT_SOURCE_DIR}/man/*.3)
+set(VQ_MAN_GZ)
+foreach(page ${VQ_MAN_PAGES})
+	get_filename_component(name ${page} NAME)
+	set(out ${PROJECT_BINARY_DIR}/man/${name}.gz)
+	add_custom_command(OUTPUT ${out}
+		COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/man
+		COMMAND sh -c "gzip -9n -c \"$1\" > \"$2\"" gzip ${page} ${out}
+		DEPENDS ${page} VERBATIM)
+	list(APPEND VQ_MAN_GZ ${out})
+endforeach()
+add_custom_target(man_pages ALL DEPENDS ${VQ_MAN_GZ})
+install(FILES ${VQ_MAN_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)

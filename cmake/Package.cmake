@@ -1,0 +1,60 @@
+# Debian packages (cpack -G DEB):
+#   libvotequorum8-cpp     the library, in place of Debian's libvotequorum8
+#   libvotequorum-cpp-dev  headers, .so link, pkg-config, CMake package, man pages
+#
+# The runtime package coexists with libvotequorum8: its preinst diverts the
+# libvotequorum.so.8 link (owned by libvotequorum8) and ships its own, pointing
+# at libvotequorum.so.8.1.0, so every program on the system, Debian's
+# corosync-quorumtool and corosync-qdevice included, loads this library;
+# removing the package gives the link back. It Provides libvotequorum8 for
+# systems without it. Depends are computed from the binary (dpkg-shlibdeps).
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME votequorum-cpp)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "votequorum-cpp maintainers <votequorum-cpp@localhost>")
+set(CPACK_PACKAGE_VENDOR "votequorum-cpp")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
+set(CPACK_DEB_COMPONENT_INSTALL ON)
+set(CPACK_COMPONENTS_ALL runtime dev)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_STRIP_FILES ON)
+set(CPACK_DEBIAN_PACKAGE_SECTION libs)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+
+execute_process(COMMAND dpkg-architecture -qDEB_HOST_MULTIARCH
+	OUTPUT_VARIABLE VQ_MULTIARCH OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT VQ_MULTIARCH)
+	set(VQ_MULTIARCH x86_64-linux-gnu)
+endif()
+foreach(script preinst postinst postrm)
+	configure_file(cmake/deb/${script} ${PROJECT_BINARY_DIR}/deb/${script} @ONLY)
+	file(CHMOD ${PROJECT_BINARY_DIR}/deb/${script}
+		PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+endforeach()
+
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libvotequorum8-cpp)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
+set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "A re-implementation of corosync's libvotequorum with the same C ABI and
+symbol versions. Installing it makes every program, corosync-quorumtool and
+corosync-qdevice included, use it instead of libvotequorum8 (which may stay
+installed; removing this package switches back).")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_PROVIDES "libvotequorum8 (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
+	${PROJECT_BINARY_DIR}/deb/preinst ${PROJECT_BINARY_DIR}/deb/postinst ${PROJECT_BINARY_DIR}/deb/postrm)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+
+set(CPACK_DEBIAN_DEV_PACKAGE_NAME libvotequorum-cpp-dev)
+set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
+set(CPACK_DEBIAN_DEV_DESCRIPTION "Development files: the headers <corosync/votequorum.h> and
+<corosync/corotypes.h>, the libvotequorum pkg-config file, the votequorum
+CMake package and the manual pages of the votequorum C API.")
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libvotequorum8-cpp (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_DEV_PACKAGE_PROVIDES "libvotequorum-dev (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_DEV_PACKAGE_CONFLICTS "libvotequorum-dev")
+# corotypes.h is also shipped by libcorosync-common-dev; ours is compatible.
+set(CPACK_DEBIAN_DEV_PACKAGE_REPLACES "libvotequorum-dev, libcorosync-common-dev")
+
+include(CPack)

@@ -1,0 +1,115 @@
+#!/bin/bash
+# Builds the Debian packages (own build, prefix /usr), checks their control
+# fields and file lists, then installs them with dpkg in a throwaway root
+# (an overlay of this machine's /, discarded afterwards) that has Debian's
+# libvotequorum8 installed: Debian's corosync-quorumtool and corosync-qdevice
+# must then load our library and work against a private corosync; removing
+# the package must give the reference back.
+#   check_deb.sh WORK_DIR
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+work=$1
+rm -rf "$work"
+mkdir -p "$work"
+cmake -S "$top" -B "$work/build" -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$work/build" -j"$(nproc)" >/dev/null
+(cd "$work/build" && cpack >/dev/null)
+runtime=$(ls "$work"/build/libvotequorum8-cpp_*.deb)
+dev=$(ls "$work"/build/libvotequorum-cpp-dev_*.deb)
+
+fail=0
+field() { dpkg-deb -f "$1" "$2"; }
+check() {  # DESCRIPTION COMMAND...
+	if "${@:2}" >/dev/null 2>&1; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi
+}
+echo "--- $(basename "$runtime")"; dpkg-deb -f "$runtime"
+echo "--- $(basename "$dev")"; dpkg-deb -f "$dev"
+echo "---"
+check "runtime Depends computed from the binary (libqb100, libc6, libstdc++6)" \
+	bash -c "field() { dpkg-deb -f \"\$1\" \"\$2\"; }; d=\$(field '$runtime' Depends); [[ \$d == *libqb100* && \$d == *libc6* && \$d == *libstdc++6* ]]"
+check "runtime Provides libvotequorum8" bash -c "[[ \$(dpkg-deb -f '$runtime' Provides) == libvotequorum8* ]]"
+check "runtime has preinst/postrm (the diversion)" bash -c "dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep -q preinst && dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep -q postrm"
+check "runtime ships the .so.8.1.0 and its .so.8 link only" bash -c "[ \"\$(dpkg-deb -c '$runtime' | awk '\$1 !~ /^d/ {print \$6}' | sort | tr '\n' ' ')\" = './usr/lib/x86_64-linux-gnu/libvotequorum.so.8 ./usr/lib/x86_64-linux-gnu/libvotequorum.so.8.1.0 ' ]"
+check "dev Conflicts/Replaces/Provides libvotequorum-dev" bash -c "[[ \$(dpkg-deb -f '$dev' Conflicts) == libvotequorum-dev && \$(dpkg-deb -f '$dev' Replaces) == libvotequorum-dev* && \$(dpkg-deb -f '$dev' Provides) == libvotequorum-dev* ]]"
+check "dev ships headers, .pc, CMake package, 20 man pages" bash -c "c=\$(dpkg-deb -c '$dev'); grep -q include/corosync/votequorum.h <<<\"\$c\" && grep -q pkgconfig/libvotequorum.pc <<<\"\$c\" && grep -q cmake/votequorum/votequorumConfig.cmake <<<\"\$c\" && [ \$(grep -c 'man3/.*\.3\.gz' <<<\"\$c\") = 20 ]"
+check "the library in the package is stripped" bash -c "dpkg-deb -x '$runtime' '$work/x' && ! file -L '$work/x/usr/lib/x86_64-linux-gnu/libvotequorum.so.8.1.0' | grep -q 'not stripped'"
+dpkg-query -W -f='${Status}' libvotequorum8 | grep -q 'install ok installed' || { echo "FAIL: libvotequorum8 must be installed on this machine (tests/setup.sh)"; exit 1; }
+[ "$fail" = 0 ] || exit 1
+
+# The throwaway root: this machine's / under an overlay, in private mount,
+# network and PID namespaces, with a private corosync.
+mkdir -p "$work/ov/upper" "$work/ov/work" "$work/ov/root"
+cp "$runtime" "$dev" "$work/"
+cat > "$work/in-root.sh" <<'SCRIPT'
+set -euo pipefail
+L=/usr/lib/x86_64-linux-gnu
+step() { printf '>>> %s\n' "$*"; }
+start_corosync() {
+	corosync -f > /run/corosync.log 2>&1 &
+	for _ in $(seq 1 300); do corosync-quorumtool -s >/dev/null 2>&1 && return 0; sleep 0.05; done
+	cat /run/corosync.log; return 1
+}
+cat > /etc/corosync/corosync.conf <<'CONF'
+totem {
+	version: 2
+	cluster_name: vqdeb
+	transport: knet
+	crypto_cipher: none
+	crypto_hash: none
+}
+logging {
+	to_stderr: yes
+	to_syslog: no
+}
+quorum {
+	provider: corosync_votequorum
+}
+nodelist {
+	node {
+		ring0_addr: 127.0.0.1
+		nodeid: 1
+		name: node1
+	}
+}
+CONF
+step "before: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
+[[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.0.0 ]]
+step "dpkg -i"
+DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libvotequorum-cpp-dev_*.deb
+dpkg-divert --list | grep 'libvotequorum.so.8 .*libvotequorum8-cpp'
+step "installed: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
+[[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.1.0 ]]
+dpkg-query -W -f='${Package} ${Status}\n' libvotequorum8 libvotequorum8-cpp libvotequorum-cpp-dev
+for bin in /usr/sbin/corosync-quorumtool /usr/sbin/corosync-qdevice; do
+	loaded=$(ldd "$bin" | awk '$1 == "libvotequorum.so.8" { print $3 }')
+	step "$bin loads $loaded -> $(readlink -f "$loaded")"
+	[[ $(readlink -f "$loaded") == *libvotequorum.so.8.1.0 ]]
+	! ldd -r "$bin" 2>&1 | grep -E 'undefined symbol|not found'
+done
+start_corosync
+step "corosync-quorumtool -s on the installed package"
+corosync-quorumtool -s | grep -v Date
+corosync-quorumtool -s | grep -q 'Quorate: *Yes'
+step "pkg-config --libs libvotequorum: $(pkg-config --libs libvotequorum)"
+step "dpkg -r"
+dpkg -r libvotequorum-cpp-dev libvotequorum8-cpp
+step "removed: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
+[[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.0.0 ]]
+! dpkg-divert --list | grep -q libvotequorum8-cpp
+corosync-quorumtool -s | grep -q 'Quorate: *Yes'
+step "the reference is back and corosync-quorumtool works on it"
+SCRIPT
+unshare --mount --net --pid --fork --mount-proc bash -c '
+	set -euo pipefail
+	ov='"$work"'/ov
+	mount -t overlay overlay -o lowerdir=/,upperdir=$ov/upper,workdir=$ov/work $ov/root
+	mount -t proc proc $ov/root/proc
+	mount --rbind /dev $ov/root/dev
+	mount -t tmpfs -o mode=1777 tmpfs $ov/root/dev/shm
+	for d in run var/lib/corosync var/log/corosync; do mount -t tmpfs tmpfs $ov/root/$d; done
+	mkdir -p $ov/root/debs
+	cp '"$work"'/*.deb '"$work"'/in-root.sh $ov/root/debs/
+	ip link set lo up
+	chroot $ov/root bash /debs/in-root.sh
+'
+echo "deb: installed in place of libvotequorum8 (Debian's tools ran on it), removed, reference restored"

@@ -49,29 +49,7 @@ start_corosync() {
 	for _ in $(seq 1 300); do corosync-quorumtool -s >/dev/null 2>&1 && return 0; sleep 0.05; done
 	cat /run/corosync.log; return 1
 }
-cat > /etc/corosync/corosync.conf <<'CONF'
-totem {
-	version: 2
-	cluster_name: vqdeb
-	transport: knet
-	crypto_cipher: none
-	crypto_hash: none
-}
-logging {
-	to_stderr: yes
-	to_syslog: no
-}
-quorum {
-	provider: corosync_votequorum
-}
-nodelist {
-	node {
-		ring0_addr: 127.0.0.1
-		nodeid: 1
-		name: node1
-	}
-}
-CONF
+cp /debs/corosync.conf /etc/corosync/corosync.conf
 step "before: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
 [[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.0.0 ]]
 step "dpkg -i"
@@ -108,7 +86,7 @@ unshare --mount --net --pid --fork --mount-proc bash -c '
 	mount -t tmpfs -o mode=1777 tmpfs $ov/root/dev/shm
 	for d in run var/lib/corosync var/log/corosync; do mount -t tmpfs tmpfs $ov/root/$d; done
 	mkdir -p $ov/root/debs
-	cp '"$work"'/*.deb '"$work"'/in-root.sh $ov/root/debs/
+	cp '"$work"'/*.deb '"$work"'/in-root.sh '"$top"'/tests/support/corosync.conf $ov/root/debs/
 	ip link set lo up
 	chroot $ov/root bash /debs/in-root.sh
 '

@@ -19,32 +19,6 @@ namespace vqtest {
 
 namespace {
 
-const char* const kConfig = R"(totem {
-	version: 2
-	cluster_name: vqtest
-	transport: knet
-	crypto_cipher: none
-	crypto_hash: none
-	token: 1000
-}
-logging {
-	to_stderr: yes
-	to_syslog: no
-	to_logfile: no
-	timestamp: off
-}
-quorum {
-	provider: corosync_votequorum
-}
-nodelist {
-	node {
-		ring0_addr: 127.0.0.1
-		nodeid: 1
-		name: node1
-	}
-}
-)";
-
 // The end of the daemon's log, for failure messages (the log lives in the
 // test's private /run and is gone with it).
 std::string log_tail(const std::string& path)
@@ -78,9 +52,8 @@ bool quorate_now()
 PrivateCorosync::PrivateCorosync()
 {
 	mkdir("/run/vqtest", 0755);
-	config_ = "/run/vqtest/corosync.conf";
+	config_ = VQ_COROSYNC_CONF;  // tests/support/corosync.conf
 	log_ = "/run/vqtest/corosync.log";
-	std::ofstream(config_) << kConfig;
 	start();
 }
 

@@ -24,32 +24,7 @@ done
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mkdir -p /run/vqtest/bin
 export VQ_COROSYNC_CONF=/run/vqtest/corosync.conf VQ_COROSYNC_LOG=/run/vqtest/corosync.log
-cat > "$VQ_COROSYNC_CONF" <<'CONF'
-totem {
-	version: 2
-	cluster_name: vqtest
-	transport: knet
-	crypto_cipher: none
-	crypto_hash: none
-	token: 1000
-}
-logging {
-	to_stderr: yes
-	to_syslog: no
-	to_logfile: no
-	timestamp: off
-}
-quorum {
-	provider: corosync_votequorum
-}
-nodelist {
-	node {
-		ring0_addr: 127.0.0.1
-		nodeid: 1
-		name: node1
-	}
-}
-CONF
+cp "$(dirname "$(readlink -f "$0")")/corosync.conf" "$VQ_COROSYNC_CONF"
 
 cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
 #!/bin/bash

@@ -4,7 +4,10 @@
 #include <qb/qbipcc.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <glob.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 namespace vq {
 
@@ -15,10 +18,41 @@ namespace {
 // this only bounds how late a finalize from another thread is noticed.
 constexpr int32_t kReplySliceMs = 100;
 
+// libqb keeps a connection's ring buffers in /dev/shm/qb-<server pid>-
+// <client pid>-<n>-<random>/. When the server died, disconnecting unlinks
+// the files but leaves the directory; remove such empty directories of ours
+// (rmdir never removes one that still holds a live connection's files).
+void remove_empty_ring_dirs(pid_t server)
+{
+	char pattern[96];
+	std::snprintf(pattern, sizeof pattern, "/dev/shm/qb-%d-%d-*", static_cast<int>(server), static_cast<int>(getpid()));
+	glob_t found{};
+	if (glob(pattern, GLOB_NOSORT | GLOB_ONLYDIR, nullptr, &found) == 0) {
+		for (std::size_t i = 0; i < found.gl_pathc; ++i) {
+			rmdir(found.gl_pathv[i]);
+		}
+	}
+	globfree(&found);
+}
+
 class QbTransport final : public Transport {
 public:
-	explicit QbTransport(qb_ipcc_connection_t* conn) : conn_(conn) {}
-	~QbTransport() override { qb_ipcc_disconnect(conn_); }
+	explicit QbTransport(qb_ipcc_connection_t* conn) : conn_(conn)
+	{
+		uid_t uid;
+		gid_t gid;
+		if (qb_ipcc_auth_get(conn_, &server_pid_, &uid, &gid) != 0) {
+			server_pid_ = 0;
+		}
+	}
+	~QbTransport() override
+	{
+		const bool server_gone = !qb_ipcc_is_connected(conn_);
+		qb_ipcc_disconnect(conn_);
+		if (server_gone && server_pid_ > 0) {
+			remove_empty_ring_dirs(server_pid_);
+		}
+	}
 	QbTransport(const QbTransport&) = delete;
 	QbTransport& operator=(const QbTransport&) = delete;
 
@@ -70,6 +104,7 @@ public:
 
 private:
 	qb_ipcc_connection_t* conn_;
+	pid_t server_pid_ = 0;
 };
 
 }  // namespace

@@ -9,7 +9,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstring>
+#include <dirent.h>
+#include <fstream>
 #include <poll.h>
 #include <string>
 #include <thread>
@@ -312,4 +315,157 @@ TEST_CASE("callbacks that make requests and finalize, on the real daemon", "[dae
 	CHECK(inner == CS_OK);
 	CHECK(calls == 2);
 	CHECK(votequorum_finalize(handle) == CS_ERR_BAD_HANDLE);
+}
+
+namespace {
+
+std::size_t count_entries(const char* dir)
+{
+	std::size_t n = 0;
+	if (DIR* d = opendir(dir)) {
+		while (dirent* e = readdir(d)) {
+			n += e->d_name[0] != '.';
+		}
+		closedir(d);
+	}
+	return n;
+}
+
+long rss_kib()
+{
+	std::ifstream status("/proc/self/status");
+	std::string line;
+	while (std::getline(status, line)) {
+		if (line.rfind("VmRSS:", 0) == 0) {
+			return std::stol(line.substr(6));
+		}
+	}
+	return -1;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0)
+{
+	return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("the daemon dies 50 times: errors within a second, POLLHUP, no growth", "[daemon][death][timing]")
+{
+	PrivateCorosync corosync;
+	char ours[32];
+	std::snprintf(ours, sizeof ours, "-%d-", static_cast<int>(getpid()));
+	// Our connections' ring-buffer directories in the private /dev/shm
+	// (qb-<server>-<client>-...); the killed daemons' own files are theirs.
+	auto our_shm = [&] {
+		std::size_t n = 0;
+		if (DIR* d = opendir("/dev/shm")) {
+			while (dirent* e = readdir(d)) {
+				n += std::strstr(e->d_name, ours) != nullptr;
+			}
+			closedir(d);
+		}
+		return n;
+	};
+	std::size_t fds_before = 0, shm_before = 0;
+	long rss_before = 0;
+	int late = 0, not_hup = 0, slow_repeats = 0, slow_finalize = 0, bad_codes = 0;
+	for (int round = 0; round < 50; ++round) {
+		if (round == 1) {  // after the first round's one-time allocations, no handle open
+			fds_before = count_entries("/proc/self/fd");
+			shm_before = our_shm();
+			rss_before = rss_kib();
+		}
+		votequorum_handle_t h;
+		REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
+		REQUIRE(votequorum_trackstart(h, 1, CS_TRACK_CHANGES) == CS_OK);
+		// Kill it while this thread is blocked in dispatch (even rounds) or
+		// before a request (odd rounds).
+		std::chrono::steady_clock::time_point killed;
+		std::thread killer([&] {
+			std::this_thread::sleep_for(std::chrono::milliseconds(round % 2 == 0 ? 50 : 0));
+			killed = std::chrono::steady_clock::now();
+			corosync.kill();
+		});
+		cs_error_t err;
+		if (round % 2 == 0) {
+			err = votequorum_dispatch(h, CS_DISPATCH_BLOCKING);
+			killer.join();
+		} else {
+			killer.join();
+			votequorum_info info;
+			err = votequorum_getinfo(h, 0, &info);
+		}
+		bad_codes += err != CS_ERR_LIBRARY;
+		late += seconds_since(killed) > 1.0;
+
+		int fd;
+		REQUIRE(votequorum_fd_get(h, &fd) == CS_OK);
+		pollfd p{fd, POLLIN, 0};
+		not_hup += !(poll(&p, 1, 0) == 1 && (p.revents & POLLHUP));
+
+		const auto t0 = std::chrono::steady_clock::now();
+		for (int i = 0; i < 1000; ++i) {
+			votequorum_info info;
+			bad_codes += votequorum_getinfo(h, 0, &info) != CS_ERR_LIBRARY;
+			bad_codes += votequorum_dispatch(h, CS_DISPATCH_ALL) != CS_ERR_LIBRARY;
+		}
+		slow_repeats += seconds_since(t0) > 1.0;  // 2000 failing calls: no waiting, no spinning
+
+		const auto t1 = std::chrono::steady_clock::now();
+		bad_codes += votequorum_finalize(h) != CS_OK;
+		slow_finalize += seconds_since(t1) > 1.0;
+
+		corosync.start();  // a fresh daemon: a fresh initialize must work
+	}
+	votequorum_handle_t h;
+	REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
+	votequorum_info info;
+	CHECK(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(votequorum_finalize(h) == CS_OK);
+
+	CHECK(bad_codes == 0);
+	CHECK(late == 0);
+	CHECK(not_hup == 0);
+	CHECK(slow_repeats == 0);
+	CHECK(slow_finalize == 0);
+	CHECK(count_entries("/proc/self/fd") == fds_before);
+	CHECK(our_shm() == shm_before);
+	const long rss_growth = rss_kib() - rss_before;
+	INFO("RSS growth over 49 rounds: " << rss_growth << " KiB");
+	CHECK(rss_growth < 1024);
+}
+
+TEST_CASE("corosync paused (SIGSTOP): requests wait, finalize ends them, SIGCONT resumes", "[daemon][stop]")
+{
+	PrivateCorosync corosync;
+	votequorum_handle_t h;
+	REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
+	REQUIRE(votequorum_trackstart(h, 1, CS_TRACK_CHANGES) == CS_OK);
+	REQUIRE(::kill(corosync.pid(), SIGSTOP) == 0);
+
+	// Non-waiting dispatch answers at once: nothing is pending.
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_OK);
+	CHECK(votequorum_dispatch(h, CS_DISPATCH_ONE_NONBLOCKING) == CS_ERR_TRY_AGAIN);
+
+	// A request waits for the paused daemon; finalize from another thread ends it.
+	std::atomic<bool> returned{false};
+	cs_error_t err = CS_OK;
+	std::thread requester([&] {
+		votequorum_info info;
+		err = votequorum_getinfo(h, 0, &info);
+		returned = true;
+	});
+	std::this_thread::sleep_for(std::chrono::milliseconds(500));
+	CHECK_FALSE(returned.load());  // still waiting: the daemon is stopped, not gone
+	CHECK(votequorum_finalize(h) == CS_OK);
+	requester.join();
+	CHECK(err == CS_ERR_BAD_HANDLE);
+
+	REQUIRE(::kill(corosync.pid(), SIGCONT) == 0);
+	votequorum_handle_t again;
+	REQUIRE(votequorum_initialize(&again, nullptr) == CS_OK);
+	votequorum_info info;
+	CHECK(votequorum_getinfo(again, 0, &info) == CS_OK);
+	CHECK(votequorum_finalize(again) == CS_OK);
 }

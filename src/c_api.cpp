@@ -135,12 +135,15 @@ VQ_EXPORT cs_error_t votequorum_dispatch(votequorum_handle_t handle, cs_dispatch
 	return with_connection(handle, [&](Connection& c) { return c.dispatch(static_cast<cs_dispatch_flags_t>(mode)); });
 }
 
+// getinfo, fd_get and context_get check the handle before the out-pointer,
+// in the reference's order (which then crashes on the NULL; we refuse it).
+
 VQ_EXPORT cs_error_t votequorum_fd_get(votequorum_handle_t handle, int* fd)
 {
-	if (fd == nullptr) {
-		return CS_ERR_INVALID_PARAM;
-	}
 	return with_connection(handle, [&](Connection& c) {
+		if (fd == nullptr) {
+			return CS_ERR_INVALID_PARAM;
+		}
 		*fd = c.fd();
 		return CS_OK;
 	});
@@ -149,10 +152,9 @@ VQ_EXPORT cs_error_t votequorum_fd_get(votequorum_handle_t handle, int* fd)
 VQ_EXPORT cs_error_t votequorum_getinfo(votequorum_handle_t handle, unsigned int nodeid,
 	struct votequorum_info* info)
 {
-	if (info == nullptr) {
-		return CS_ERR_INVALID_PARAM;
-	}
-	return with_connection(handle, [&](Connection& c) { return c.getinfo(nodeid, *info); });
+	return with_connection(handle, [&](Connection& c) {
+		return info == nullptr ? CS_ERR_INVALID_PARAM : c.getinfo(nodeid, *info);
+	});
 }
 
 VQ_EXPORT cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expected_votes)
@@ -177,10 +179,10 @@ VQ_EXPORT cs_error_t votequorum_trackstop(votequorum_handle_t handle)
 
 VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** context)
 {
-	if (context == nullptr) {
-		return CS_ERR_INVALID_PARAM;
-	}
 	return with_connection(handle, [&](Connection& c) {
+		if (context == nullptr) {
+			return CS_ERR_INVALID_PARAM;
+		}
 		*context = c.context();
 		return CS_OK;
 	});

@@ -301,13 +301,17 @@ TEST_CASE("bad handles and NULL pointers, for every call", "[handles]")
 	votequorum_info info;
 	CHECK(votequorum_getinfo(live, 0, &info) == CS_OK);
 
-	// NULL out-pointers, on a live handle and on a bad one.
+	// NULL out-pointers: getinfo, fd_get and context_get look at the handle
+	// first (the reference's order), the others at their arguments first.
+	CHECK(votequorum_getinfo(live, 0, nullptr) == CS_ERR_INVALID_PARAM);
+	CHECK(votequorum_fd_get(live, nullptr) == CS_ERR_INVALID_PARAM);
+	CHECK(votequorum_context_get(live, nullptr) == CS_ERR_INVALID_PARAM);
+	CHECK(votequorum_getinfo(0, 0, nullptr) == CS_ERR_BAD_HANDLE);
+	CHECK(votequorum_fd_get(0, nullptr) == CS_ERR_BAD_HANDLE);
+	CHECK(votequorum_context_get(0, nullptr) == CS_ERR_BAD_HANDLE);
 	for (votequorum_handle_t h : {live, votequorum_handle_t{0}}) {
 		uint32_t size;
 		char buf[16];
-		CHECK(votequorum_getinfo(h, 0, nullptr) == CS_ERR_INVALID_PARAM);
-		CHECK(votequorum_fd_get(h, nullptr) == CS_ERR_INVALID_PARAM);
-		CHECK(votequorum_context_get(h, nullptr) == CS_ERR_INVALID_PARAM);
 		CHECK(votequorum_get_qdevice_extra_info(h, 1, nullptr, buf) == CS_ERR_INVALID_PARAM);
 		CHECK(votequorum_get_qdevice_extra_info(h, 1, &size, nullptr) == CS_ERR_INVALID_PARAM);
 		for (int flag : {0, 5, -1, 1000}) {

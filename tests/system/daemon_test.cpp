@@ -438,7 +438,13 @@ TEST_CASE("the daemon dies 50 times: errors within a second, POLLHUP, no growth"
 	CHECK(our_shm() == 0);
 	const long rss_growth = rss_kib() - rss_before;
 	INFO("RSS growth over 49 rounds: " << rss_growth << " KiB");
+#if defined(__SANITIZE_ADDRESS__)
+	// ASan keeps freed memory in quarantine, so RSS grows by design; in
+	// that build LeakSanitizer checks for leaks at exit instead.
+	CHECK(rss_growth >= 0);
+#else
 	CHECK(rss_growth < 1024);
+#endif
 }
 
 TEST_CASE("corosync paused (SIGSTOP): requests wait, finalize ends them, SIGCONT resumes", "[daemon][stop]")

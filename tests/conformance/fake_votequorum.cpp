@@ -1,0 +1,220 @@
+// A scripted votequorum server for the conformance runner: the tests'
+// FakeServer (a libqb qb_ipcs server) with one behaviour picked by name.
+// Prints "ready" once it accepts connections, then serves until killed.
+//   fake_votequorum SCRIPT [nobody]
+#include "fake_server.hpp"
+
+#include <corosync/votequorum.h>
+
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <pwd.h>
+#include <string>
+#include <unistd.h>
+
+using namespace vqtest;
+using namespace vq::wire;
+
+namespace {
+
+template <class T>
+T as(std::span<const std::byte> req)
+{
+	T value{};
+	std::memcpy(&value, req.data(), std::min(sizeof value, req.size()));
+	return value;
+}
+
+void send(Peer& peer, const std::vector<std::byte>& bytes)
+{
+	peer.event(bytes.data(), bytes.size());
+}
+
+ResGetinfo fields()
+{
+	ResGetinfo res = getinfo_reply(CS_OK, 5, "Qdevice-x");
+	res.state = VOTEQUORUM_NODESTATE_MEMBER;
+	res.votes = 2;
+	res.expected_votes = 7;
+	res.highest_expected = 8;
+	res.total_votes = 6;
+	res.quorum = 4;
+	res.flags = VOTEQUORUM_INFO_QUORATE | VOTEQUORUM_INFO_QDEVICE_REGISTERED | VOTEQUORUM_INFO_QDEVICE_ALIVE;
+	res.qdevice_votes = 1;
+	return res;
+}
+
+// The default answers of a well-behaved daemon.
+void ordinary(Peer& peer, int32_t id, std::span<const std::byte> req)
+{
+	if (id == REQ_GETINFO) {
+		peer.reply(fields());
+	} else if (id == REQ_TRACKSTART) {
+		auto r = as<ReqTrackstart>(req);
+		send(peer, nodelist_event(r.context, {1, 4}, {1, 2}));
+		send(peer, quorum_event(r.context, 1, {{1, 1}, {2, 1}}));
+		peer.reply_status(CS_OK);
+	} else {
+		peer.reply_status(CS_OK);
+	}
+}
+
+using Script = FakeServer::RequestHandler;
+
+std::map<std::string, Script> scripts()
+{
+	std::map<std::string, Script> s;
+	s["fields"] = ordinary;
+	s["errors"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_SETEXPECTED) {
+			peer.reply_status(static_cast<int32_t>(as<ReqSetexpected>(req).expected_votes));
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["burst"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_TRACKSTART) {
+			for (uint32_t i = 0; i < 5000; ++i) {
+				peer.event(expectedvotes_event(1, i));
+			}
+			peer.reply_status(CS_OK);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["entries"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_TRACKSTART) {
+			std::vector<votequorum_node_t> many;
+			std::vector<uint32_t> ids;
+			for (uint32_t n = 1; n <= 1000; ++n) {
+				many.push_back({n, n % 3 + 1});
+				ids.push_back(n);
+			}
+			send(peer, quorum_event(1, 0, {}));
+			send(peer, nodelist_event(1, {1, 9}, {}));
+			send(peer, quorum_event(1, 1, many));
+			send(peer, nodelist_event(1, {1, 10}, ids));
+			peer.reply_status(CS_OK);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["silent"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id != REQ_GETINFO) {
+			ordinary(peer, id, req);
+		}
+	};
+	s["disconnect"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_GETINFO) {
+			peer.disconnect_later();
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["unknown"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_TRACKSTART) {
+			auto odd = expectedvotes_event(1, 4);
+			odd.header.id = 99;
+			peer.event(odd);
+			peer.event(expectedvotes_event(1, 5));
+			peer.reply_status(CS_OK);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["malformed"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_TRACKSTART) {
+			auto msg = quorum_event(1, 1, {{1, 1}});
+			uint32_t lie = 5;  // five entries claimed, one sent
+			std::memcpy(msg.data() + offsetof(ResQuorumNotification, node_list_entries), &lie, sizeof lie);
+			send(peer, msg);
+			peer.event(expectedvotes_event(1, 5));
+			peer.reply_status(CS_OK);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["unterminated"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_GETINFO) {
+			auto res = fields();
+			std::memset(res.qdevice_name, 'x', sizeof res.qdevice_name);
+			peer.reply(res);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["short"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_GETINFO) {
+			auto res = fields();
+			res.header.size = 100;
+			peer.reply(&res, 100);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["status_error"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_GETINFO) {
+			peer.reply_status(CS_ERR_NOT_EXIST);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["busy"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_GETINFO) {
+			ordinary(peer, id, req);
+		} else {
+			peer.reply_status(CS_ERR_BUSY);
+		}
+	};
+	s["error_fields"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_GETINFO) {
+			auto res = fields();  // every field filled in, and an error
+			res.header.error = CS_ERR_NOT_EXIST;
+			peer.reply(res);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	s["abi11"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_QDEVICE_SET_EXTRA_INFO) {
+			auto r = as<ReqSetExtraInfo>(req);
+			const bool ok = r.ei_size == 9 && req.size() == sizeof r + 9 &&
+			                std::memcmp(req.data() + kSetExtraInfoData, "Qdsk 00ff", 9) == 0;
+			peer.reply_status(ok ? CS_OK : CS_ERR_MESSAGE_ERROR);
+		} else if (id == REQ_QDEVICE_GET_EXTRA_INFO) {
+			auto bytes = extra_info_reply(CS_OK, "Qdsk 00ff");
+			peer.reply(bytes.data(), bytes.size());
+		} else if (id == REQ_TRACKSTART) {
+			send(peer, extra_info_event(as<ReqTrackstart>(req).context, 2, "Qdsk 1234"));
+			peer.reply_status(CS_OK);
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
+	return s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+	auto all = scripts();
+	if (argc < 2 || !all.count(argv[1])) {
+		std::fprintf(stderr, "usage: fake_votequorum SCRIPT [nobody]\n");
+		return 2;
+	}
+	uid_t uid = 0;
+	gid_t gid = 0;
+	if (argc > 2 && std::string(argv[2]) == "nobody") {
+		const passwd* pw = getpwnam("nobody");
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	FakeServer server(all[argv[1]], {}, uid, gid);
+	std::printf("ready\n");
+	std::fflush(stdout);
+	for (;;) {
+		pause();
+	}
+}

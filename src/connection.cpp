@@ -6,6 +6,7 @@
 #include <new>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <type_traits>
 #include <unistd.h>
 
@@ -50,21 +51,23 @@ Connection::Connection(std::unique_ptr<Transport> transport, const Callbacks& ca
     : transport_(std::move(transport)), callbacks_(callbacks), wake_fd_(wake_fd)
 {
 	// Replies and notifications share one buffer as large as the largest
-	// message the connection allows. It lives on the heap (the reference
-	// puts 1 MiB on the stack) and is left untouched until used, so pages
-	// are only committed as far as messages reach.
+	// message the connection allows. It is an anonymous mapping of its own
+	// (the reference puts 1 MiB on the stack): the kernel backs only the
+	// pages messages reach, where a heap block of this size could be
+	// resident whole.
 	buffer_size_ = std::max<std::size_t>(transport_->max_message_size(), sizeof(wire::ResGetinfo));
-	try {
-		buffer_.reset(new std::byte[buffer_size_]);
-	} catch (...) {
+	void* mem = mmap(nullptr, buffer_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
 		::close(wake_fd_);
-		throw;
+		throw std::bad_alloc();
 	}
+	buffer_ = static_cast<std::byte*>(mem);
 }
 
 Connection::~Connection()
 {
 	transport_.reset();
+	munmap(buffer_, buffer_size_);
 	::close(wake_fd_);
 }
 
@@ -85,11 +88,11 @@ cs_error_t Connection::transact(const wire::Request& request, Decode&& decode)
 	if (closed()) {
 		return CS_ERR_BAD_HANDLE;
 	}
-	ssize_t res = transport_->call(request.bytes(), {buffer_.get(), buffer_size_}, closed_);
+	ssize_t res = transport_->call(request.bytes(), {buffer_, buffer_size_}, closed_);
 	if (res < 0) {
 		return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
 	}
-	return decode(std::span<const std::byte>(buffer_.get(), static_cast<std::size_t>(res)));
+	return decode(std::span<const std::byte>(buffer_, static_cast<std::size_t>(res)));
 }
 
 cs_error_t Connection::status_request(const wire::Request& request)
@@ -140,9 +143,9 @@ cs_error_t Connection::dispatch(cs_dispatch_flags_t mode)
 		cs_error_t decoded = CS_OK;
 		{
 			std::lock_guard lock(io_mutex_);
-			res = transport_->receive_event({buffer_.get(), buffer_size_});
+			res = transport_->receive_event({buffer_, buffer_size_});
 			if (res >= 0) {
-				decoded = wire::decode_event({buffer_.get(), static_cast<std::size_t>(res)}, event);
+				decoded = wire::decode_event({buffer_, static_cast<std::size_t>(res)}, event);
 			}
 		}
 		if (res == -EAGAIN) {

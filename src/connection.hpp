@@ -31,9 +31,16 @@ struct Callbacks {
 // root client. Nothing in the environment can change this policy.
 bool trusted_server(const Transport& transport) noexcept;
 
-// What the library asks libqb for: the reference's size, so that every
-// message a daemon may send fits.
-inline constexpr std::size_t kMaxMessageSize = 1024 * 1024;
+// The message size asked of libqb, which sizes the three shared ring buffers
+// of a connection by it. The largest votequorum message is an extra-info
+// notification (48 + 4096 bytes) or a node list of a few KiB; 64 KiB leaves
+// a wide margin and holds about a thousand small notifications before the
+// daemon must queue on its side (corosync does, losing nothing: measured
+// with 20000 notifications to a handle that was not dispatching). The
+// reference asks for 1 MiB, which makes every initialize about five times
+// slower (measured: 2.7 ms against 0.56 ms per connect and disconnect) and
+// costs 3 MiB of /dev/shm per handle.
+inline constexpr std::size_t kMaxMessageSize = 64 * 1024;
 
 class Connection {
 public:
@@ -92,7 +99,7 @@ private:
 	const int wake_fd_;  // eventfd, readable once close() has run
 
 	std::mutex io_mutex_;  // guards transport_ calls and buffer_
-	std::unique_ptr<std::byte[]> buffer_;
+	std::byte* buffer_ = nullptr;  // an anonymous mapping of buffer_size_ bytes
 	std::size_t buffer_size_;
 };
 

@@ -7,7 +7,8 @@
 #      the unit, fake and system tiers again;
 #   4. rebuilds with ThreadSanitizer and runs the unit and fake tiers again;
 #   5. fuzzes the decoding path with libFuzzer (2 million executions);
-#   6. runs the unit, fake and system test programs under valgrind memcheck.
+#   6. runs the benchmark once in its short mode;
+#   7. runs the unit, fake and system test programs under valgrind memcheck.
 # Any failure fails the run; nothing is skipped. Set VQ_QUICK=1 to stop
 # after step 2.
 set -euo pipefail
@@ -48,6 +49,9 @@ CC=clang CXX=clang++ configure_build "$top/build-fuzz" -DVQ_FUZZ=ON
 mkdir -p "$top/build-fuzz/corpus"
 "$top/build-fuzz/tests/fuzz/decode_fuzz" -runs=2000000 -max_len=8192 -max_total_time=600 \
 	-artifact_prefix="$top/build-fuzz/" "$top/build-fuzz/corpus" "$top/tests/fuzz/corpus" 2>&1 | grep -E '^Done|ERROR|SUMMARY|^#[0-9]+ +DONE'
+
+step "benchmark, short mode (keeps bench/ building and running; no timing is asserted)"
+VQ_BENCH_BUILD="$top/build-bench" "$top/bench/run.sh" --short
 
 step "valgrind memcheck"
 vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect

@@ -83,6 +83,16 @@ std::map<std::string, Script> scripts()
 			ordinary(peer, id, req);
 		}
 	};
+	s["burst100k"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		if (id == REQ_TRACKSTART) {
+			peer.reply_status(CS_OK);
+			for (uint32_t i = 0; i < 100000; ++i) {  // queued as the client's ring fills
+				peer.event(expectedvotes_event(1, i));
+			}
+		} else {
+			ordinary(peer, id, req);
+		}
+	};
 	s["entries"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
 		if (id == REQ_TRACKSTART) {
 			std::vector<votequorum_node_t> many;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <deque>
+#include <map>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -25,9 +27,53 @@ ssize_t Peer::reply(const void* data, std::size_t len)
 	return qb_ipcs_response_send(c_, data, len);
 }
 
+namespace {
+qb_loop_t* g_loop;  // the server child's loop (defined here for the out-queue)
+
+// Notifications that did not fit the client's ring yet, per connection; a
+// timer retries them, as corosync does with its own queue. It retries soon
+// (20 us) so that a client draining a burst is not held up by the server.
+constexpr uint64_t kFlushRetryNs = 20000;
+std::map<qb_ipcs_connection_t*, std::deque<std::vector<std::byte>>> g_outq;
+qb_loop_timer_handle g_flush_timer;
+bool g_flush_scheduled = false;
+
+void flush_outq(void*)
+{
+	g_flush_scheduled = false;
+	bool pending = false;
+	for (auto& [c, queue] : g_outq) {
+		while (!queue.empty()) {
+			if (qb_ipcs_event_send(c, queue.front().data(), queue.front().size()) == -EAGAIN) {
+				break;
+			}
+			queue.pop_front();
+		}
+		pending = pending || !queue.empty();
+	}
+	if (pending) {
+		g_flush_scheduled = true;
+		qb_loop_timer_add(g_loop, QB_LOOP_LOW, kFlushRetryNs, nullptr, flush_outq, &g_flush_timer);
+	}
+}
+}  // namespace
+
 ssize_t Peer::event(const void* data, std::size_t len)
 {
-	return qb_ipcs_event_send(c_, data, len);
+	auto& queue = g_outq[c_];
+	if (queue.empty()) {
+		ssize_t res = qb_ipcs_event_send(c_, data, len);
+		if (res != -EAGAIN) {
+			return res;
+		}
+	}
+	auto* bytes = static_cast<const std::byte*>(data);
+	queue.emplace_back(bytes, bytes + len);
+	if (!g_flush_scheduled) {
+		g_flush_scheduled = true;
+		qb_loop_timer_add(g_loop, QB_LOOP_LOW, kFlushRetryNs, nullptr, flush_outq, &g_flush_timer);
+	}
+	return static_cast<ssize_t>(len);
 }
 
 ssize_t Peer::reply_status(int32_t error)
@@ -40,7 +86,6 @@ ssize_t Peer::reply_status(int32_t error)
 namespace {
 
 // State of the server child; one server per child process.
-qb_loop_t* g_loop;
 FakeServer::RequestHandler* g_on_request;
 FakeServer::PokeHandler* g_on_poke;
 qb_ipcs_connection_t* g_last;  // referenced while held here
@@ -65,6 +110,7 @@ void on_created(qb_ipcs_connection_t* c)
 
 int32_t on_closed(qb_ipcs_connection_t* c)
 {
+	g_outq.erase(c);
 	if (c == g_last) {
 		qb_ipcs_connection_unref(c);
 		g_last = nullptr;

@@ -26,18 +26,22 @@ mkdir -p /run/vqtest/bin
 export VQ_COROSYNC_CONF=/run/vqtest/corosync.conf VQ_COROSYNC_LOG=/run/vqtest/corosync.log
 cp "$(dirname "$(readlink -f "$0")")/corosync.conf" "$VQ_COROSYNC_CONF"
 
-cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
+cat > /run/vqtest/bin/vq_stop_corosync <<'SCRIPT'
 #!/bin/bash
-# Kills the private corosync (if any) and starts a fresh one, waiting until
-# it is quorate. The quorum check uses Debian's library, not ours.
-# A killed daemon is gone once it is a zombie (it holds nothing any more;
-# its reaper may be slow to collect it).
+# Kills the private corosync and waits until it is gone: a zombie counts as
+# gone (it holds nothing any more; its reaper may be slow to collect it).
 for pid in $(pgrep -x corosync); do
 	kill -KILL "$pid" 2>/dev/null || true
 	while [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
 		sleep 0.01
 	done
 done
+SCRIPT
+cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
+#!/bin/bash
+# Kills the private corosync (if any) and starts a fresh one, waiting until
+# it is quorate. The quorum check uses Debian's library, not ours.
+vq_stop_corosync
 rm -rf /var/lib/corosync/* /dev/shm/qb-* /run/corosync.pid
 setsid corosync -f -c "$VQ_COROSYNC_CONF" >>"$VQ_COROSYNC_LOG" 2>&1 < /dev/null &
 for _ in $(seq 1 500); do
@@ -50,7 +54,7 @@ echo "corosync did not become quorate; log:" >&2
 cat "$VQ_COROSYNC_LOG" >&2
 exit 1
 SCRIPT
-chmod +x /run/vqtest/bin/vq_restart_corosync
+chmod +x /run/vqtest/bin/vq_restart_corosync /run/vqtest/bin/vq_stop_corosync
 export PATH=/run/vqtest/bin:$PATH
 
 cleanup() { pkill -KILL -x corosync 2>/dev/null || true; }

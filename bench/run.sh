@@ -1,0 +1,156 @@
+#!/bin/bash
+# The benchmark: ours against Debian's libvotequorum8 (and the bare libqb
+# client), A B A B in one run, against a private corosync pinned to CPU 0,
+# with the client on CPU 0 ("same") and on CPU 1 ("different").
+#   bench/run.sh           full run (about 3 minutes)
+#   bench/run.sh --short   a few iterations of each, to keep it working (CI)
+# Prints a table of medians and ratios, and writes it with the raw results
+# and a latency plot to build-bench/bench-results/.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${VQ_BENCH_BUILD:-$top/build-bench}
+out=$build/bench-results
+
+if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
+	"$top/tests/setup.sh"
+	command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }
+	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build "$build" -j"$(nproc)" --target votequorum vq_bench qb_getinfo fake_votequorum >/dev/null
+	rm -rf "$out"
+	mkdir -p "$out"
+	exec "$top/tests/support/private-corosync.sh" --no-start env VQ_BENCH_BUILD="$build" "$0" "$@"
+fi
+
+short=0
+[ "${1:-}" = --short ] && short=1
+if [ $short = 1 ]; then
+	pairs=1 n_getinfo=500 n_notify=20 n_initfin=10 n_handles=10 n_drain=100000 n_threads=2000
+else
+	pairs=5 n_getinfo=20000 n_notify=2000 n_initfin=300 n_handles=1000 n_drain=100000 n_threads=100000
+fi
+ulimit -n 16384
+bench=$build/bench/vq_bench bare=$build/bench/qb_getinfo fake=$build/tests/conformance/fake_votequorum
+ours=$build
+results=$out/results.txt
+: > "$results"
+
+record() {  # LIB PLACEMENT PAIR COMMAND...: one result line, labelled
+	local lib=$1 placement=$2 pair=$3
+	shift 3
+	echo "$lib $placement $pair $("$@")" >> "$results"
+}
+lib_env() { [ "$1" = ours ] && echo "$ours" || echo ""; }
+
+for placement in same different; do
+	vq_restart_corosync
+	taskset -pc 0 "$(pgrep -x corosync)" >/dev/null
+	cpu=0
+	[ $placement = different ] && cpu=1
+	for pair in $(seq 1 $pairs); do
+		for lib in reference ours; do
+			export LD_LIBRARY_PATH=$(lib_env $lib)
+			record $lib $placement $pair taskset -c $cpu "$bench" getinfo $n_getinfo "$out/lat-getinfo-$lib-$placement.txt"
+			record $lib $placement $pair taskset -c $cpu "$bench" notify $n_notify
+			record $lib $placement $pair taskset -c $cpu "$bench" initfin $n_initfin
+		done
+		unset LD_LIBRARY_PATH
+		record bare $placement $pair taskset -c $cpu "$bare" $n_getinfo "$out/lat-getinfo-bare-$placement.txt"
+	done
+done
+
+vq_restart_corosync
+for lib in reference ours; do
+	export LD_LIBRARY_PATH=$(lib_env $lib)
+	record $lib any 1 "$bench" memory 1
+	record $lib any 1 "$bench" memory $n_handles
+	record $lib any 1 "$bench" stack
+done
+export LD_LIBRARY_PATH=$ours
+for t in 1 2 4 8; do
+	record ours any 1 "$bench" threads $t $n_threads
+done
+unset LD_LIBRARY_PATH
+
+# Dispatch throughput: the fake server sends 100k notifications per trackstart.
+vq_stop_corosync
+coproc server { exec "$fake" burst100k; }
+read -r ready <&"${server[0]}"
+[ "$ready" = ready ]
+for pair in $(seq 1 $pairs); do
+	for lib in reference ours; do
+		export LD_LIBRARY_PATH=$(lib_env $lib)
+		record $lib any $pair "$bench" drain $n_drain all
+		record $lib any $pair "$bench" drain $n_drain one
+	done
+done
+unset LD_LIBRARY_PATH
+kill "$server_PID"
+
+# The table: per workload and placement, the median over pairs of each side
+# and the median of the per-pair ratios ours / reference.
+awk -v out="$out/table.md" '
+function val(line, key,   m) { return match(line, "\"" key "\":[0-9.]+") ? substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3) + 0 : "" }
+function median(list,   n, a, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key, lib] " " v; byp[key, lib, pair] = v; keys[key] = 1; pairs[key, pair] = 1 }
+{
+	lib = $1; place = $2; pair = $3; line = $0
+	w = val(line, "workload") ; match(line, /"workload":"[a-z_]+"/); w = substr(line, RSTART + 12, RLENGTH - 13)
+	if (w == "getinfo" || w == "getinfo_bare_libqb") {
+		add("getinfo calls/s (" place " CPU)", lib, pair, val(line, "per_s"))
+		add("getinfo p50 us (" place " CPU)", lib, pair, val(line, "p50_us"))
+		add("getinfo p99 us (" place " CPU)", lib, pair, val(line, "p99_us"))
+	} else if (w == "notify") {
+		add("notification latency p50 us (" place " CPU)", lib, pair, val(line, "p50_us"))
+		add("notification latency p99 us (" place " CPU)", lib, pair, val(line, "p99_us"))
+	} else if (w == "initfin") {
+		add("initialize+finalize pairs/s (" place " CPU)", lib, pair, val(line, "per_s"))
+	} else if (w ~ /^drain_/) {
+		add("dispatch throughput " substr(w, 7) " notifications/s", lib, pair, val(line, "per_s"))
+	} else if (w == "memory") {
+		h = val(line, "handles")
+		add("RSS KiB per handle (" h " open)", lib, pair, val(line, "rss_kib_per_handle"))
+		add("/dev/shm KiB per handle (" h " open)", lib, pair, val(line, "shm_kib_per_handle"))
+	} else if (w == "stack") {
+		add("dispatch peak stack bytes", lib, pair, val(line, "dispatch_stack_bytes"))
+	} else if (w == "threads") {
+		add("getinfo calls/s, " val(line, "threads") " threads on one handle", lib, pair, val(line, "per_s"))
+	}
+}
+END {
+	printf "| measure | reference | ours | ours / reference | bare libqb | ours / bare |\n|---|---|---|---|---|---|\n" > out
+	n = 0; for (k in keys) order[++n] = k
+	for (i = 2; i <= n; i++) { t = order[i]; for (j = i - 1; j >= 1 && order[j] > t; j--) order[j + 1] = order[j]; order[j + 1] = t }
+	for (i = 1; i <= n; i++) {
+		k = order[i]; r = vals[k, "reference"] != "" ? median(vals[k, "reference"]) : ""
+		o = vals[k, "ours"] != "" ? median(vals[k, "ours"]) : ""; b = vals[k, "bare"] != "" ? median(vals[k, "bare"]) : ""
+		ratios = ""; bratios = ""
+		for (p = 1; p <= 20; p++) if ((k, p) in pairs) {
+			if (byp[k, "reference", p] != "" && byp[k, "ours", p] != "") ratios = ratios " " byp[k, "ours", p] / byp[k, "reference", p]
+			if (byp[k, "bare", p] != "" && byp[k, "ours", p] != "") bratios = bratios " " byp[k, "ours", p] / byp[k, "bare", p]
+		}
+		printf "| %s | %s | %s | %s | %s | %s |\n", k, r, o, ratios == "" ? "" : sprintf("%.2f", median(ratios)), b, bratios == "" ? "" : sprintf("%.2f", median(bratios)) > out
+	}
+}' "$results"
+cat "$out/table.md"
+
+if command -v gnuplot >/dev/null; then
+	gnuplot <<PLOT
+set terminal png size 900,540
+set output "$out/getinfo-latency.png"
+set title "getinfo round trip, corosync and client on the same CPU (last pair)"
+set xlabel "latency (microseconds)"
+set ylabel "fraction of calls at or below"
+set logscale x
+set xrange [3:300]
+set key bottom right
+set grid
+plot "< sort -n $out/lat-getinfo-reference-same.txt | awk '{print \$1, NR/$n_getinfo}'" using 1:2 with lines lw 2 title "Debian libvotequorum8", \
+     "< sort -n $out/lat-getinfo-ours-same.txt | awk '{print \$1, NR/$n_getinfo}'" using 1:2 with lines lw 2 title "ours", \
+     "< sort -n $out/lat-getinfo-bare-same.txt | awk '{print \$1, NR/$n_getinfo}'" using 1:2 with lines lw 2 dt 2 title "bare libqb client"
+PLOT
+	echo "plot: $out/getinfo-latency.png"
+fi

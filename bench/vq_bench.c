@@ -1,0 +1,319 @@
+/*
+ * vq_bench: one workload through the votequorum C API, printed as one JSON
+ * line. Linked to Debian's libvotequorum8 as Debian's binaries are, so the
+ * same binary measures the reference and (with LD_LIBRARY_PATH) ours.
+ *
+ *   vq_bench getinfo N [LATENCIES_FILE]   N getinfo round trips
+ *   vq_bench notify N                     change through one handle -> callback on another
+ *   vq_bench initfin N                    N initialize + finalize pairs
+ *   vq_bench drain N all|one              drain N notifications (fake server "burst100k")
+ *   vq_bench memory H                     RSS and /dev/shm per handle with H handles open
+ *   vq_bench stack                        peak stack used by one dispatch
+ *   vq_bench threads T N                  T threads sharing one handle, N getinfo in all
+ */
+#define _GNU_SOURCE
+#include <corosync/votequorum.h>
+
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double percentile(double *sorted, int n, double p)
+{
+	int i = (int)(p * (n - 1) + 0.5);
+	return sorted[i];
+}
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "vq_bench: %s: %d\n", what, err);
+	exit(1);
+}
+
+static votequorum_handle_t open_or_die(votequorum_callbacks_t *cb)
+{
+	votequorum_handle_t h;
+	int err = votequorum_initialize(&h, cb);
+	if (err != CS_OK)
+		die("votequorum_initialize", err);
+	return h;
+}
+
+static void latencies(const char *workload, double *lat, int n, double total_us, const char *file)
+{
+	int i;
+	if (file) {
+		FILE *f = fopen(file, "w");
+		for (i = 0; i < n; i++)
+			fprintf(f, "%.3f\n", lat[i]);
+		fclose(f);
+	}
+	qsort(lat, (size_t)n, sizeof(double), cmp_double);
+	printf("{\"workload\":\"%s\",\"n\":%d,\"per_s\":%.0f,\"p50_us\":%.2f,\"p99_us\":%.2f}\n", workload, n,
+		n / (total_us / 1e6), percentile(lat, n, 0.50), percentile(lat, n, 0.99));
+}
+
+static void bench_getinfo(int n, const char *file)
+{
+	votequorum_handle_t h = open_or_die(NULL);
+	struct votequorum_info info;
+	double *lat = malloc(sizeof(double) * (size_t)n), t0, start;
+	int i;
+	for (i = 0; i < 1000; i++) /* warm up */
+		votequorum_getinfo(h, 0, &info);
+	start = now_us();
+	for (i = 0; i < n; i++) {
+		t0 = now_us();
+		if (votequorum_getinfo(h, 0, &info) != CS_OK)
+			die("getinfo", 0);
+		lat[i] = now_us() - t0;
+	}
+	latencies("getinfo", lat, n, now_us() - start, file);
+	votequorum_finalize(h);
+}
+
+static double notified_at;
+static void on_expected(votequorum_handle_t h, uint64_t c, uint32_t e)
+{
+	(void)h; (void)c; (void)e;
+	notified_at = now_us();
+}
+
+static void bench_notify(int n)
+{
+	votequorum_callbacks_t cb = { NULL, on_expected, NULL };
+	votequorum_handle_t tracker = open_or_die(&cb), changer = open_or_die(NULL);
+	double *lat = malloc(sizeof(double) * (size_t)n), t0, start;
+	struct pollfd p;
+	int i, fd;
+	votequorum_trackstart(tracker, 1, CS_TRACK_CHANGES);
+	votequorum_fd_get(tracker, &fd);
+	p.fd = fd;
+	p.events = POLLIN;
+	start = now_us();
+	for (i = 0; i < n; i++) {
+		/* On one node these two values alternate and are both accepted. */
+		t0 = now_us();
+		if (votequorum_setexpected(changer, i % 2 ? 1 : 0xffffffffu) != CS_OK)
+			die("setexpected", i);
+		notified_at = 0;
+		while (notified_at == 0) {
+			if (poll(&p, 1, 2000) != 1)
+				die("no notification", i);
+			votequorum_dispatch(tracker, CS_DISPATCH_ONE_NONBLOCKING);
+		}
+		lat[i] = notified_at - t0;
+	}
+	latencies("notify", lat, n, now_us() - start, NULL);
+	votequorum_setexpected(changer, 1);
+	votequorum_finalize(tracker);
+	votequorum_finalize(changer);
+}
+
+static void bench_initfin(int n)
+{
+	votequorum_handle_t h;
+	double *lat = malloc(sizeof(double) * (size_t)n), t0, start;
+	int i;
+	start = now_us();
+	for (i = 0; i < n; i++) {
+		t0 = now_us();
+		if (votequorum_initialize(&h, NULL) != CS_OK)
+			die("initialize", i);
+		votequorum_finalize(h);
+		lat[i] = now_us() - t0;
+	}
+	latencies("initfin", lat, n, now_us() - start, NULL);
+}
+
+static int drained;
+static void count(votequorum_handle_t h, uint64_t c, uint32_t e)
+{
+	(void)h; (void)c; (void)e;
+	drained++;
+}
+
+static void bench_drain(int n, int one)
+{
+	votequorum_callbacks_t cb = { NULL, count, NULL };
+	votequorum_handle_t h = open_or_die(&cb);
+	struct pollfd p;
+	double start;
+	int fd;
+	votequorum_fd_get(h, &fd);
+	p.fd = fd;
+	p.events = POLLIN;
+	if (votequorum_trackstart(h, 1, CS_TRACK_CHANGES) != CS_OK) /* the server starts the burst */
+		die("trackstart", 0);
+	start = now_us();
+	while (drained < n) {
+		if (poll(&p, 1, 5000) != 1)
+			die("burst stalled", drained);
+		if (one) {
+			votequorum_dispatch(h, CS_DISPATCH_ONE_NONBLOCKING);
+		} else {
+			votequorum_dispatch(h, CS_DISPATCH_ALL);
+		}
+	}
+	printf("{\"workload\":\"drain_%s\",\"n\":%d,\"per_s\":%.0f}\n", one ? "one" : "all", n, n / ((now_us() - start) / 1e6));
+	votequorum_finalize(h);
+}
+
+static long rss_kib(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kib = atol(line + 6);
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+static double shm_used_kib(void)
+{
+	struct statvfs s;
+	statvfs("/dev/shm", &s);
+	return (double)(s.f_blocks - s.f_bfree) * s.f_frsize / 1024.0;
+}
+
+static void bench_memory(int count_handles)
+{
+	votequorum_handle_t *h = malloc(sizeof(*h) * (size_t)count_handles);
+	struct votequorum_info info;
+	long rss0;
+	double shm0;
+	int i;
+	/* One handle first, so one-time costs (libraries, the first arenas)
+	 * do not count as per-handle memory. */
+	votequorum_handle_t warm = open_or_die(NULL);
+	votequorum_getinfo(warm, 0, &info);
+	rss0 = rss_kib();
+	shm0 = shm_used_kib();
+	for (i = 0; i < count_handles; i++) {
+		h[i] = open_or_die(NULL);
+		votequorum_getinfo(h[i], 0, &info);
+	}
+	printf("{\"workload\":\"memory\",\"handles\":%d,\"rss_kib_per_handle\":%.1f,\"shm_kib_per_handle\":%.1f}\n",
+		count_handles, (double)(rss_kib() - rss0) / count_handles, (shm_used_kib() - shm0) / count_handles);
+	for (i = 0; i < count_handles; i++)
+		votequorum_finalize(h[i]);
+	votequorum_finalize(warm);
+}
+
+/* Peak stack of one dispatch: run it on a painted stack and see how deep the
+ * paint was overwritten. */
+#define STACK_SIZE (4 << 20)
+static votequorum_handle_t stack_handle;
+static void *dispatch_once(void *arg)
+{
+	(void)arg;
+	votequorum_dispatch(stack_handle, CS_DISPATCH_ALL);
+	return NULL;
+}
+static void quorum_cb(votequorum_handle_t h, uint64_t c, uint32_t q, uint32_t n, votequorum_node_t l[])
+{
+	(void)h; (void)c; (void)q; (void)n; (void)l;
+}
+
+static void bench_stack(void)
+{
+	votequorum_callbacks_t cb = { quorum_cb, NULL, NULL };
+	unsigned char *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_attr_t attr;
+	pthread_t t;
+	size_t used = 0, i;
+	stack_handle = open_or_die(&cb);
+	votequorum_trackstart(stack_handle, 1, CS_TRACK_CURRENT);
+	memset(stack, 0xa5, STACK_SIZE);
+	pthread_attr_init(&attr);
+	pthread_attr_setstack(&attr, stack, STACK_SIZE);
+	pthread_create(&t, &attr, dispatch_once, NULL);
+	pthread_join(t, NULL);
+	for (i = 0; i < STACK_SIZE; i++) { /* the stack grows down: find the lowest written byte */
+		if (stack[i] != 0xa5) {
+			used = STACK_SIZE - i;
+			break;
+		}
+	}
+	printf("{\"workload\":\"stack\",\"dispatch_stack_bytes\":%zu}\n", used);
+	votequorum_finalize(stack_handle);
+}
+
+static votequorum_handle_t shared;
+static int per_thread;
+static void *getinfo_loop(void *arg)
+{
+	struct votequorum_info info;
+	int i;
+	(void)arg;
+	for (i = 0; i < per_thread; i++)
+		if (votequorum_getinfo(shared, 0, &info) != CS_OK)
+			die("getinfo in thread", i);
+	return NULL;
+}
+
+static void bench_threads(int threads, int n)
+{
+	pthread_t t[64];
+	double start;
+	int i;
+	shared = open_or_die(NULL);
+	per_thread = n / threads;
+	start = now_us();
+	for (i = 0; i < threads; i++)
+		pthread_create(&t[i], NULL, getinfo_loop, NULL);
+	for (i = 0; i < threads; i++)
+		pthread_join(t[i], NULL);
+	printf("{\"workload\":\"threads\",\"threads\":%d,\"n\":%d,\"per_s\":%.0f}\n", threads, per_thread * threads,
+		per_thread * threads / ((now_us() - start) / 1e6));
+	votequorum_finalize(shared);
+}
+
+int main(int argc, char **argv)
+{
+	const char *w = argc > 1 ? argv[1] : "";
+	int n = argc > 2 ? atoi(argv[2]) : 0;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(w, "getinfo"))
+		bench_getinfo(n, argc > 3 ? argv[3] : NULL);
+	else if (!strcmp(w, "notify"))
+		bench_notify(n);
+	else if (!strcmp(w, "initfin"))
+		bench_initfin(n);
+	else if (!strcmp(w, "drain"))
+		bench_drain(n, argc > 3 && !strcmp(argv[3], "one"));
+	else if (!strcmp(w, "memory"))
+		bench_memory(n);
+	else if (!strcmp(w, "stack"))
+		bench_stack();
+	else if (!strcmp(w, "threads"))
+		bench_threads(n, argc > 3 ? atoi(argv[3]) : 100000);
+	else {
+		fprintf(stderr, "usage: see the comment at the top of vq_bench.c\n");
+		return 2;
+	}
+	return 0;
+}

@@ -7,6 +7,12 @@ install(TARGETS votequorum EXPORT votequorumTargets
 install(FILES include/corosync/votequorum.h include/corosync/corotypes.h
 	DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
 
+# The C++ API (its own library) and the monitor tool.
+install(TARGETS votequorum-cpp EXPORT votequorumTargets
+	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT cpp NAMELINK_COMPONENT dev)
+install(FILES include/votequorum/client.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/votequorum COMPONENT dev)
+install(TARGETS votequorum-monitor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
+
 # pkg-config: same name (libvotequorum) and fields as corosync's file. Unless
 # installing to /usr, the prefix is found from the file's own place, so the
 # tree can be installed anywhere (cmake --install --prefix).
@@ -39,7 +45,7 @@ install(FILES ${PROJECT_BINARY_DIR}/votequorumConfig.cmake ${PROJECT_BINARY_DIR}
 	DESTINATION ${VQ_CMAKE_DIR} COMPONENT dev)
 
 # Man pages, compressed as Debian ships them.
-file(GLOB VQ_MAN_PAGES ${PROJECT_SOURCE_DIR}/man/*.3)
+file(GLOB VQ_MAN_PAGES ${PROJECT_SOURCE_DIR}/man/*.3 ${PROJECT_SOURCE_DIR}/man/*.8)
 set(VQ_MAN_GZ)
 foreach(page ${VQ_MAN_PAGES})
 	get_filename_component(name ${page} NAME)
@@ -51,4 +57,10 @@ foreach(page ${VQ_MAN_PAGES})
 	list(APPEND VQ_MAN_GZ ${out})
 endforeach()
 add_custom_target(man_pages ALL DEPENDS ${VQ_MAN_GZ})
-install(FILES ${VQ_MAN_GZ} DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)
+foreach(gz ${VQ_MAN_GZ})
+	if(gz MATCHES "\\.8\\.gz$")
+		install(FILES ${gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT tools)
+	else()
+		install(FILES ${gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)
+	endif()
+endforeach()

@@ -16,12 +16,14 @@ set(CPACK_PACKAGE_VENDOR "votequorum-cpp")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
-set(CPACK_COMPONENTS_ALL runtime dev)
+set(CPACK_COMPONENTS_ALL runtime dev cpp tools)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# Our own libraries, for the packages that link them (votequorum-monitor).
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${PROJECT_BINARY_DIR})
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 
 execute_process(COMMAND dpkg-architecture -qDEB_HOST_MULTIARCH
@@ -51,10 +53,21 @@ set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEV_DESCRIPTION "Development files: the headers <corosync/votequorum.h> and
 <corosync/corotypes.h>, the libvotequorum pkg-config file, the votequorum
 CMake package and the manual pages of the votequorum C API.")
-set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libvotequorum8-cpp (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libvotequorum8-cpp (= ${PROJECT_VERSION}), libvotequorum-cpp1 (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_DEV_PACKAGE_PROVIDES "libvotequorum-dev (= ${PROJECT_VERSION})")
 set(CPACK_DEBIAN_DEV_PACKAGE_CONFLICTS "libvotequorum-dev")
 # corotypes.h is also shipped by libcorosync-common-dev; ours is compatible.
 set(CPACK_DEBIAN_DEV_PACKAGE_REPLACES "libvotequorum-dev, libcorosync-common-dev")
+
+set(CPACK_DEBIAN_CPP_PACKAGE_NAME libvotequorum-cpp1)
+set(CPACK_DEBIAN_CPP_PACKAGE_SECTION libs)
+set(CPACK_DEBIAN_CPP_DESCRIPTION "The votequorum C++ API library (votequorum::Client): typed events,
+std::error_code results, connect and request timeouts.")
+
+set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME votequorum-monitor)
+set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION admin)
+set(CPACK_DEBIAN_TOOLS_DESCRIPTION "Prints the local node's quorum state once or as it changes, as text,
+JSON lines or Prometheus text exposition; the exit status tells quorate,
+not quorate or cannot connect.")
 
 include(CPack)

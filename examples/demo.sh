@@ -13,7 +13,7 @@ build=${VQ_BUILD_DIR:-$top/build}
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	"$top/tests/setup.sh"
 	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build "$build" -j"$(nproc)" --target votequorum vq_status >/dev/null
+	cmake --build "$build" -j"$(nproc)" --target votequorum vq_status cpp_status votequorum-monitor >/dev/null
 	exec "$top/tests/support/private-corosync.sh" "$0" "$@"
 fi
 
@@ -39,6 +39,19 @@ LD_LIBRARY_PATH=$lib corosync-quorumtool -v 2 >/dev/null
 LD_LIBRARY_PATH=$lib corosync-quorumtool -e 3 >/dev/null
 wait || true
 
+say "votequorum-monitor --once (tools/, on the C++ API)"
+"$build/tools/votequorum-monitor" --once || true
+
+say "votequorum-monitor --once --json"
+"$build/tools/votequorum-monitor" --once --json || true
+
+say "votequorum-monitor --once --prometheus (the first lines)"
+"$build/tools/votequorum-monitor" --once --prometheus | head -6 || true
+
+say "cpp_status (examples/cpp_status.cpp, the C++ API)"
+"$build/examples/cpp_status" || true
+
 say "after the private corosync is killed"
 pkill -KILL -x corosync; sleep 0.3
 LD_LIBRARY_PATH=$lib "$build/examples/vq_status" || echo "(exit status $?)"
+"$build/tools/votequorum-monitor" --once || echo "(votequorum-monitor exit status $?)"

@@ -12,10 +12,10 @@
 
 namespace vq {
 
-cs_error_t Connection::open(const Callbacks& callbacks, std::shared_ptr<Connection>& out)
+cs_error_t Connection::open(const Callbacks& callbacks, std::shared_ptr<Connection>& out, int connect_timeout_ms)
 {
 	std::unique_ptr<Transport> transport;
-	if (int res = connect_qb("votequorum", kMaxMessageSize, transport); res < 0) {
+	if (int res = connect_qb("votequorum", kMaxMessageSize, transport, connect_timeout_ms); res < 0) {
 		return from_qb_result(res);
 	}
 	if (!trusted_server(*transport)) {
@@ -88,7 +88,12 @@ cs_error_t Connection::transact(const wire::Request& request, Decode&& decode)
 	if (closed()) {
 		return CS_ERR_BAD_HANDLE;
 	}
-	ssize_t res = transport_->call(request.bytes(), {buffer_, buffer_size_}, closed_);
+	ssize_t res = transport_->call(request.bytes(), {buffer_, buffer_size_}, closed_,
+		request_timeout_ms_.load(std::memory_order_relaxed));
+	if (res == -ETIME) {
+		close();  // the reply may still come: this connection cannot be trusted any more
+		return CS_ERR_TIMEOUT;
+	}
 	if (res < 0) {
 		return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
 	}
@@ -178,6 +183,10 @@ void Connection::deliver(const wire::Event& event) const
 	static uint32_t no_ids[1];
 	static std::byte no_bytes[1];
 
+	if (sink_) {
+		sink_(event);
+		return;
+	}
 	const votequorum_handle_t handle = handle_.load(std::memory_order_acquire);
 	std::visit(
 		[this, handle](const auto& ev) {

@@ -10,6 +10,7 @@
 #include <corosync/votequorum.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -46,8 +47,19 @@ class Connection {
 public:
 	// Connects to the votequorum service over libqb, and keeps the
 	// connection only if the server runs as root or as the caller's
-	// effective uid (see trusted_server); else CS_ERR_ACCESS.
-	static cs_error_t open(const Callbacks& callbacks, std::shared_ptr<Connection>& out);
+	// effective uid (see trusted_server); else CS_ERR_ACCESS. With
+	// connect_timeout_ms >= 0, CS_ERR_TIMEOUT when the daemon does not
+	// complete the connection in time.
+	static cs_error_t open(const Callbacks& callbacks, std::shared_ptr<Connection>& out, int connect_timeout_ms = -1);
+
+	// C++ API: receives every decoded notification instead of the C
+	// callbacks. Set before the connection is shared.
+	using EventSink = std::function<void(const wire::Event&)>;
+	void set_event_sink(EventSink sink) { sink_ = std::move(sink); }
+	// Requests give up after this long (-1: never) with CS_ERR_TIMEOUT, and
+	// the connection is closed: a reply that comes later could otherwise be
+	// taken for the next request's.
+	void set_request_timeout(int ms) noexcept { request_timeout_ms_.store(ms, std::memory_order_relaxed); }
 	// Wraps an already connected transport (tests use this).
 	static cs_error_t create(std::unique_ptr<Transport> transport, const Callbacks& callbacks,
 		std::shared_ptr<Connection>& out);
@@ -93,6 +105,8 @@ private:
 
 	std::unique_ptr<Transport> transport_;
 	const Callbacks callbacks_;
+	EventSink sink_;
+	std::atomic<int> request_timeout_ms_{-1};
 	std::atomic<votequorum_handle_t> handle_{0};
 	std::atomic<void*> context_{nullptr};
 	std::atomic<bool> closed_{false};

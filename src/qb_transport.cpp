@@ -4,7 +4,9 @@
 #include <qb/qbipcc.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <poll.h>
 #include <glob.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -57,13 +59,14 @@ public:
 	QbTransport& operator=(const QbTransport&) = delete;
 
 	ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
-		const std::atomic<bool>& cancel) override
+		const std::atomic<bool>& cancel, int timeout_ms) override
 	{
 		iovec iov{const_cast<std::byte*>(request.data()), request.size()};
 		ssize_t res = qb_ipcc_sendv(conn_, &iov, 1);
 		if (res < 0) {
 			return res;
 		}
+		const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
 		for (;;) {
 			res = qb_ipcc_recv(conn_, reply.data(), reply.size(), kReplySliceMs);
 			if (res != -ETIMEDOUT && res != -EAGAIN) {
@@ -74,6 +77,9 @@ public:
 			}
 			if (!qb_ipcc_is_connected(conn_)) {
 				return -ENOTCONN;
+			}
+			if (timeout_ms >= 0 && std::chrono::steady_clock::now() >= deadline) {
+				return -ETIME;
 			}
 		}
 	}
@@ -109,12 +115,36 @@ private:
 
 }  // namespace
 
-int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out)
+int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out,
+	int timeout_ms)
 {
 	errno = 0;
-	qb_ipcc_connection_t* conn = qb_ipcc_connect(service, max_message_size);
-	if (conn == nullptr) {
-		return errno != 0 ? -errno : -ENOTCONN;
+	qb_ipcc_connection_t* conn;
+	if (timeout_ms < 0) {
+		conn = qb_ipcc_connect(service, max_message_size);
+		if (conn == nullptr) {
+			return errno != 0 ? -errno : -ENOTCONN;
+		}
+	} else {
+		// The asynchronous form, so that a server that accepted the socket
+		// but never answers (a stopped daemon) cannot hold us forever.
+		int fd = -1;
+		conn = qb_ipcc_connect_async(service, max_message_size, &fd);
+		if (conn == nullptr) {
+			return errno != 0 ? -errno : -ENOTCONN;
+		}
+		pollfd p{fd, POLLIN, 0};
+		int ready;
+		while ((ready = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+		}
+		if (ready != 1) {
+			qb_ipcc_disconnect(conn);
+			return -ETIME;
+		}
+		if (int res = qb_ipcc_connect_continue(conn); res < 0) {
+			// connect_continue has released the connection on failure.
+			return res;
+		}
 	}
 	out = std::make_unique<QbTransport>(conn);
 	return 0;

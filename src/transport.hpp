@@ -17,10 +17,11 @@ public:
 
 	// Sends one request and waits for its reply, written to `reply`.
 	// Returns the reply's length or a negative errno. Gives up with -EBADF
-	// once `cancel` becomes true (the handle was finalized meanwhile).
+	// once `cancel` becomes true (the handle was finalized meanwhile), and
+	// with -ETIME after `timeout_ms` (-1: never).
 	// Not thread-safe: the caller serializes every call on one transport.
 	virtual ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
-		const std::atomic<bool>& cancel) = 0;
+		const std::atomic<bool>& cancel, int timeout_ms = -1) = 0;
 
 	// Takes one pending notification without waiting. Returns its length,
 	// -EAGAIN when none is pending, or another negative errno (the peer is
@@ -40,7 +41,9 @@ public:
 };
 
 // Connects to a libqb IPC service. Returns 0 and sets `out`, or a negative
-// errno as libqb reports it.
-int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out);
+// errno as libqb reports it (-ETIME when the server has not completed the
+// connection within `timeout_ms`; -1 waits as long as it takes).
+int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out,
+	int timeout_ms = -1);
 
 }  // namespace vq

@@ -4,8 +4,9 @@
 #   2. builds and runs every test: unit, abi, fake (scripted libqb server),
 #      system (the real corosync, private to each test);
 #   3. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-#      the unit, fake and system tiers again;
-#   4. rebuilds with ThreadSanitizer and runs the unit and fake tiers again;
+#      the unit, fake, system and C++ API tiers again;
+#   4. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
+#      (fake server) tiers again;
 #   5. fuzzes the decoding path with libFuzzer (2 million executions);
 #   6. runs the benchmark once in its short mode;
 #   7. runs the unit, fake and system test programs under valgrind memcheck.
@@ -37,12 +38,12 @@ configure_build "$top/build"
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 configure_build "$top/build-asan" -DVQ_SANITIZE=address,undefined
 (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	ctest -j"$jobs" --output-on-failure -L 'unit|fake|system' -E 'quorumtool')
+	ctest -j"$jobs" --output-on-failure -L 'unit|fake|system|cpp' -E 'quorumtool|votequorum-monitor')
 
 step "ThreadSanitizer"
 configure_build "$top/build-tsan" -DVQ_SANITIZE=thread
 (cd "$top/build-tsan" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	ctest -j"$jobs" --output-on-failure -L 'unit|fake')
+	ctest -j"$jobs" --output-on-failure -L 'unit|fake|cpp' -E 'votequorum-monitor|real daemon')
 
 step "libFuzzer: the decoding path, 2 million executions from tests/fuzz/corpus"
 CC=clang CXX=clang++ configure_build "$top/build-fuzz" -DVQ_FUZZ=ON
@@ -57,7 +58,7 @@ step "valgrind memcheck"
 vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 	--show-leak-kinds=definite,indirect --child-silent-after-fork=yes --track-fds=no
 	--suppressions="$top/tests/valgrind.supp")
-for t in unit_tests fake_tests system_tests; do
+for t in unit_tests fake_tests system_tests cpp_tests; do
 	echo "valgrind: $t"
 	# [timing] tests bound how fast calls fail; valgrind's slowdown would
 	# make those bounds meaningless (they run in the plain and ASan tiers).

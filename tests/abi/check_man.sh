@@ -8,7 +8,7 @@ header=$top/include/corosync/votequorum.h
 command -v groff >/dev/null || { echo "FAIL: groff is missing (tests/setup.sh installs it)" >&2; exit 1; }
 fail=0
 pages=0
-for page in "$top"/man/*.3; do
+for page in "$top"/man/*.3 "$top"/man/*.8; do
 	pages=$((pages + 1))
 	warnings=$(groff -man -ww -z "$page" 2>&1 || true)
 	if [ -n "$warnings" ]; then

@@ -22,7 +22,7 @@ namespace {
 class OneMessage final : public vq::Transport {
 public:
 	OneMessage(const uint8_t* data, std::size_t size) : message_(data, data + size) {}
-	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&) override { return -ENOTCONN; }
+	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&, int) override { return -ENOTCONN; }
 	ssize_t receive_event(std::span<std::byte> buf) override
 	{
 		if (taken_) {

@@ -39,7 +39,7 @@ dpkg-query -W -f='${Status}' libvotequorum8 | grep -q 'install ok installed' || 
 # The throwaway root: this machine's / under an overlay, in private mount,
 # network and PID namespaces, with a private corosync.
 mkdir -p "$work/ov/upper" "$work/ov/work" "$work/ov/root"
-cp "$runtime" "$dev" "$work/"
+cp "$work"/build/*.deb "$work/"
 cat > "$work/in-root.sh" <<'SCRIPT'
 set -euo pipefail
 L=/usr/lib/x86_64-linux-gnu
@@ -53,7 +53,7 @@ cp /debs/corosync.conf /etc/corosync/corosync.conf
 step "before: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
 [[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.0.0 ]]
 step "dpkg -i"
-DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libvotequorum-cpp-dev_*.deb
+DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libvotequorum-cpp1_*.deb /debs/libvotequorum-cpp-dev_*.deb /debs/votequorum-monitor_*.deb
 dpkg-divert --list | grep 'libvotequorum.so.8 .*libvotequorum8-cpp'
 step "installed: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
 [[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.1.0 ]]
@@ -69,8 +69,9 @@ step "corosync-quorumtool -s on the installed package"
 corosync-quorumtool -s | grep -v Date
 corosync-quorumtool -s | grep -q 'Quorate: *Yes'
 step "pkg-config --libs libvotequorum: $(pkg-config --libs libvotequorum)"
+step "votequorum-monitor --once --json: $(votequorum-monitor --once --json)"
 step "dpkg -r"
-dpkg -r libvotequorum-cpp-dev libvotequorum8-cpp
+dpkg -r votequorum-monitor libvotequorum-cpp-dev libvotequorum-cpp1 libvotequorum8-cpp
 step "removed: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
 [[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.0.0 ]]
 ! dpkg-divert --list | grep -q libvotequorum8-cpp

@@ -21,6 +21,10 @@ expect lib/libvotequorum.so.8
 expect lib/libvotequorum.so
 expect include/corosync/votequorum.h
 expect include/corosync/corotypes.h
+expect include/votequorum/client.hpp
+expect lib/libvotequorum-cpp.so.1
+expect bin/votequorum-monitor
+expect share/man/man8/votequorum-monitor.8.gz
 expect lib/pkgconfig/libvotequorum.pc
 expect lib/cmake/votequorum/votequorumConfig.cmake
 expect lib/cmake/votequorum/votequorumConfigVersion.cmake

@@ -28,11 +28,21 @@ cp "$(dirname "$(readlink -f "$0")")/corosync.conf" "$VQ_COROSYNC_CONF"
 
 cat > /run/vqtest/bin/vq_stop_corosync <<'SCRIPT'
 #!/bin/bash
-# Kills the private corosync and waits until it is gone: a zombie counts as
-# gone (it holds nothing any more; its reaper may be slow to collect it).
+# Kills the private corosync and waits until it is gone. A zombie counts as
+# gone (its reaper may be slow to collect it), but only once every thread has
+# exited: the leader turns zombie first, and its sockets stay open until the
+# last thread is done.
+gone() {  # PID
+	[ -e "/proc/$1" ] || return 0
+	local t
+	for t in /proc/"$1"/task/*/stat; do
+		[ "$(awk '{print $3}' "$t" 2>/dev/null)" = Z ] || [ ! -e "$t" ] || return 1
+	done
+	return 0
+}
 for pid in $(pgrep -x corosync); do
 	kill -KILL "$pid" 2>/dev/null || true
-	while [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; do
+	until gone "$pid"; do
 		sleep 0.01
 	done
 done

@@ -30,7 +30,7 @@ public:
 	}
 	void hang_up() { *gone_ = true; }
 
-	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&) override { return -ENOTCONN; }
+	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&, int) override { return -ENOTCONN; }
 	ssize_t receive_event(std::span<std::byte> buf) override
 	{
 		if (queue_->empty()) {
@@ -152,7 +152,7 @@ namespace {
 class CredentialTransport final : public vq::Transport {
 public:
 	CredentialTransport(bool known, uid_t uid) : known_(known), uid_(uid) {}
-	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&) override { return -ENOTCONN; }
+	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&, int) override { return -ENOTCONN; }
 	ssize_t receive_event(std::span<std::byte>) override { return -EAGAIN; }
 	int fd() const override { return -1; }
 	std::size_t max_message_size() const override { return 4096; }

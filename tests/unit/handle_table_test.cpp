@@ -11,7 +11,7 @@ namespace {
 // A transport that is never used: handle-table tests only need connections.
 class IdleTransport final : public vq::Transport {
 public:
-	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&) override { return -ENOTCONN; }
+	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&, int) override { return -ENOTCONN; }
 	ssize_t receive_event(std::span<std::byte>) override { return -EAGAIN; }
 	int fd() const override { return -1; }
 	std::size_t max_message_size() const override { return 4096; }

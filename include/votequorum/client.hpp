@@ -1,0 +1,170 @@
+// votequorum::Client — a C++20 interface to corosync's votequorum service.
+//
+// A move-only, RAII connection; typed results (std::error_code in the
+// cs_error_t category); typed events (std::variant, node lists as spans);
+// fd() and dispatch() for the caller's event loop; optional connect and
+// request timeouts; every member is safe to call from several threads.
+// Link: -lvotequorum-cpp (pkg-config votequorum-cpp, CMake votequorum::cpp).
+// The guide is docs in README.md ("The C++ API"); examples/cpp_status.cpp.
+#pragma once
+
+#include <corosync/votequorum.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+#define VOTEQUORUM_CPP_API __attribute__((visibility("default")))
+
+namespace votequorum {
+
+// The error category of cs_error_t values; make_error_code(CS_ERR_...) and
+// comparisons like `ec == CS_ERR_TRY_AGAIN` work through it.
+VOTEQUORUM_CPP_API const std::error_category& error_category() noexcept;
+
+// A T, or the error_code of why there is none.
+template <class T>
+class Result {
+public:
+	Result(T value) : value_(std::move(value)) {}
+	Result(std::error_code error) : error_(error) {}
+	explicit operator bool() const noexcept { return value_.has_value(); }
+	const T& value() const& { return *value_; }
+	T& value() & { return *value_; }
+	T&& value() && { return std::move(*value_); }
+	const T* operator->() const { return &*value_; }
+	T* operator->() { return &*value_; }
+	const T& operator*() const& { return *value_; }
+	std::error_code error() const noexcept { return error_; }
+
+private:
+	std::optional<T> value_;
+	std::error_code error_;
+};
+
+struct RingId {
+	uint32_t nodeid = 0;
+	uint64_t seq = 0;
+};
+
+// A member and its state (VOTEQUORUM_NODESTATE_*), as the C API has it.
+using Node = votequorum_node_t;
+
+// What votequorum_getinfo reports, with the name as a string.
+struct NodeInfo {
+	uint32_t node_id = 0;
+	uint32_t state = 0;
+	uint32_t votes = 0;
+	uint32_t expected_votes = 0;
+	uint32_t highest_expected = 0;
+	uint32_t total_votes = 0;
+	uint32_t quorum = 0;
+	uint32_t flags = 0;  // VOTEQUORUM_INFO_*
+	uint32_t qdevice_votes = 0;
+	std::string qdevice_name;
+
+	bool quorate() const noexcept { return flags & VOTEQUORUM_INFO_QUORATE; }
+};
+
+// Events: the spans are valid only while the handler runs.
+struct QuorumEvent {
+	uint64_t context;
+	bool quorate;
+	std::span<const Node> nodes;
+};
+struct NodelistEvent {
+	uint64_t context;
+	RingId ring;
+	std::span<const uint32_t> nodes;
+};
+struct ExpectedVotesEvent {
+	uint64_t context;
+	uint32_t expected_votes;
+};
+struct ExtraInfoEvent {
+	uint64_t context;
+	uint32_t nodeid;
+	std::span<const std::byte> data;
+};
+using Event = std::variant<QuorumEvent, NodelistEvent, ExpectedVotesEvent, ExtraInfoEvent>;
+
+struct Options {
+	// How long connecting may take; unset: as long as it takes (the C
+	// ABI's behaviour). A stopped daemon accepts the socket but never
+	// completes the connection.
+	std::optional<std::chrono::milliseconds> connect_timeout;
+	// How long one request may wait for its reply; unset: for ever. When it
+	// expires the request returns CS_ERR_TIMEOUT and the client is closed
+	// (a late reply could otherwise answer the next request): connect again.
+	std::optional<std::chrono::milliseconds> request_timeout;
+};
+
+class VOTEQUORUM_CPP_API Client {
+public:
+	using Handler = std::function<void(const Event&)>;
+
+	// Connects to the local corosync. `handler` receives the events that
+	// dispatch() takes; it runs in the thread that calls dispatch(), with no
+	// lock of the library held, and may call any member of this Client.
+	// The server must run as root or as this process's effective uid
+	// (else CS_ERR_ACCESS), as in the C ABI.
+	static Result<Client> connect(Handler handler = {}, Options options = {});
+
+	Client(Client&&) noexcept;
+	Client& operator=(Client&&) noexcept;
+	Client(const Client&) = delete;
+	Client& operator=(const Client&) = delete;
+	~Client();  // closes the connection
+
+	Result<NodeInfo> info(uint32_t nodeid = VOTEQUORUM_QDEVICE_NODEID) const;
+	std::error_code set_expected_votes(uint32_t expected_votes) const;
+	std::error_code set_votes(uint32_t nodeid, uint32_t votes) const;
+	// flags: CS_TRACK_CURRENT | CS_TRACK_CHANGES (or CS_TRACK_CHANGES_ONLY)
+	std::error_code track(uint64_t context, unsigned flags = CS_TRACK_CURRENT | CS_TRACK_CHANGES) const;
+	std::error_code untrack() const;
+
+	std::error_code qdevice_register(std::string_view name) const;
+	std::error_code qdevice_unregister(std::string_view name) const;
+	std::error_code qdevice_update(std::string_view old_name, std::string_view new_name) const;
+	std::error_code qdevice_poll(std::string_view name, bool cast_vote, RingId ring) const;
+	std::error_code qdevice_master_wins(std::string_view name, bool allow) const;
+	std::error_code set_extra_info(std::span<const std::byte> data) const;
+	Result<std::vector<std::byte>> extra_info(uint32_t nodeid) const;
+
+	// For the caller's event loop: readable when dispatch() has work or the
+	// daemon has gone away.
+	int fd() const noexcept;
+	// CS_DISPATCH_ONE, _ALL, _BLOCKING or _ONE_NONBLOCKING, exactly as
+	// votequorum_dispatch(3).
+	std::error_code dispatch(cs_dispatch_flags_t mode = CS_DISPATCH_ALL) const;
+
+	// Closes the connection now; every call after it, and any call blocked
+	// in another thread, returns CS_ERR_BAD_HANDLE. The destructor does this.
+	void close() noexcept;
+	bool is_open() const noexcept;
+
+private:
+	struct Impl;
+	explicit Client(std::unique_ptr<Impl> impl) noexcept;
+	std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace votequorum
+
+// cs_error_t is an error-code enum: std::error_code ec = CS_ERR_TIMEOUT works.
+// CS_OK (which is 1) becomes the empty error_code, so `if (ec)` means failure.
+namespace std {
+template <>
+struct is_error_code_enum<cs_error_t> : true_type {};
+}  // namespace std
+
+VOTEQUORUM_CPP_API std::error_code make_error_code(cs_error_t e) noexcept;

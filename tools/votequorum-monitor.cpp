@@ -1,0 +1,297 @@
+// votequorum-monitor: the local node's quorum state, once or as it changes,
+// as text, JSON lines or Prometheus text exposition. Built on the
+// votequorum C++ API. Exit status: 0 quorate, 1 not quorate, 2 cannot talk
+// to corosync, 3 bad usage.
+#include <votequorum/client.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <getopt.h>
+#include <poll.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+enum class Format { text, json, prometheus };
+
+struct State {
+	votequorum::NodeInfo local;
+	std::vector<votequorum::Node> members;  // from the last quorum notification
+	std::map<uint32_t, uint32_t> votes;     // per member, from getinfo
+	votequorum::RingId ring;
+	bool quorate = false;
+	bool have_members = false, have_ring = false;
+	std::string cause = "current state";
+};
+
+const char* state_name(uint32_t state)
+{
+	switch (state) {
+	case VOTEQUORUM_NODESTATE_MEMBER: return "member";
+	case VOTEQUORUM_NODESTATE_DEAD: return "dead";
+	case VOTEQUORUM_NODESTATE_LEAVING: return "leaving";
+	default: return "unknown";
+	}
+}
+
+std::vector<std::string> flag_names(uint32_t flags)
+{
+	static const std::pair<uint32_t, const char*> names[] = {
+		{VOTEQUORUM_INFO_TWONODE, "two_node"}, {VOTEQUORUM_INFO_QUORATE, "quorate"},
+		{VOTEQUORUM_INFO_WAIT_FOR_ALL, "wait_for_all"}, {VOTEQUORUM_INFO_LAST_MAN_STANDING, "last_man_standing"},
+		{VOTEQUORUM_INFO_AUTO_TIE_BREAKER, "auto_tie_breaker"}, {VOTEQUORUM_INFO_ALLOW_DOWNSCALE, "allow_downscale"},
+		{VOTEQUORUM_INFO_QDEVICE_REGISTERED, "qdevice_registered"}, {VOTEQUORUM_INFO_QDEVICE_ALIVE, "qdevice_alive"},
+		{VOTEQUORUM_INFO_QDEVICE_CAST_VOTE, "qdevice_cast_vote"}, {VOTEQUORUM_INFO_QDEVICE_MASTER_WINS, "qdevice_master_wins"},
+		{VOTEQUORUM_INFO_QDEVICE_HAS_EXTRA_INFO, "qdevice_has_extra_info"}};
+	std::vector<std::string> out;
+	for (const auto& [bit, name] : names) {
+		if (flags & bit) {
+			out.emplace_back(name);
+		}
+	}
+	return out;
+}
+
+std::string ring_text(const votequorum::RingId& ring)
+{
+	char buf[48];
+	std::snprintf(buf, sizeof buf, "%x.%llx", ring.nodeid, static_cast<unsigned long long>(ring.seq));
+	return buf;
+}
+
+std::string now_iso8601()
+{
+	char buf[32];
+	std::time_t t = std::time(nullptr);
+	std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+	return buf;
+}
+
+nlohmann::json to_json(const State& s)
+{
+	nlohmann::json members = nlohmann::json::array();
+	for (const auto& m : s.members) {
+		nlohmann::json member = {{"nodeid", m.nodeid}, {"state", state_name(m.state)}};
+		if (auto v = s.votes.find(m.nodeid); v != s.votes.end()) {
+			member["votes"] = v->second;
+		}
+		members.push_back(member);
+	}
+	const auto& i = s.local;
+	return {
+		{"time", now_iso8601()},
+		{"cause", s.cause},
+		{"quorate", s.quorate},
+		{"node_id", i.node_id},
+		{"expected_votes", i.expected_votes},
+		{"highest_expected", i.highest_expected},
+		{"total_votes", i.total_votes},
+		{"quorum", i.quorum},
+		{"flags", flag_names(i.flags)},
+		{"ring_id", ring_text(s.ring)},
+		{"members", members},
+		{"qdevice",
+			{{"registered", (i.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) != 0},
+				{"name", i.qdevice_name},
+				{"votes", i.qdevice_votes},
+				{"alive", (i.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) != 0},
+				{"cast_vote", (i.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) != 0}}},
+	};
+}
+
+void print_text(const State& s)
+{
+	const auto& i = s.local;
+	std::cout << now_iso8601() << " " << s.cause << "\n"
+	          << "  quorate:          " << (s.quorate ? "yes" : "no") << "\n"
+	          << "  node id:          " << i.node_id << "\n"
+	          << "  ring id:          " << ring_text(s.ring) << "\n"
+	          << "  expected votes:   " << i.expected_votes << " (highest " << i.highest_expected << ")\n"
+	          << "  total votes:      " << i.total_votes << "\n"
+	          << "  quorum:           " << i.quorum << "\n"
+	          << "  flags:           ";
+	for (const auto& f : flag_names(i.flags)) {
+		std::cout << " " << f;
+	}
+	std::cout << "\n  qdevice:          ";
+	if (i.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) {
+		std::cout << i.qdevice_name << ", " << i.qdevice_votes << " vote(s)"
+		          << ((i.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) ? ", alive" : ", not alive") << "\n";
+	} else {
+		std::cout << "none\n";
+	}
+	std::cout << "  members:\n";
+	for (const auto& m : s.members) {
+		auto v = s.votes.find(m.nodeid);
+		std::cout << "    node " << m.nodeid << ": " << state_name(m.state);
+		if (v != s.votes.end()) {
+			std::cout << ", " << v->second << " vote(s)";
+		}
+		std::cout << "\n";
+	}
+	std::cout << std::flush;
+}
+
+void print_prometheus(const State& s)
+{
+	const auto& i = s.local;
+	auto gauge = [](const char* name, const char* help, auto value) {
+		std::cout << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n" << name << " " << value << "\n";
+	};
+	gauge("votequorum_quorate", "1 if the local node's partition is quorate.", s.quorate ? 1 : 0);
+	gauge("votequorum_node_id", "The local node id.", i.node_id);
+	gauge("votequorum_expected_votes", "Expected votes.", i.expected_votes);
+	gauge("votequorum_highest_expected_votes", "Highest expected votes in the cluster.", i.highest_expected);
+	gauge("votequorum_total_votes", "Votes present.", i.total_votes);
+	gauge("votequorum_quorum", "Votes needed for quorum.", i.quorum);
+	gauge("votequorum_ring_seq", "Sequence number of the current ring id.", s.ring.seq);
+	gauge("votequorum_qdevice_registered", "1 if a quorum device is registered.", (i.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) ? 1 : 0);
+	gauge("votequorum_qdevice_votes", "Votes of the quorum device.", i.qdevice_votes);
+	std::cout << "# HELP votequorum_flag 1 for each votequorum flag that is set.\n# TYPE votequorum_flag gauge\n";
+	for (const auto& f : flag_names(i.flags)) {
+		std::cout << "votequorum_flag{flag=\"" << f << "\"} 1\n";
+	}
+	std::cout << "# HELP votequorum_member_votes Votes of each member, by node id and state.\n# TYPE votequorum_member_votes gauge\n";
+	for (const auto& m : s.members) {
+		auto v = s.votes.find(m.nodeid);
+		std::cout << "votequorum_member_votes{nodeid=\"" << m.nodeid << "\",state=\"" << state_name(m.state) << "\"} "
+		          << (v != s.votes.end() ? v->second : 0) << "\n";
+	}
+	std::cout << std::flush;
+}
+
+void print(const State& s, Format format)
+{
+	switch (format) {
+	case Format::text: print_text(s); break;
+	case Format::json: std::cout << to_json(s).dump() << std::endl; break;
+	case Format::prometheus: print_prometheus(s); break;
+	}
+}
+
+int usage(int status)
+{
+	(status ? std::cerr : std::cout)
+		<< "usage: votequorum-monitor [--once | --follow] [--json | --prometheus] [--timeout MS]\n"
+		   "  --once        print the current state and exit (default)\n"
+		   "  --follow      print the state again after every change, until killed\n"
+		   "  --json        one JSON object per line\n"
+		   "  --prometheus  Prometheus text exposition (for a textfile collector)\n"
+		   "  --timeout MS  give up on corosync after MS milliseconds (default 5000)\n"
+		   "exit status: 0 quorate, 1 not quorate, 2 cannot talk to corosync, 3 usage\n";
+	return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+	bool follow = false;
+	Format format = Format::text;
+	int timeout_ms = 5000;
+	static const option options[] = {{"once", no_argument, nullptr, 'o'}, {"follow", no_argument, nullptr, 'f'},
+		{"json", no_argument, nullptr, 'j'}, {"prometheus", no_argument, nullptr, 'p'},
+		{"timeout", required_argument, nullptr, 't'}, {"help", no_argument, nullptr, 'h'}, {nullptr, 0, nullptr, 0}};
+	for (int c; (c = getopt_long(argc, argv, "ofjpt:h", options, nullptr)) != -1;) {
+		switch (c) {
+		case 'o': follow = false; break;
+		case 'f': follow = true; break;
+		case 'j': format = Format::json; break;
+		case 'p': format = Format::prometheus; break;
+		case 't': timeout_ms = std::atoi(optarg); break;
+		case 'h': return usage(0);
+		default: return usage(3);
+		}
+	}
+	if (optind != argc || timeout_ms <= 0) {
+		return usage(3);
+	}
+
+	State state;
+	bool changed = false;
+	auto connected = votequorum::Client::connect(
+		[&](const votequorum::Event& event) {
+			changed = true;
+			if (auto* q = std::get_if<votequorum::QuorumEvent>(&event)) {
+				state.quorate = q->quorate;
+				state.members.assign(q->nodes.begin(), q->nodes.end());
+				state.have_members = true;
+				state.cause = "quorum";
+			} else if (auto* n = std::get_if<votequorum::NodelistEvent>(&event)) {
+				state.ring = n->ring;
+				state.have_ring = true;
+				state.cause = "membership";
+			} else if (std::holds_alternative<votequorum::ExpectedVotesEvent>(event)) {
+				state.cause = "expected votes";
+			}
+		},
+		{std::chrono::milliseconds(timeout_ms), std::chrono::milliseconds(timeout_ms)});
+	auto fail = [](const char* what, std::error_code ec) {
+		std::cerr << "votequorum-monitor: " << what << ": " << ec.message()
+		          << (ec == CS_ERR_LIBRARY ? " (is corosync running?)" : "") << "\n";
+		return 2;
+	};
+	if (!connected) {
+		return fail("cannot connect to corosync's votequorum service", connected.error());
+	}
+	votequorum::Client& client = connected.value();
+	if (auto ec = client.track(1, CS_TRACK_CURRENT | (follow ? CS_TRACK_CHANGES : 0))) {
+		return fail("trackstart", ec);
+	}
+	// refresh: the current getinfo of this node and the members' votes.
+	auto refresh = [&]() -> std::error_code {
+		auto info = client.info(0);
+		if (!info) {
+			return info.error();
+		}
+		state.local = *info;
+		state.votes.clear();
+		for (const auto& m : state.members) {
+			if (auto mi = client.info(m.nodeid)) {
+				state.votes[m.nodeid] = mi->votes;
+			}
+		}
+		return {};
+	};
+	pollfd p{client.fd(), POLLIN, 0};
+	// The current state comes as a nodelist and a quorum notification.
+	while (!(state.have_members && state.have_ring)) {
+		if (poll(&p, 1, timeout_ms) != 1) {
+			return fail("waiting for the current state", make_error_code(CS_ERR_TIMEOUT));
+		}
+		if (auto ec = client.dispatch(CS_DISPATCH_ALL)) {
+			return fail("dispatch", ec);
+		}
+	}
+	state.cause = "current state";
+	if (auto ec = refresh()) {
+		return fail("getinfo", ec);
+	}
+	print(state, format);
+	while (follow) {
+		if (poll(&p, 1, -1) < 0) {
+			continue;
+		}
+		changed = false;
+		if (auto ec = client.dispatch(CS_DISPATCH_ALL)) {
+			return fail("dispatch (corosync gone?)", ec);
+		}
+		if (changed) {
+			if (auto ec = refresh()) {
+				return fail("getinfo", ec);
+			}
+			print(state, format);
+		}
+	}
+	return state.quorate ? 0 : 1;
+}

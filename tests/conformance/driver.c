@@ -520,6 +520,50 @@ static void s_qdevice_names(void)
 	CALL(votequorum_finalize(h));
 }
 
+/* Orders after everything sent before: a setexpected travels through totem
+ * behind earlier changes, so once its notification arrives they have been
+ * applied too. The two values alternate (both are accepted on one node). */
+static void barrier(votequorum_handle_t changer, votequorum_handle_t tracker)
+{
+	static int toggle;
+	votequorum_setexpected(changer, (toggle++ % 2) ? 1 : 0xffffffffu);
+	votequorum_dispatch(tracker, CS_DISPATCH_ONE);
+}
+
+static void quiet_expected(votequorum_handle_t h, uint64_t c, uint32_t e)
+{
+	(void)h; (void)c; (void)e;
+}
+
+static void s_qdevice_getinfo_flags(void)
+{
+	votequorum_callbacks_t quiet = { NULL, quiet_expected, NULL };
+	votequorum_handle_t h = open_with_ring();
+	votequorum_handle_t t = open_handle(&quiet);
+	CALL(votequorum_trackstart(t, 1, CS_TRACK_CHANGES));
+	CALL(votequorum_qdevice_register(h, "Qdev"));
+	barrier(h, t);
+	getinfo_show(h, 0);
+	CALL(votequorum_qdevice_poll(h, "Qdev", 1, last_ring));
+	barrier(h, t);
+	getinfo_show(h, 0);
+	CALL(votequorum_qdevice_master_wins(h, "Qdev", 1));
+	barrier(h, t);
+	getinfo_show(h, 0);
+	CALL(votequorum_qdevice_update(h, "Qdev", "Qdev2"));
+	barrier(h, t);
+	getinfo_show(h, 0);
+	CALL(votequorum_qdevice_poll(h, "Qdev2", 0, last_ring));
+	barrier(h, t);
+	getinfo_show(h, 0);
+	CALL(votequorum_qdevice_unregister(h, "Qdev2"));
+	barrier(h, t);
+	barrier(h, t);
+	getinfo_show(h, 0);
+	CALL(votequorum_finalize(t));
+	CALL(votequorum_finalize(h));
+}
+
 static void s_qdevice_belongs_to_daemon(void)
 {
 	votequorum_handle_t h1 = open_handle(&all_callbacks);
@@ -1069,6 +1113,7 @@ static const struct scenario scenarios[] = {
 	{ "qdevice_update", "real", s_qdevice_update, 10 },
 	{ "qdevice_names", "real", s_qdevice_names, 10 },
 	{ "qdevice_belongs_to_daemon", "real", s_qdevice_belongs_to_daemon, 10 },
+	{ "qdevice_getinfo_flags", "real", s_qdevice_getinfo_flags, 10 },
 	{ "context", "real", s_context, 10 },
 	{ "two_handles", "real", s_two_handles, 10 },
 	{ "callback_requests", "real", s_callback_requests, 10 },

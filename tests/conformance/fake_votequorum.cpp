@@ -18,14 +18,6 @@ using namespace vq::wire;
 
 namespace {
 
-template <class T>
-T as(std::span<const std::byte> req)
-{
-	T value{};
-	std::memcpy(&value, req.data(), std::min(sizeof value, req.size()));
-	return value;
-}
-
 void send(Peer& peer, const std::vector<std::byte>& bytes)
 {
 	peer.event(bytes.data(), bytes.size());
@@ -51,7 +43,7 @@ void ordinary(Peer& peer, int32_t id, std::span<const std::byte> req)
 	if (id == REQ_GETINFO) {
 		peer.reply(fields());
 	} else if (id == REQ_TRACKSTART) {
-		auto r = as<ReqTrackstart>(req);
+		auto r = request_as<ReqTrackstart>(req);
 		send(peer, nodelist_event(r.context, {1, 4}, {1, 2}));
 		send(peer, quorum_event(r.context, 1, {{1, 1}, {2, 1}}));
 		peer.reply_status(CS_OK);
@@ -68,7 +60,7 @@ std::map<std::string, Script> scripts()
 	s["fields"] = ordinary;
 	s["errors"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
 		if (id == REQ_SETEXPECTED) {
-			peer.reply_status(static_cast<int32_t>(as<ReqSetexpected>(req).expected_votes));
+			peer.reply_status(static_cast<int32_t>(request_as<ReqSetexpected>(req).expected_votes));
 		} else {
 			ordinary(peer, id, req);
 		}
@@ -188,7 +180,7 @@ std::map<std::string, Script> scripts()
 	};
 	s["abi11"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
 		if (id == REQ_QDEVICE_SET_EXTRA_INFO) {
-			auto r = as<ReqSetExtraInfo>(req);
+			auto r = request_as<ReqSetExtraInfo>(req);
 			const bool ok = r.ei_size == 9 && req.size() == sizeof r + 9 &&
 			                std::memcmp(req.data() + kSetExtraInfoData, "Qdsk 00ff", 9) == 0;
 			peer.reply_status(ok ? CS_OK : CS_ERR_MESSAGE_ERROR);
@@ -196,7 +188,7 @@ std::map<std::string, Script> scripts()
 			auto bytes = extra_info_reply(CS_OK, "Qdsk 00ff");
 			peer.reply(bytes.data(), bytes.size());
 		} else if (id == REQ_TRACKSTART) {
-			send(peer, extra_info_event(as<ReqTrackstart>(req).context, 2, "Qdsk 1234"));
+			send(peer, extra_info_event(request_as<ReqTrackstart>(req).context, 2, "Qdsk 1234"));
 			peer.reply_status(CS_OK);
 		} else {
 			ordinary(peer, id, req);

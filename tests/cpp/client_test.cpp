@@ -25,21 +25,13 @@ using votequorum::Client;
 
 namespace {
 
-template <class T>
-T as(std::span<const std::byte> req)
-{
-	T value{};
-	std::memcpy(&value, req.data(), std::min(sizeof value, req.size()));
-	return value;
-}
-
 void daemon_like(Peer& peer, int32_t id, std::span<const std::byte> req)
 {
 	if (id == REQ_GETINFO) {
-		const auto nodeid = static_cast<uint32_t>(as<ReqGetinfo>(req).nodeid);
+		const auto nodeid = static_cast<uint32_t>(request_as<ReqGetinfo>(req).nodeid);
 		peer.reply(getinfo_reply(nodeid == 77 ? CS_ERR_NOT_EXIST : CS_OK, nodeid ? nodeid : 1, "Qdev"));
 	} else if (id == REQ_TRACKSTART) {
-		auto r = as<ReqTrackstart>(req);
+		auto r = request_as<ReqTrackstart>(req);
 		auto nl = nodelist_event(r.context, {1, 9}, {1, 2, 3});
 		peer.event(nl.data(), nl.size());
 		auto q = quorum_event(r.context, 1, {{1, 1}, {2, 1}, {3, 2}});

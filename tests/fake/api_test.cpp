@@ -333,6 +333,22 @@ TEST_CASE("handles are distinct and not reused after finalize", "[handles]")
 	}
 }
 
+TEST_CASE("the caller's random() sequence is not touched", "[handles]")
+{
+	FakeServer server(normal_daemon);
+	srandom(7);
+	const long expected[3] = {random(), random(), random()};
+	srandom(7);
+	votequorum_handle_t h;
+	REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
+	votequorum_info info;
+	CHECK(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(votequorum_finalize(h) == CS_OK);
+	for (long e : expected) {
+		CHECK(random() == e);
+	}
+}
+
 TEST_CASE("context is per handle", "[context]")
 {
 	FakeServer server(normal_daemon);

@@ -10,14 +10,6 @@
 
 namespace vqtest {
 
-template <class T>
-T request_as(std::span<const std::byte> request)
-{
-	T value{};
-	std::memcpy(&value, request.data(), std::min(sizeof value, request.size()));
-	return value;
-}
-
 // A well-behaved daemon: getinfo answers for the requested node, trackstart
 // sends a nodelist and a quorum notification (then the reply, as corosync
 // does), everything else gets CS_OK.

@@ -8,7 +8,9 @@
 
 #include <qb/qbipcs.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <string>
@@ -39,6 +41,16 @@ public:
 private:
 	qb_ipcs_connection_t* c_;
 };
+
+// A request's fixed part, read from the bytes received (zero-filled where
+// the request was shorter).
+template <class T>
+T request_as(std::span<const std::byte> request)
+{
+	T value{};
+	std::memcpy(&value, request.data(), std::min(sizeof value, request.size()));
+	return value;
+}
 
 // Message builders for the handlers (layouts from src/wire.hpp).
 vq::wire::ResGetinfo getinfo_reply(int32_t error, uint32_t nodeid, const char* qdevice_name = "");

@@ -480,3 +480,33 @@ TEST_CASE("corosync paused (SIGSTOP): requests wait, finalize ends them, SIGCONT
 	CHECK(votequorum_getinfo(again, 0, &info) == CS_OK);
 	CHECK(votequorum_finalize(again) == CS_OK);
 }
+
+TEST_CASE("corosync killed during initialize: the call fails, then a fresh one works", "[daemon][death][timing]")
+{
+	// A stopped daemon accepts the connection but never completes it, so
+	// initialize is certainly in progress when the daemon is killed.
+	PrivateCorosync corosync;
+	REQUIRE(::kill(corosync.pid(), SIGSTOP) == 0);
+	std::atomic<bool> done{false};
+	cs_error_t err = CS_OK;
+	votequorum_handle_t h = 0;
+	std::thread initializer([&] {
+		err = votequorum_initialize(&h, nullptr);
+		done = true;
+	});
+	std::this_thread::sleep_for(std::chrono::milliseconds(300));
+	CHECK_FALSE(done.load());  // waiting on the stopped daemon
+	const auto killed = std::chrono::steady_clock::now();
+	corosync.kill();
+	initializer.join();
+	CHECK(seconds_since(killed) < 1.0);
+	CHECK(err != CS_OK);
+	INFO("initialize returned " << err);
+	CHECK((err == CS_ERR_LIBRARY || err == CS_ERR_TRY_AGAIN));
+	CHECK(count_entries("/proc/self/fd") > 0);
+	corosync.start();
+	REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
+	votequorum_info info;
+	CHECK(votequorum_getinfo(h, 0, &info) == CS_OK);
+	CHECK(votequorum_finalize(h) == CS_OK);
+}

@@ -12,20 +12,10 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include "bench_common.h"
+
 struct req { int32_t id __attribute__((aligned(8))); int32_t size __attribute__((aligned(8))); int32_t nodeid; };
 
-static double now_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {

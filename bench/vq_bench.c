@@ -23,20 +23,10 @@
 #include <sys/mman.h>
 #include <sys/statvfs.h>
 #include <time.h>
+
+#include "bench_common.h"
 #include <unistd.h>
 
-static double now_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
 
 static double percentile(double *sorted, int n, double p)
 {

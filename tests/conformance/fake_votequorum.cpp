@@ -18,11 +18,6 @@ using namespace vq::wire;
 
 namespace {
 
-void send(Peer& peer, const std::vector<std::byte>& bytes)
-{
-	peer.event(bytes.data(), bytes.size());
-}
-
 ResGetinfo fields()
 {
 	ResGetinfo res = getinfo_reply(CS_OK, 5, "Qdevice-x");
@@ -44,8 +39,8 @@ void ordinary(Peer& peer, int32_t id, std::span<const std::byte> req)
 		peer.reply(fields());
 	} else if (id == REQ_TRACKSTART) {
 		auto r = request_as<ReqTrackstart>(req);
-		send(peer, nodelist_event(r.context, {1, 4}, {1, 2}));
-		send(peer, quorum_event(r.context, 1, {{1, 1}, {2, 1}}));
+		send_bytes_event(peer, nodelist_event(r.context, {1, 4}, {1, 2}));
+		send_bytes_event(peer, quorum_event(r.context, 1, {{1, 1}, {2, 1}}));
 		peer.reply_status(CS_OK);
 	} else {
 		peer.reply_status(CS_OK);
@@ -93,10 +88,10 @@ std::map<std::string, Script> scripts()
 				many.push_back({n, n % 3 + 1});
 				ids.push_back(n);
 			}
-			send(peer, quorum_event(1, 0, {}));
-			send(peer, nodelist_event(1, {1, 9}, {}));
-			send(peer, quorum_event(1, 1, many));
-			send(peer, nodelist_event(1, {1, 10}, ids));
+			send_bytes_event(peer, quorum_event(1, 0, {}));
+			send_bytes_event(peer, nodelist_event(1, {1, 9}, {}));
+			send_bytes_event(peer, quorum_event(1, 1, many));
+			send_bytes_event(peer, nodelist_event(1, {1, 10}, ids));
 			peer.reply_status(CS_OK);
 		} else {
 			ordinary(peer, id, req);
@@ -130,7 +125,7 @@ std::map<std::string, Script> scripts()
 			auto msg = quorum_event(1, 1, {{1, 1}});
 			uint32_t lie = 5;  // five entries claimed, one sent
 			std::memcpy(msg.data() + offsetof(ResQuorumNotification, node_list_entries), &lie, sizeof lie);
-			send(peer, msg);
+			send_bytes_event(peer, msg);
 			peer.event(expectedvotes_event(1, 5));
 			peer.reply_status(CS_OK);
 		} else {
@@ -188,7 +183,7 @@ std::map<std::string, Script> scripts()
 			auto bytes = extra_info_reply(CS_OK, "Qdsk 00ff");
 			peer.reply(bytes.data(), bytes.size());
 		} else if (id == REQ_TRACKSTART) {
-			send(peer, extra_info_event(request_as<ReqTrackstart>(req).context, 2, "Qdsk 1234"));
+			send_bytes_event(peer, extra_info_event(request_as<ReqTrackstart>(req).context, 2, "Qdsk 1234"));
 			peer.reply_status(CS_OK);
 		} else {
 			ordinary(peer, id, req);

@@ -295,7 +295,7 @@ TEST_CASE("notifications decode and are size-checked", "[wire]")
 		set_at<uint32_t>(bytes, 40, 4);
 		CHECK(decode_event(bytes, ev) == CS_ERR_MESSAGE_ERROR);
 	}
-	SECTION("an unknown id is a message to skip") {
+	SECTION("an unknown id is a message to pass over") {
 		ResStatus st{};
 		st.header = {99, sizeof st, CS_OK};
 		REQUIRE(decode_event(bytes_of(&st, sizeof st), ev) == CS_OK);

@@ -713,6 +713,42 @@ static void s_daemon_killed_before_requests(void)
 	every_call_on(h);
 }
 
+static votequorum_handle_t request_handle;
+static int request_result;
+static void *request_in_thread(void *arg)
+{
+	struct votequorum_info info;
+	(void)arg;
+	request_result = votequorum_getinfo(request_handle, 0, &info);
+	return NULL;
+}
+
+static void s_daemon_killed_during_request(void)
+{
+	const char *pid = getenv("VQ_DAEMON_PID");
+	pthread_t t;
+	request_handle = open_handle(&all_callbacks);
+	printf("-- the daemon is stopped (SIGSTOP); getinfo waits for it in another thread\n");
+	fflush(stdout);
+	if (pid)
+		kill((pid_t)atoi(pid), SIGSTOP);
+	pthread_create(&t, NULL, request_in_thread, NULL);
+	usleep(300 * 1000);
+	kill_daemon();
+	pthread_join(t, NULL);
+	printf("-- the waiting votequorum_getinfo(h1, 0, &info) = %s\n", err_name(request_result));
+	show_fd(request_handle);
+	CALL(votequorum_finalize(request_handle));
+}
+
+static void s_initialize_while_starting(void)
+{
+	printf("-- the server refuses its first two connections, as a daemon still starting does\n");
+	open_handle(&all_callbacks);
+	open_handle(&all_callbacks);
+	getinfo_show(open_handle(&all_callbacks), 0);
+}
+
 static void s_no_daemon(void)
 {
 	open_handle(&all_callbacks);
@@ -1124,6 +1160,8 @@ static const struct scenario scenarios[] = {
 	{ "daemon_killed_during_dispatch", "real", s_daemon_killed_during_dispatch, 10 },
 	{ "daemon_killed_before_requests", "real", s_daemon_killed_before_requests, 10 },
 	{ "no_daemon", "none", s_no_daemon, 10 },
+	{ "daemon_killed_during_request", "real", s_daemon_killed_during_request, 10 },
+	{ "fake_initialize_while_starting", "fake:starting", s_initialize_while_starting, 10 },
 	{ "null_pointers", "real", s_null_pointers, 10 },
 	{ "finalize_from_other_thread", "real", s_finalize_from_other_thread, 3 },
 	{ "dispatch_on_small_stack", "real", s_dispatch_on_small_stack, 10 },

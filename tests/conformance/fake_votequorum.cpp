@@ -197,7 +197,7 @@ std::map<std::string, Script> scripts()
 int main(int argc, char** argv)
 {
 	auto all = scripts();
-	if (argc < 2 || !all.count(argv[1])) {
+	if (argc < 2 || (!all.count(argv[1]) && std::string(argv[1]) != "starting")) {
 		std::fprintf(stderr, "usage: fake_votequorum SCRIPT [nobody]\n");
 		return 2;
 	}
@@ -208,7 +208,12 @@ int main(int argc, char** argv)
 		uid = pw->pw_uid;
 		gid = pw->pw_gid;
 	}
-	FakeServer server(all[argv[1]], {}, uid, gid);
+	std::string script = argv[1];
+	if (script == "starting") {  // refuses two connections first, then serves "fields"
+		refuse_first_connections(2);
+		script = "fields";
+	}
+	FakeServer server(all[script], {}, uid, gid);
 	std::printf("ready\n");
 	std::fflush(stdout);
 	for (;;) {

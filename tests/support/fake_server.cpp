@@ -97,7 +97,16 @@ void drop_connection(void* data)
 	qb_ipcs_connection_unref(c);
 }
 
-int32_t on_accept(qb_ipcs_connection_t*, uid_t, gid_t) { return 0; }
+int g_refuse_connections = 0;
+
+int32_t on_accept(qb_ipcs_connection_t*, uid_t, gid_t)
+{
+	if (g_refuse_connections > 0) {
+		--g_refuse_connections;
+		return -EAGAIN;
+	}
+	return 0;
+}
 
 void on_created(qb_ipcs_connection_t* c)
 {
@@ -194,6 +203,11 @@ int32_t on_poke(int32_t fd, int32_t revents, void* data)
 }
 
 }  // namespace
+
+void refuse_first_connections(int n)
+{
+	g_refuse_connections = n;
+}
 
 void Peer::disconnect_later()
 {

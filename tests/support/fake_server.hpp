@@ -60,6 +60,10 @@ vq::wire::ResExpectedVotesNotification expectedvotes_event(uint64_t context, uin
 std::vector<std::byte> extra_info_event(uint64_t context, uint32_t nodeid, const std::string& data);
 std::vector<std::byte> extra_info_reply(int32_t error, const std::string& data);
 
+// The next server started refuses its first `n` connections with -EAGAIN,
+// as a daemon that is still starting does.
+void refuse_first_connections(int n);
+
 class FakeServer {
 public:
 	using RequestHandler = std::function<void(Peer&, int32_t id, std::span<const std::byte> request)>;

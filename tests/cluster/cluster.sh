@@ -1,0 +1,119 @@
+#!/bin/bash
+# A corosync cluster of N nodes on this machine, for tests. Source it, then:
+#   cluster_up N          N nodes (ids 1..N, 10.99.0.<id>/24) joined by a
+#                         bridge, each in its own network, mount and PID
+#                         namespaces with private /run, /dev/shm and
+#                         /var/lib/corosync; corosync started on each
+#   on_node I CMD...      run CMD inside node I's namespaces
+#   node_stop I           SIGKILL node I's corosync (a crash)
+#   node_start I          start node I's corosync again
+#   wait_for I EXPR       wait (up to 30 s) until `votequorum-monitor --once
+#                         --json` on node I satisfies the jq-free test EXPR
+#                         (a grep -E pattern on its JSON line)
+#   cluster_down          kill everything by recorded pid (the namespaces go
+#                         with their processes); remove the directory unless
+#                         VQ_KEEP_CLUSTER is set
+# Needs root. Everything lives under $VQ_CLUSTER_DIR (default: a temp dir).
+set -euo pipefail
+VQ_CLUSTER_DIR=${VQ_CLUSTER_DIR:-$(mktemp -d /tmp/vq-cluster.XXXXXX)}
+VQ_CLUSTER_N=0
+: "${VQ_MONITOR:?set VQ_MONITOR to the votequorum-monitor binary}"
+
+_node_pid() { cat "$VQ_CLUSTER_DIR/node$1/agent.pid"; }
+
+on_node() {  # I CMD...
+	local pid
+	pid=$(_node_pid "$1")
+	shift
+	nsenter --target "$pid" --net --mount --pid -- "$@"
+}
+
+_write_conf() {  # I N
+	local i=$1 n=$2 j
+	{
+		printf 'totem {\n\tversion: 2\n\tcluster_name: vqcluster\n\ttransport: knet\n\tcrypto_cipher: none\n\tcrypto_hash: none\n\ttoken: 1000\n}\n'
+		printf 'logging {\n\tto_stderr: yes\n\tto_syslog: no\n\ttimestamp: off\n}\n'
+		printf 'quorum {\n\tprovider: corosync_votequorum\n}\n'
+		printf 'nodelist {\n'
+		for j in $(seq 1 "$n"); do
+			printf '\tnode {\n\t\tring0_addr: 10.99.0.%d\n\t\tnodeid: %d\n\t\tname: node%d\n\t}\n' "$j" "$j" "$j"
+		done
+		printf '}\n'
+	} > "$VQ_CLUSTER_DIR/node$i/corosync.conf"
+}
+
+node_start() {  # I
+	local i=$1
+	on_node "$i" sh -c "rm -f /run/corosync.pid; setsid corosync -f -c $VQ_CLUSTER_DIR/node$i/corosync.conf >> $VQ_CLUSTER_DIR/node$i/corosync.log 2>&1 < /dev/null & echo \$! > /run/corosync.agentpid"
+}
+
+node_stop() {  # I
+	on_node "$1" sh -c 'for p in $(pgrep -x corosync); do kill -KILL $p; while [ -e /proc/$p ] && [ "$(cat /proc/$p/task/*/stat 2>/dev/null | awk "\$3 != \"Z\"" | wc -l)" != 0 ]; do sleep 0.02; done; done'
+}
+
+cluster_up() {  # N
+	local n=$1 i
+	VQ_CLUSTER_N=$n
+	# The bridge, in a namespace of its own.
+	unshare --net --fork sh -c 'echo $$ > '"$VQ_CLUSTER_DIR"'/bridge.pid; exec sleep infinity' &
+	for _ in $(seq 1 100); do [ -s "$VQ_CLUSTER_DIR/bridge.pid" ] && break; sleep 0.02; done
+	local bridge
+	bridge=$(cat "$VQ_CLUSTER_DIR/bridge.pid")
+	nsenter --target "$bridge" --net sh -c 'ip link add br0 type bridge && ip link set br0 up && ip link set lo up'
+	for i in $(seq 1 "$n"); do
+		mkdir -p "$VQ_CLUSTER_DIR/node$i"
+		_write_conf "$i" "$n"
+		# The node's agent: holds its namespaces; private /run, /dev/shm, /var/lib/corosync.
+		unshare --net --mount --pid --fork --mount-proc sh -c '
+			mount --make-rprivate /
+			for d in /run /var/lib/corosync /var/log/corosync; do mkdir -p $d; mount -t tmpfs -o mode=0755 tmpfs $d; done
+			mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+			ip link set lo up
+			echo $PPID > '"$VQ_CLUSTER_DIR/node$i"'/agent.ppid
+			exec sleep infinity' &
+		echo $! > "$VQ_CLUSTER_DIR/node$i/agent.unshare"
+		for _ in $(seq 1 100); do
+			# The agent is the unshare child in the new PID namespace (its pid 1).
+			local child
+			child=$(pgrep -P "$(cat "$VQ_CLUSTER_DIR/node$i/agent.unshare")" | head -1 || true)
+			if [ -n "$child" ] && [ "$(readlink /proc/"$child"/exe)" = /usr/bin/sleep ]; then
+				echo "$child" > "$VQ_CLUSTER_DIR/node$i/agent.pid"
+				break
+			fi
+			sleep 0.02
+		done
+		[ -s "$VQ_CLUSTER_DIR/node$i/agent.pid" ] || { echo "cluster: node $i agent did not start" >&2; return 1; }
+		local agent
+		agent=$(_node_pid "$i")
+		ip link add "vq$i-n" netns "$agent" type veth peer name "vq$i-b" netns "$bridge"
+		nsenter --target "$agent" --net sh -c "ip addr add 10.99.0.$i/24 dev vq$i-n && ip link set vq$i-n up"
+		nsenter --target "$bridge" --net sh -c "ip link set vq$i-b master br0 && ip link set vq$i-b up"
+	done
+	for i in $(seq 1 "$n"); do
+		node_start "$i"
+	done
+}
+
+wait_for() {  # I PATTERN
+	local i=$1 pattern=$2 line=""
+	for _ in $(seq 1 150); do
+		line=$(on_node "$i" "$VQ_MONITOR" --once --json --timeout 1000 2>/dev/null || true)
+		if grep -qE -- "$pattern" <<<"$line"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "cluster: node $i never matched $pattern; last: $line" >&2
+	return 1
+}
+
+cluster_down() {
+	local f
+	for f in "$VQ_CLUSTER_DIR"/node*/agent.unshare "$VQ_CLUSTER_DIR"/bridge.pid; do
+		[ -e "$f" ] || continue
+		pkill -KILL -P "$(cat "$f")" 2>/dev/null || true
+		kill -KILL "$(cat "$f")" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	[ -n "${VQ_KEEP_CLUSTER:-}" ] || rm -rf "$VQ_CLUSTER_DIR"
+}

@@ -38,7 +38,7 @@ configure_build "$top/build"
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 configure_build "$top/build-asan" -DVQ_SANITIZE=address,undefined
 (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	ctest -j"$jobs" --output-on-failure -L 'unit|fake|system|cpp' -E 'quorumtool|votequorum-monitor')
+	ctest -j"$jobs" --output-on-failure -L 'unit|fake|system|cpp' -LE cluster -E 'quorumtool|votequorum-monitor')
 
 step "ThreadSanitizer"
 configure_build "$top/build-tsan" -DVQ_SANITIZE=thread

@@ -3,7 +3,11 @@
 #   cluster_up N          N nodes (ids 1..N, 10.99.0.<id>/24) joined by a
 #                         bridge, each in its own network, mount and PID
 #                         namespaces with private /run, /dev/shm and
-#                         /var/lib/corosync; corosync started on each
+#                         /var/lib/corosync; corosync started on each. With
+#                         VQ_CLUSTER_QNETD=1 also corosync-qnetd (TLS off)
+#                         at 10.99.0.100 and a quorum.device section
+#   qdevice_start I [LIB] corosync-qdevice on node I (on LIB if given)
+#   partition I J / heal I J   blackhole routes between nodes I and J
 #   on_node I CMD...      run CMD inside node I's namespaces
 #   node_stop I           SIGKILL node I's corosync (a crash)
 #   node_start I          start node I's corosync again
@@ -30,10 +34,15 @@ on_node() {  # I CMD...
 
 _write_conf() {  # I N
 	local i=$1 n=$2 j
+	mkdir -p "$VQ_CLUSTER_DIR/node$i"
 	{
 		printf 'totem {\n\tversion: 2\n\tcluster_name: vqcluster\n\ttransport: knet\n\tcrypto_cipher: none\n\tcrypto_hash: none\n\ttoken: 1000\n}\n'
 		printf 'logging {\n\tto_stderr: yes\n\tto_syslog: no\n\ttimestamp: off\n}\n'
-		printf 'quorum {\n\tprovider: corosync_votequorum\n}\n'
+		if [ -n "${VQ_CLUSTER_QNETD:-}" ]; then
+			printf 'quorum {\n\tprovider: corosync_votequorum\n\tdevice {\n\t\tmodel: net\n\t\tvotes: 1\n\t\tnet {\n\t\t\ttls: off\n\t\t\thost: 10.99.0.100\n\t\t\talgorithm: ffsplit\n\t\t}\n\t}\n}\n'
+		else
+			printf 'quorum {\n\tprovider: corosync_votequorum\n}\n'
+		fi
 		printf 'nodelist {\n'
 		for j in $(seq 1 "$n"); do
 			printf '\tnode {\n\t\tring0_addr: 10.99.0.%d\n\t\tnodeid: %d\n\t\tname: node%d\n\t}\n' "$j" "$j" "$j"
@@ -51,6 +60,50 @@ node_stop() {  # I
 	on_node "$1" sh -c 'for p in $(pgrep -x corosync); do kill -KILL $p; while [ -e /proc/$p ] && [ "$(cat /proc/$p/task/*/stat 2>/dev/null | awk "\$3 != \"Z\"" | wc -l)" != 0 ]; do sleep 0.02; done; done'
 }
 
+_make_agent() {  # I: a namespace set with address 10.99.0.I on the bridge
+	local i=$1 bridge agent child
+	bridge=$(cat "$VQ_CLUSTER_DIR/bridge.pid")
+	mkdir -p "$VQ_CLUSTER_DIR/node$i"
+	# The node's agent holds its namespaces; private /run, /dev/shm, /var/lib/corosync.
+	unshare --net --mount --pid --fork --mount-proc sh -c '
+		mount --make-rprivate /
+		for d in /run /var/lib/corosync /var/log/corosync; do mkdir -p $d; mount -t tmpfs -o mode=0755 tmpfs $d; done
+		mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+		ip link set lo up
+		exec sleep infinity' &
+	echo $! > "$VQ_CLUSTER_DIR/node$i/agent.unshare"
+	for _ in $(seq 1 100); do
+		# The agent is the unshare child in the new PID namespace.
+		child=$(pgrep -P "$(cat "$VQ_CLUSTER_DIR/node$i/agent.unshare")" | head -1 || true)
+		if [ -n "$child" ] && [ "$(readlink /proc/"$child"/exe)" = /usr/bin/sleep ]; then
+			echo "$child" > "$VQ_CLUSTER_DIR/node$i/agent.pid"
+			break
+		fi
+		sleep 0.02
+	done
+	[ -s "$VQ_CLUSTER_DIR/node$i/agent.pid" ] || { echo "cluster: node $i agent did not start" >&2; return 1; }
+	agent=$(_node_pid "$i")
+	ip link add "vq$i-n" netns "$agent" type veth peer name "vq$i-b" netns "$bridge"
+	nsenter --target "$agent" --net sh -c "ip addr add 10.99.0.$i/24 dev vq$i-n && ip link set vq$i-n up"
+	nsenter --target "$bridge" --net sh -c "ip link set vq$i-b master br0 && ip link set vq$i-b up"
+}
+
+# qdevice (model net, ffsplit, TLS off) on node I, on the library in LIBDIR
+# (empty: the system's), with its own lock and socket files.
+qdevice_start() {  # I [LIBDIR]
+	on_node "$1" sh -c "LD_LIBRARY_PATH=${2:-} setsid corosync-qdevice -f -S lock_file=/run/qdevice.pid,local_socket_file=/run/qdevice.sock >> $VQ_CLUSTER_DIR/node$1/qdevice.log 2>&1 < /dev/null &"
+}
+
+# Cut, and restore, the network between nodes I and J (blackhole routes).
+partition() {  # I J
+	on_node "$1" ip route add blackhole "10.99.0.$2/32"
+	on_node "$2" ip route add blackhole "10.99.0.$1/32"
+}
+heal() {  # I J
+	on_node "$1" ip route del blackhole "10.99.0.$2/32"
+	on_node "$2" ip route del blackhole "10.99.0.$1/32"
+}
+
 cluster_up() {  # N
 	local n=$1 i
 	VQ_CLUSTER_N=$n
@@ -60,35 +113,14 @@ cluster_up() {  # N
 	local bridge
 	bridge=$(cat "$VQ_CLUSTER_DIR/bridge.pid")
 	nsenter --target "$bridge" --net sh -c 'ip link add br0 type bridge && ip link set br0 up && ip link set lo up'
+	[ -z "${VQ_CLUSTER_QNETD:-}" ] || _make_agent 100
 	for i in $(seq 1 "$n"); do
-		mkdir -p "$VQ_CLUSTER_DIR/node$i"
 		_write_conf "$i" "$n"
-		# The node's agent: holds its namespaces; private /run, /dev/shm, /var/lib/corosync.
-		unshare --net --mount --pid --fork --mount-proc sh -c '
-			mount --make-rprivate /
-			for d in /run /var/lib/corosync /var/log/corosync; do mkdir -p $d; mount -t tmpfs -o mode=0755 tmpfs $d; done
-			mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-			ip link set lo up
-			echo $PPID > '"$VQ_CLUSTER_DIR/node$i"'/agent.ppid
-			exec sleep infinity' &
-		echo $! > "$VQ_CLUSTER_DIR/node$i/agent.unshare"
-		for _ in $(seq 1 100); do
-			# The agent is the unshare child in the new PID namespace (its pid 1).
-			local child
-			child=$(pgrep -P "$(cat "$VQ_CLUSTER_DIR/node$i/agent.unshare")" | head -1 || true)
-			if [ -n "$child" ] && [ "$(readlink /proc/"$child"/exe)" = /usr/bin/sleep ]; then
-				echo "$child" > "$VQ_CLUSTER_DIR/node$i/agent.pid"
-				break
-			fi
-			sleep 0.02
-		done
-		[ -s "$VQ_CLUSTER_DIR/node$i/agent.pid" ] || { echo "cluster: node $i agent did not start" >&2; return 1; }
-		local agent
-		agent=$(_node_pid "$i")
-		ip link add "vq$i-n" netns "$agent" type veth peer name "vq$i-b" netns "$bridge"
-		nsenter --target "$agent" --net sh -c "ip addr add 10.99.0.$i/24 dev vq$i-n && ip link set vq$i-n up"
-		nsenter --target "$bridge" --net sh -c "ip link set vq$i-b master br0 && ip link set vq$i-b up"
+		_make_agent "$i"
 	done
+	if [ -n "${VQ_CLUSTER_QNETD:-}" ]; then
+		on_node 100 sh -c "setsid corosync-qnetd -f -s off -l 10.99.0.100 -S local_socket_file=/run/qnetd.sock,lock_file=/run/qnetd.pid >> $VQ_CLUSTER_DIR/node100/qnetd.log 2>&1 < /dev/null &"
+	fi
 	for i in $(seq 1 "$n"); do
 		node_start "$i"
 	done

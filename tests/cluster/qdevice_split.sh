@@ -1,0 +1,47 @@
+#!/bin/bash
+# Two nodes with corosync-qdevice (model net, ffsplit, TLS off) and
+# corosync-qnetd: qdevice runs on the library in LIBDIR (ours or, with an
+# empty LIBDIR, Debian's), registers and casts its vote; through a network
+# split node 1 keeps quorum and node 2 loses it; after the heal both are
+# quorate again.
+#   qdevice_split.sh VOTEQUORUM_MONITOR LIBDIR
+set -euo pipefail
+export VQ_MONITOR=$1 VQ_CLUSTER_QNETD=1
+lib=$2
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=cluster.sh
+source "$here/cluster.sh"
+trap cluster_down EXIT
+
+step() { printf '%s  %s\n' "$(date +%T)" "$*"; }
+step "2 nodes and qnetd up; qdevice on ${lib:-the system library}"
+cluster_up 2
+wait_for 1 '"quorate":true'
+wait_for 2 '"quorate":true'
+qdevice_start 1 "$lib"
+qdevice_start 2 "$lib"
+if [ -n "$lib" ]; then
+	for i in 1 2; do  # the running qdevice has our library mapped, not Debian's
+		for _ in $(seq 1 50); do
+			mapped=$(on_node "$i" sh -c 'pid=$(pgrep -o -x corosync-qdevic); [ -n "$pid" ] && grep -h -o "/[^ ]*libvotequorum.so[^ ]*" /proc/$pid/maps | sort -u' || true)
+			[ -n "$mapped" ] && break
+			sleep 0.1
+		done
+		[[ $mapped == "$lib"/libvotequorum.so* ]] || { echo "FAIL: qdevice on node $i maps '$mapped', not $lib" >&2; exit 1; }
+		step "qdevice on node $i runs on $mapped"
+	done
+fi
+step "qdevice registers and votes on both nodes"
+for i in 1 2; do
+	wait_for "$i" '"qdevice_registered","qdevice_alive","qdevice_cast_vote".*"quorate":true.*"total_votes":3'
+done
+on_node 1 corosync-quorumtool -s | grep -E 'Total votes|Flags|Qdevice' | sed 's/^/    /'
+step "split: node 1 keeps quorum, node 2 loses it"
+partition 1 2
+wait_for 1 '"quorate":true.*"total_votes":2'
+wait_for 2 '"quorate":false'
+step "heal: both quorate again, with the qdevice vote"
+heal 1 2
+wait_for 1 '"quorate":true.*"total_votes":3'
+wait_for 2 '"quorate":true.*"total_votes":3'
+step "ok"

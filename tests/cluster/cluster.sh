@@ -11,7 +11,7 @@
 #   on_node I CMD...      run CMD inside node I's namespaces
 #   node_stop I           SIGKILL node I's corosync (a crash)
 #   node_start I          start node I's corosync again
-#   wait_for I EXPR       wait (up to 30 s) until `votequorum-monitor --once
+#   wait_for I EXPR       wait (up to VQ_WAIT_SECONDS, 30 s) until `votequorum-monitor --once
 #                         --json` on node I satisfies the jq-free test EXPR
 #                         (a grep -E pattern on its JSON line)
 #   cluster_down          kill everything by recorded pid (the namespaces go
@@ -126,9 +126,9 @@ cluster_up() {  # N
 	done
 }
 
-wait_for() {  # I PATTERN
+wait_for() {  # I PATTERN (gives up after VQ_WAIT_SECONDS, default 30)
 	local i=$1 pattern=$2 line=""
-	for _ in $(seq 1 150); do
+	for _ in $(seq 1 $((${VQ_WAIT_SECONDS:-30} * 5))); do
 		line=$(on_node "$i" "$VQ_MONITOR" --once --json --timeout 1000 2>/dev/null || true)
 		if grep -qE -- "$pattern" <<<"$line"; then
 			return 0

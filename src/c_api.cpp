@@ -58,11 +58,7 @@ int raw_value(const Enum& value) noexcept
 // A qdevice name is 1 to VOTEQUORUM_QDEVICE_MAX_NAME_LEN - 1 characters.
 bool valid_name(const char* name)
 {
-	if (name == nullptr) {
-		return false;
-	}
-	const std::size_t len = strnlen(name, VOTEQUORUM_QDEVICE_MAX_NAME_LEN);
-	return len > 0 && len < VOTEQUORUM_QDEVICE_MAX_NAME_LEN;
+	return name != nullptr && vq::wire::name_length_fits(strnlen(name, vq::wire::kNameLen));
 }
 
 cs_error_t open_handle(votequorum_handle_t* handle, const vq::Callbacks& callbacks)

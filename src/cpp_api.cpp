@@ -29,7 +29,7 @@ std::error_code to_ec(cs_error_t err) noexcept
 
 bool valid_name(std::string_view name) noexcept
 {
-	return !name.empty() && name.size() < VOTEQUORUM_QDEVICE_MAX_NAME_LEN && name.find('\0') == std::string_view::npos;
+	return vq::wire::name_length_fits(name.size()) && name.find('\0') == std::string_view::npos;
 }
 
 Event to_event(const vq::wire::Event& ev)

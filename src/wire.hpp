@@ -46,6 +46,13 @@ enum ResponseId : int32_t {
 inline constexpr std::size_t kNameLen = VOTEQUORUM_QDEVICE_MAX_NAME_LEN;
 inline constexpr std::size_t kExtraInfoMax = VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE;
 
+// A qdevice name fits its field: 1 to kNameLen - 1 characters (the field
+// keeps a byte for the terminating NUL). Both APIs check names with this.
+constexpr bool name_length_fits(std::size_t length) noexcept
+{
+	return length > 0 && length < kNameLen;
+}
+
 struct RequestHeader {
 	alignas(8) int32_t id;
 	alignas(8) int32_t size;

@@ -21,6 +21,7 @@
 set -euo pipefail
 VQ_CLUSTER_DIR=${VQ_CLUSTER_DIR:-$(mktemp -d /tmp/vq-cluster.XXXXXX)}
 VQ_CLUSTER_N=0
+_VQ_SUPPORT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)
 : "${VQ_MONITOR:?set VQ_MONITOR to the votequorum-monitor binary}"
 
 _node_pid() { cat "$VQ_CLUSTER_DIR/node$1/agent.pid"; }
@@ -57,7 +58,7 @@ node_start() {  # I
 }
 
 node_stop() {  # I
-	on_node "$1" sh -c 'for p in $(pgrep -x corosync); do kill -KILL $p; while [ -e /proc/$p ] && [ "$(cat /proc/$p/task/*/stat 2>/dev/null | awk "\$3 != \"Z\"" | wc -l)" != 0 ]; do sleep 0.02; done; done'
+	on_node "$1" "$_VQ_SUPPORT/stop-corosync.sh"
 }
 
 _make_agent() {  # I: a namespace set with address 10.99.0.I on the bridge

@@ -12,6 +12,7 @@ ourlib=$2
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=cluster.sh
 source "$here/cluster.sh"
+trap cluster_down EXIT  # the directory made when cluster.sh was sourced
 
 step() { printf '%s  %s\n' "$(date +%T)" "$*"; }
 qdevice_running() { on_node 1 pgrep -x corosync-qdevic >/dev/null; }

@@ -876,11 +876,6 @@ static void abi11_calls(void)
 	CALL(votequorum_finalize(h));
 }
 
-static void s_abi11_on_corosync_3_1(void)
-{
-	abi11_calls();
-}
-
 static void s_dispatch_one_counts_messages(void)
 {
 	votequorum_handle_t h = open_handle(&all_callbacks);
@@ -1063,7 +1058,8 @@ static void s_fake_disconnect_mid_request(void)
 	CALL(votequorum_finalize(h));
 }
 
-static void s_fake_unknown_notification(void)
+/* Tracks changes, then one ONE and one ALL: for the notification scripts. */
+static void s_fake_track_then_dispatch(void)
 {
 	votequorum_handle_t h = open_handle(&all_callbacks);
 	CALL(votequorum_trackstart(h, 1, CS_TRACK_CHANGES));
@@ -1072,39 +1068,12 @@ static void s_fake_unknown_notification(void)
 	CALL(votequorum_finalize(h));
 }
 
-static void s_fake_malformed_notification(void)
-{
-	votequorum_handle_t h = open_handle(&all_callbacks);
-	CALL(votequorum_trackstart(h, 1, CS_TRACK_CHANGES));
-	CALL(votequorum_dispatch(h, CS_DISPATCH_ONE));
-	CALL(votequorum_dispatch(h, CS_DISPATCH_ALL));
-	CALL(votequorum_finalize(h));
-}
-
-static void s_fake_unterminated_name(void)
+/* One getinfo of the local node: for the reply scripts. */
+static void s_fake_getinfo_once(void)
 {
 	votequorum_handle_t h = open_handle(&all_callbacks);
 	getinfo_show(h, 0);
 	CALL(votequorum_finalize(h));
-}
-
-static void s_fake_short_reply(void)
-{
-	votequorum_handle_t h = open_handle(&all_callbacks);
-	getinfo_show(h, 0);
-	CALL(votequorum_finalize(h));
-}
-
-static void s_fake_status_error_to_getinfo(void)
-{
-	votequorum_handle_t h = open_handle(&all_callbacks);
-	getinfo_show(h, 0);
-	CALL(votequorum_finalize(h));
-}
-
-static void s_fake_abi11(void)
-{
-	abi11_calls();
 }
 
 static void s_fake_impostor(void)
@@ -1165,7 +1134,7 @@ static const struct scenario scenarios[] = {
 	{ "null_pointers", "real", s_null_pointers, 10 },
 	{ "finalize_from_other_thread", "real", s_finalize_from_other_thread, 3 },
 	{ "dispatch_on_small_stack", "real", s_dispatch_on_small_stack, 10 },
-	{ "abi11_on_corosync_3_1", "real", s_abi11_on_corosync_3_1, 10 },
+	{ "abi11_on_corosync_3_1", "real", abi11_calls, 10 },
 	{ "dispatch_one_counts_messages", "real", s_dispatch_one_counts_messages, 10 },
 	{ "getinfo_from_two_handles", "real", s_getinfo_from_two_handles, 10 },
 	{ "contexts_per_handle", "real", s_contexts_per_handle, 10 },
@@ -1181,12 +1150,12 @@ static const struct scenario scenarios[] = {
 	{ "fake_zero_and_many_entries", "fake:entries", s_fake_zero_and_many_entries, 10 },
 	{ "fake_never_answers", "fake:silent", s_fake_never_answers, 2 },
 	{ "fake_disconnect_mid_request", "fake:disconnect", s_fake_disconnect_mid_request, 10 },
-	{ "fake_unknown_notification", "fake:unknown", s_fake_unknown_notification, 10 },
-	{ "fake_malformed_notification", "fake:malformed", s_fake_malformed_notification, 10 },
-	{ "fake_unterminated_name", "fake:unterminated", s_fake_unterminated_name, 10 },
-	{ "fake_short_reply", "fake:short", s_fake_short_reply, 10 },
-	{ "fake_status_error_to_getinfo", "fake:status_error", s_fake_status_error_to_getinfo, 10 },
-	{ "fake_abi11", "fake:abi11", s_fake_abi11, 10 },
+	{ "fake_unknown_notification", "fake:unknown", s_fake_track_then_dispatch, 10 },
+	{ "fake_malformed_notification", "fake:malformed", s_fake_track_then_dispatch, 10 },
+	{ "fake_unterminated_name", "fake:unterminated", s_fake_getinfo_once, 10 },
+	{ "fake_short_reply", "fake:short", s_fake_getinfo_once, 10 },
+	{ "fake_status_error_to_getinfo", "fake:status_error", s_fake_getinfo_once, 10 },
+	{ "fake_abi11", "fake:abi11", abi11_calls, 10 },
 	{ "fake_impostor", "fake:fields:nobody", s_fake_impostor, 10 },
 };
 

@@ -26,27 +26,7 @@ mkdir -p /run/vqtest/bin
 export VQ_COROSYNC_CONF=/run/vqtest/corosync.conf VQ_COROSYNC_LOG=/run/vqtest/corosync.log
 cp "$(dirname "$(readlink -f "$0")")/corosync.conf" "$VQ_COROSYNC_CONF"
 
-cat > /run/vqtest/bin/vq_stop_corosync <<'SCRIPT'
-#!/bin/bash
-# Kills the private corosync and waits until it is gone. A zombie counts as
-# gone (its reaper may be slow to collect it), but only once every thread has
-# exited: the leader turns zombie first, and its sockets stay open until the
-# last thread is done.
-gone() {  # PID
-	[ -e "/proc/$1" ] || return 0
-	local t
-	for t in /proc/"$1"/task/*/stat; do
-		[ "$(awk '{print $3}' "$t" 2>/dev/null)" = Z ] || [ ! -e "$t" ] || return 1
-	done
-	return 0
-}
-for pid in $(pgrep -x corosync); do
-	kill -KILL "$pid" 2>/dev/null || true
-	until gone "$pid"; do
-		sleep 0.01
-	done
-done
-SCRIPT
+ln -s "$(dirname "$(readlink -f "$0")")/stop-corosync.sh" /run/vqtest/bin/vq_stop_corosync
 cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
 #!/bin/bash
 # Kills the private corosync (if any) and starts a fresh one, waiting until
@@ -64,7 +44,7 @@ echo "corosync did not become quorate; log:" >&2
 cat "$VQ_COROSYNC_LOG" >&2
 exit 1
 SCRIPT
-chmod +x /run/vqtest/bin/vq_restart_corosync /run/vqtest/bin/vq_stop_corosync
+chmod +x /run/vqtest/bin/vq_restart_corosync
 export PATH=/run/vqtest/bin:$PATH
 
 cleanup() { pkill -KILL -x corosync 2>/dev/null || true; }

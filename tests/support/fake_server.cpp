@@ -30,13 +30,23 @@ ssize_t Peer::reply(const void* data, std::size_t len)
 namespace {
 qb_loop_t* g_loop;  // the server child's loop (defined here for the out-queue)
 
-// Notifications that did not fit the client's ring yet, per connection; a
-// timer retries them, as corosync does with its own queue. It retries soon
-// (20 us) so that a client draining a burst is not held up by the server.
-constexpr uint64_t kFlushRetryNs = 20000;
+// Notifications that did not fit the client's ring yet, per connection.
+// As corosync does with its own out-queue, a high-priority loop job retries
+// them on every pass of the loop until they are all sent. (A timer would
+// not do: libqb's loop waits in whole milliseconds, so a "20 us" timer
+// fires about once a millisecond, and a client that drains its ring faster
+// than that would be measuring the server.)
 std::map<qb_ipcs_connection_t*, std::deque<std::vector<std::byte>>> g_outq;
-qb_loop_timer_handle g_flush_timer;
 bool g_flush_scheduled = false;
+
+void flush_outq(void*);
+void schedule_flush()
+{
+	if (!g_flush_scheduled) {
+		g_flush_scheduled = true;
+		qb_loop_job_add(g_loop, QB_LOOP_HIGH, nullptr, flush_outq);
+	}
+}
 
 void flush_outq(void*)
 {
@@ -52,8 +62,7 @@ void flush_outq(void*)
 		pending = pending || !queue.empty();
 	}
 	if (pending) {
-		g_flush_scheduled = true;
-		qb_loop_timer_add(g_loop, QB_LOOP_LOW, kFlushRetryNs, nullptr, flush_outq, &g_flush_timer);
+		schedule_flush();
 	}
 }
 }  // namespace
@@ -69,10 +78,7 @@ ssize_t Peer::event(const void* data, std::size_t len)
 	}
 	auto* bytes = static_cast<const std::byte*>(data);
 	queue.emplace_back(bytes, bytes + len);
-	if (!g_flush_scheduled) {
-		g_flush_scheduled = true;
-		qb_loop_timer_add(g_loop, QB_LOOP_LOW, kFlushRetryNs, nullptr, flush_outq, &g_flush_timer);
-	}
+	schedule_flush();
 	return static_cast<ssize_t>(len);
 }
 

@@ -2,6 +2,7 @@
 
 #include "errors.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <new>
 #include <poll.h>
@@ -47,27 +48,65 @@ cs_error_t Connection::create(std::unique_ptr<Transport> transport, const Callba
 	return CS_OK;
 }
 
-Connection::Connection(std::unique_ptr<Transport> transport, const Callbacks& callbacks, int wake_fd)
-    : transport_(std::move(transport)), callbacks_(callbacks), wake_fd_(wake_fd)
-{
-	// Replies and notifications share one buffer as large as the largest
-	// message the connection allows. It is an anonymous mapping of its own
-	// (the reference puts 1 MiB on the stack): the kernel backs only the
-	// pages messages reach, where a heap block of this size could be
-	// resident whole.
-	buffer_size_ = std::max<std::size_t>(transport_->max_message_size(), sizeof(wire::ResGetinfo));
-	void* mem = mmap(nullptr, buffer_size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED) {
-		::close(wake_fd_);
-		throw std::bad_alloc();
+namespace {
+
+// Replies and notifications are received into a scratch buffer of the
+// calling thread, not one per connection: the bytes are decoded (and copied
+// out) before the call returns or runs a callback, so a buffer is never in
+// use across calls, and a thousand handles cost no more buffer memory than
+// one. It is an anonymous mapping (the reference puts 1 MiB on the stack),
+// so the kernel backs only the pages messages reach.
+class ScratchBuffer {
+public:
+	ScratchBuffer() = default;
+	ScratchBuffer(const ScratchBuffer&) = delete;
+	ScratchBuffer& operator=(const ScratchBuffer&) = delete;
+	~ScratchBuffer()
+	{
+		if (data_ != nullptr) {
+			munmap(data_, size_);
+		}
 	}
-	buffer_ = static_cast<std::byte*>(mem);
+
+	// At least `size` bytes; throws std::bad_alloc if they cannot be mapped.
+	std::span<std::byte> get(std::size_t size)
+	{
+		if (size_ < size) {
+			void* mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (mem == MAP_FAILED) {
+				throw std::bad_alloc();
+			}
+			if (data_ != nullptr) {
+				munmap(data_, size_);
+			}
+			data_ = static_cast<std::byte*>(mem);
+			size_ = size;
+		}
+		return {data_, size};
+	}
+
+private:
+	std::byte* data_ = nullptr;
+	std::size_t size_ = 0;
+};
+
+std::span<std::byte> scratch(std::size_t size)
+{
+	thread_local ScratchBuffer buffer;
+	return buffer.get(size);
+}
+
+}  // namespace
+
+Connection::Connection(std::unique_ptr<Transport> transport, const Callbacks& callbacks, int wake_fd)
+    : transport_(std::move(transport)), callbacks_(callbacks), wake_fd_(wake_fd),
+      buffer_size_(std::max<std::size_t>(transport_->max_message_size(), sizeof(wire::ResGetinfo)))
+{
 }
 
 Connection::~Connection()
 {
 	transport_.reset();
-	munmap(buffer_, buffer_size_);
 	::close(wake_fd_);
 }
 
@@ -88,8 +127,8 @@ cs_error_t Connection::transact(const wire::Request& request, Decode&& decode)
 	if (closed()) {
 		return CS_ERR_BAD_HANDLE;
 	}
-	ssize_t res = transport_->call(request.bytes(), {buffer_, buffer_size_}, closed_,
-		request_timeout_ms_.load(std::memory_order_relaxed));
+	const std::span<std::byte> buffer = scratch(buffer_size_);
+	ssize_t res = transport_->call(request.bytes(), buffer, closed_, request_timeout_ms_.load(std::memory_order_relaxed));
 	if (res == -ETIME) {
 		close();  // the reply may still come: this connection cannot be trusted any more
 		return CS_ERR_TIMEOUT;
@@ -97,7 +136,7 @@ cs_error_t Connection::transact(const wire::Request& request, Decode&& decode)
 	if (res < 0) {
 		return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
 	}
-	return decode(std::span<const std::byte>(buffer_, static_cast<std::size_t>(res)));
+	return decode(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(res)));
 }
 
 cs_error_t Connection::status_request(const wire::Request& request)
@@ -148,9 +187,10 @@ cs_error_t Connection::dispatch(cs_dispatch_flags_t mode)
 		cs_error_t decoded = CS_OK;
 		{
 			std::lock_guard lock(io_mutex_);
-			res = transport_->receive_event({buffer_, buffer_size_});
+			const std::span<std::byte> buffer = scratch(buffer_size_);
+			res = transport_->receive_event(buffer);
 			if (res >= 0) {
-				decoded = wire::decode_event({buffer_, static_cast<std::size_t>(res)}, event);
+				decoded = wire::decode_event({buffer.data(), static_cast<std::size_t>(res)}, event);
 			}
 		}
 		if (res == -EAGAIN) {

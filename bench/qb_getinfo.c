@@ -20,7 +20,7 @@ struct req { int32_t id __attribute__((aligned(8))); int32_t size __attribute__(
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 10000, i;
-	qb_ipcc_connection_t *c = qb_ipcc_connect("votequorum", 64 * 1024);
+	qb_ipcc_connection_t *c = qb_ipcc_connect("votequorum", 256 * 1024);
 	struct req r;
 	char reply[512];
 	struct iovec iov = { &r, sizeof(r) };

@@ -24,9 +24,9 @@ fi
 short=0
 [ "${1:-}" = --short ] && short=1
 if [ $short = 1 ]; then
-	pairs=1 n_getinfo=500 n_notify=20 n_initfin=10 n_handles=10 n_drain=100000 n_threads=2000
+	pairs=1 n_getinfo=500 n_notify=20 n_initfin=10 n_handles=10 n_drain=100000 n_backlog=500 n_threads=2000
 else
-	pairs=5 n_getinfo=20000 n_notify=2000 n_initfin=300 n_handles=1000 n_drain=100000 n_threads=100000
+	pairs=5 n_getinfo=20000 n_notify=2000 n_initfin=300 n_handles=1000 n_drain=100000 n_backlog=20000 n_threads=100000
 fi
 ulimit -n 16384
 bench=$build/bench/vq_bench bare=$build/bench/qb_getinfo fake=$build/tests/conformance/fake_votequorum
@@ -63,7 +63,17 @@ for lib in reference ours; do
 	export LD_LIBRARY_PATH=$(lib_env $lib)
 	record $lib any 1 "$bench" memory 1
 	record $lib any 1 "$bench" memory $n_handles
+	record $lib any 1 "$bench" memory $n_handles churn
 	record $lib any 1 "$bench" stack
+done
+# A backlog corosync queued for a handle that was not dispatching, drained.
+taskset -pc 0 "$(pgrep -x corosync)" >/dev/null
+for pair in $(seq 1 $pairs); do
+	for lib in reference ours; do
+		export LD_LIBRARY_PATH=$(lib_env $lib)
+		record $lib different $pair taskset -c 1 "$bench" backlog $n_backlog all
+		record $lib different $pair taskset -c 1 "$bench" backlog $n_backlog one
+	done
 done
 export LD_LIBRARY_PATH=$ours
 for t in 1 2 4 8; do
@@ -110,10 +120,14 @@ function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key
 		add("initialize+finalize pairs/s (" place " CPU)", lib, pair, val(line, "per_s"))
 	} else if (w ~ /^drain_/) {
 		add("dispatch throughput " substr(w, 7) " notifications/s", lib, pair, val(line, "per_s"))
+	} else if (w ~ /^backlog_/) {
+		add("backlog from corosync, drain " substr(w, 9) " notifications/s", lib, pair, val(line, "per_s"))
 	} else if (w == "memory") {
-		h = val(line, "handles")
-		add("RSS KiB per handle (" h " open)", lib, pair, val(line, "rss_kib_per_handle"))
-		add("/dev/shm KiB per handle (" h " open)", lib, pair, val(line, "shm_kib_per_handle"))
+		h = "memory per handle, " val(line, "handles") " open" (val(line, "churn") ? " after a close" : "")
+		add(h ": RSS KiB", lib, pair, val(line, "rss_kib_per_handle"))
+		add(h ": anonymous KiB", lib, pair, val(line, "anon_kib_per_handle"))
+		add(h ": /dev/shm KiB", lib, pair, val(line, "shm_kib_per_handle"))
+		add(h ": RAM (anonymous + /dev/shm) KiB", lib, pair, val(line, "ram_kib_per_handle"))
 	} else if (w == "stack") {
 		add("dispatch peak stack bytes", lib, pair, val(line, "dispatch_stack_bytes"))
 	} else if (w == "threads") {

@@ -7,7 +7,10 @@
  *   vq_bench notify N                     change through one handle -> callback on another
  *   vq_bench initfin N                    N initialize + finalize pairs
  *   vq_bench drain N all|one              drain N notifications (fake server "burst100k")
- *   vq_bench memory H                     RSS and /dev/shm per handle with H handles open
+ *   vq_bench backlog N all|one            drain N notifications corosync queued for a handle
+ *                                         that was not dispatching (real daemon)
+ *   vq_bench memory H [churn]             memory per handle with H handles open; "churn"
+ *                                         opens and closes one handle first
  *   vq_bench stack                        peak stack used by one dispatch
  *   vq_bench threads T N                  T threads sharing one handle, N getinfo in all
  */
@@ -169,17 +172,56 @@ static void bench_drain(int n, int one)
 	votequorum_finalize(h);
 }
 
-static long rss_kib(void)
+/* A backlog from the real daemon: one handle tracks changes but does not
+ * dispatch while another makes N changes; corosync fills the tracker's ring
+ * and queues the rest on its side. Then the tracker drains them all. */
+static void bench_backlog(int n, int one)
+{
+	votequorum_callbacks_t cb = { NULL, count, NULL };
+	votequorum_handle_t tracker = open_or_die(&cb), changer = open_or_die(NULL);
+	struct pollfd p;
+	double start;
+	int i, fd;
+	votequorum_trackstart(tracker, 1, CS_TRACK_CHANGES);
+	votequorum_fd_get(tracker, &fd);
+	for (i = 0; i < n; i++) /* on one node both values are accepted */
+		if (votequorum_setexpected(changer, i % 2 ? 1 : 0xffffffffu) != CS_OK)
+			die("setexpected", i);
+	if (votequorum_setexpected(changer, 1) != CS_OK) /* leave it as it was */
+		die("setexpected", n);
+	p.fd = fd;
+	p.events = POLLIN;
+	start = now_us();
+	while (drained < n + 1) {
+		if (poll(&p, 1, 5000) != 1)
+			die("backlog stalled", drained);
+		votequorum_dispatch(tracker, one ? CS_DISPATCH_ONE_NONBLOCKING : CS_DISPATCH_ALL);
+	}
+	printf("{\"workload\":\"backlog_%s\",\"n\":%d,\"per_s\":%.0f}\n", one ? "one" : "all", drained,
+		drained / ((now_us() - start) / 1e6));
+	votequorum_finalize(tracker);
+	votequorum_finalize(changer);
+}
+
+/* Memory of this process: resident set and its anonymous (private) part,
+ * in KiB, from /proc/self/smaps_rollup. */
+struct mem {
+	long rss, anon;
+};
+static struct mem mem_now(void)
 {
 	char line[256];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, "VmRSS:", 6) == 0)
-			kib = atol(line + 6);
+	struct mem m = { -1, -1 };
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Rss:", 4) == 0)
+			m.rss = atol(line + 4);
+		else if (strncmp(line, "Anonymous:", 10) == 0)
+			m.anon = atol(line + 10);
+	}
 	if (f)
 		fclose(f);
-	return kib;
+	return m;
 }
 
 static double shm_used_kib(void)
@@ -189,25 +231,37 @@ static double shm_used_kib(void)
 	return (double)(s.f_blocks - s.f_bfree) * s.f_frsize / 1024.0;
 }
 
-static void bench_memory(int count_handles)
+/* RSS counts the pages of the /dev/shm rings this process touched; the rings
+ * themselves are tmpfs memory whether touched or not. So the memory a handle
+ * really costs is its anonymous memory plus its /dev/shm files ("ram"). */
+static void bench_memory(int count_handles, int churn)
 {
 	votequorum_handle_t *h = malloc(sizeof(*h) * (size_t)count_handles);
 	struct votequorum_info info;
-	long rss0;
-	double shm0;
+	struct mem m0, m1;
+	double shm0, shm;
 	int i;
+	/* A process that has closed a handle before: glibc then raises its mmap
+	 * threshold past the freed receive buffer, and later ones come from the
+	 * heap (the state of any long-running client). */
+	if (churn)
+		votequorum_finalize(open_or_die(NULL));
 	/* One handle first, so one-time costs (libraries, the first arenas)
 	 * do not count as per-handle memory. */
 	votequorum_handle_t warm = open_or_die(NULL);
 	votequorum_getinfo(warm, 0, &info);
-	rss0 = rss_kib();
+	m0 = mem_now();
 	shm0 = shm_used_kib();
 	for (i = 0; i < count_handles; i++) {
 		h[i] = open_or_die(NULL);
 		votequorum_getinfo(h[i], 0, &info);
 	}
-	printf("{\"workload\":\"memory\",\"handles\":%d,\"rss_kib_per_handle\":%.1f,\"shm_kib_per_handle\":%.1f}\n",
-		count_handles, (double)(rss_kib() - rss0) / count_handles, (shm_used_kib() - shm0) / count_handles);
+	m1 = mem_now();
+	shm = (shm_used_kib() - shm0) / count_handles;
+	printf("{\"workload\":\"memory\",\"handles\":%d,\"churn\":%d,\"rss_kib_per_handle\":%.1f,"
+	       "\"anon_kib_per_handle\":%.1f,\"shm_kib_per_handle\":%.1f,\"ram_kib_per_handle\":%.1f}\n",
+		count_handles, churn, (double)(m1.rss - m0.rss) / count_handles,
+		(double)(m1.anon - m0.anon) / count_handles, shm, (double)(m1.anon - m0.anon) / count_handles + shm);
 	for (i = 0; i < count_handles; i++)
 		votequorum_finalize(h[i]);
 	votequorum_finalize(warm);
@@ -295,8 +349,10 @@ int main(int argc, char **argv)
 		bench_initfin(n);
 	else if (!strcmp(w, "drain"))
 		bench_drain(n, argc > 3 && !strcmp(argv[3], "one"));
+	else if (!strcmp(w, "backlog"))
+		bench_backlog(n, argc > 3 && !strcmp(argv[3], "one"));
 	else if (!strcmp(w, "memory"))
-		bench_memory(n);
+		bench_memory(n, argc > 3 && !strcmp(argv[3], "churn"));
 	else if (!strcmp(w, "stack"))
 		bench_stack();
 	else if (!strcmp(w, "threads"))

@@ -146,29 +146,33 @@ static void count(votequorum_handle_t h, uint64_t c, uint32_t e)
 	drained++;
 }
 
-static void bench_drain(int n, int one)
+/* Runs the caller's poll loop on `h` until `target` notifications have
+ * reached the callback, and prints the rate as workload "<name>_all|one". */
+static void drain_and_report(votequorum_handle_t h, int target, int one, const char *name)
 {
-	votequorum_callbacks_t cb = { NULL, count, NULL };
-	votequorum_handle_t h = open_or_die(&cb);
 	struct pollfd p;
 	double start;
 	int fd;
 	votequorum_fd_get(h, &fd);
 	p.fd = fd;
 	p.events = POLLIN;
+	start = now_us();
+	while (drained < target) {
+		if (poll(&p, 1, 5000) != 1)
+			die("notifications stopped coming", drained);
+		votequorum_dispatch(h, one ? CS_DISPATCH_ONE_NONBLOCKING : CS_DISPATCH_ALL);
+	}
+	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"per_s\":%.0f}\n", name, one ? "one" : "all", target,
+		target / ((now_us() - start) / 1e6));
+}
+
+static void bench_drain(int n, int one)
+{
+	votequorum_callbacks_t cb = { NULL, count, NULL };
+	votequorum_handle_t h = open_or_die(&cb);
 	if (votequorum_trackstart(h, 1, CS_TRACK_CHANGES) != CS_OK) /* the server starts the burst */
 		die("trackstart", 0);
-	start = now_us();
-	while (drained < n) {
-		if (poll(&p, 1, 5000) != 1)
-			die("burst stalled", drained);
-		if (one) {
-			votequorum_dispatch(h, CS_DISPATCH_ONE_NONBLOCKING);
-		} else {
-			votequorum_dispatch(h, CS_DISPATCH_ALL);
-		}
-	}
-	printf("{\"workload\":\"drain_%s\",\"n\":%d,\"per_s\":%.0f}\n", one ? "one" : "all", n, n / ((now_us() - start) / 1e6));
+	drain_and_report(h, n, one, "drain");
 	votequorum_finalize(h);
 }
 
@@ -179,26 +183,14 @@ static void bench_backlog(int n, int one)
 {
 	votequorum_callbacks_t cb = { NULL, count, NULL };
 	votequorum_handle_t tracker = open_or_die(&cb), changer = open_or_die(NULL);
-	struct pollfd p;
-	double start;
-	int i, fd;
+	int i;
 	votequorum_trackstart(tracker, 1, CS_TRACK_CHANGES);
-	votequorum_fd_get(tracker, &fd);
 	for (i = 0; i < n; i++) /* on one node both values are accepted */
 		if (votequorum_setexpected(changer, i % 2 ? 1 : 0xffffffffu) != CS_OK)
 			die("setexpected", i);
 	if (votequorum_setexpected(changer, 1) != CS_OK) /* leave it as it was */
 		die("setexpected", n);
-	p.fd = fd;
-	p.events = POLLIN;
-	start = now_us();
-	while (drained < n + 1) {
-		if (poll(&p, 1, 5000) != 1)
-			die("backlog stalled", drained);
-		votequorum_dispatch(tracker, one ? CS_DISPATCH_ONE_NONBLOCKING : CS_DISPATCH_ALL);
-	}
-	printf("{\"workload\":\"backlog_%s\",\"n\":%d,\"per_s\":%.0f}\n", one ? "one" : "all", drained,
-		drained / ((now_us() - start) / 1e6));
+	drain_and_report(tracker, n + 1, one, "backlog");
 	votequorum_finalize(tracker);
 	votequorum_finalize(changer);
 }
@@ -239,7 +231,7 @@ static void bench_memory(int count_handles, int churn)
 	votequorum_handle_t *h = malloc(sizeof(*h) * (size_t)count_handles);
 	struct votequorum_info info;
 	struct mem m0, m1;
-	double shm0, shm;
+	double shm0, shm, anon;
 	int i;
 	/* A process that has closed a handle before: glibc then raises its mmap
 	 * threshold past the freed receive buffer, and later ones come from the
@@ -258,10 +250,10 @@ static void bench_memory(int count_handles, int churn)
 	}
 	m1 = mem_now();
 	shm = (shm_used_kib() - shm0) / count_handles;
+	anon = (double)(m1.anon - m0.anon) / count_handles;
 	printf("{\"workload\":\"memory\",\"handles\":%d,\"churn\":%d,\"rss_kib_per_handle\":%.1f,"
 	       "\"anon_kib_per_handle\":%.1f,\"shm_kib_per_handle\":%.1f,\"ram_kib_per_handle\":%.1f}\n",
-		count_handles, churn, (double)(m1.rss - m0.rss) / count_handles,
-		(double)(m1.anon - m0.anon) / count_handles, shm, (double)(m1.anon - m0.anon) / count_handles + shm);
+		count_handles, churn, (double)(m1.rss - m0.rss) / count_handles, anon, shm, anon + shm);
 	for (i = 0; i < count_handles; i++)
 		votequorum_finalize(h[i]);
 	votequorum_finalize(warm);

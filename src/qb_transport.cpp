@@ -39,19 +39,17 @@ void remove_empty_ring_dirs(pid_t server)
 
 class QbTransport final : public Transport {
 public:
-	explicit QbTransport(qb_ipcc_connection_t* conn) : conn_(conn)
+	// The server's credentials are those of the socket's peer when it
+	// connected, so they are read once, here.
+	explicit QbTransport(qb_ipcc_connection_t* conn)
+	    : conn_(conn), have_credentials_(qb_ipcc_auth_get(conn_, &server_pid_, &server_uid_, &server_gid_) == 0)
 	{
-		uid_t uid;
-		gid_t gid;
-		if (qb_ipcc_auth_get(conn_, &server_pid_, &uid, &gid) != 0) {
-			server_pid_ = 0;
-		}
 	}
 	~QbTransport() override
 	{
 		const bool server_gone = !qb_ipcc_is_connected(conn_);
 		qb_ipcc_disconnect(conn_);
-		if (server_gone && server_pid_ > 0) {
+		if (server_gone && have_credentials_ && server_pid_ > 0) {
 			remove_empty_ring_dirs(server_pid_);
 		}
 	}
@@ -105,12 +103,18 @@ public:
 
 	bool peer_credentials(pid_t& pid, uid_t& uid, gid_t& gid) const override
 	{
-		return qb_ipcc_auth_get(conn_, &pid, &uid, &gid) == 0;
+		pid = server_pid_;
+		uid = server_uid_;
+		gid = server_gid_;
+		return have_credentials_;
 	}
 
 private:
 	qb_ipcc_connection_t* conn_;
 	pid_t server_pid_ = 0;
+	uid_t server_uid_ = 0;
+	gid_t server_gid_ = 0;
+	bool have_credentials_;
 };
 
 }  // namespace
@@ -119,20 +123,15 @@ int connect_qb(const char* service, std::size_t max_message_size, std::unique_pt
 	int timeout_ms)
 {
 	errno = 0;
-	qb_ipcc_connection_t* conn;
-	if (timeout_ms < 0) {
-		conn = qb_ipcc_connect(service, max_message_size);
-		if (conn == nullptr) {
-			return errno != 0 ? -errno : -ENOTCONN;
-		}
-	} else {
-		// The asynchronous form, so that a server that accepted the socket
-		// but never answers (a stopped daemon) cannot hold us forever.
-		int fd = -1;
-		conn = qb_ipcc_connect_async(service, max_message_size, &fd);
-		if (conn == nullptr) {
-			return errno != 0 ? -errno : -ENOTCONN;
-		}
+	// With a timeout, the asynchronous form, so that a server that accepted
+	// the socket but never answers (a stopped daemon) cannot hold us forever.
+	int fd = -1;
+	qb_ipcc_connection_t* conn = timeout_ms < 0 ? qb_ipcc_connect(service, max_message_size)
+	                                            : qb_ipcc_connect_async(service, max_message_size, &fd);
+	if (conn == nullptr) {
+		return errno != 0 ? -errno : -ENOTCONN;
+	}
+	if (timeout_ms >= 0) {
 		pollfd p{fd, POLLIN, 0};
 		int ready;
 		while ((ready = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {

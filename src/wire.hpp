@@ -181,10 +181,8 @@ static_assert(sizeof(votequorum_model_v1_data_t) == 40);
 class Request {
 public:
 	template <class T>
-	explicit Request(const T& body) : bytes_(sizeof(T))
+	explicit Request(const T& body) : Request(body, sizeof(T), nullptr, 0)
 	{
-		std::memcpy(bytes_.data(), &body, sizeof(T));
-		set_header(reinterpret_cast<const RequestHeader&>(body).id);
 	}
 	// A fixed part followed by variable data: as the daemon counts it, the
 	// message is sizeof(body) + tail_len bytes, the data starting at tail_at

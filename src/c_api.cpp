@@ -2,6 +2,7 @@
 // else. Each validates its arguments, resolves the handle, calls the core
 // and returns a cs_error_t; no exception leaves this file.
 #include "connection.hpp"
+#include "errors.hpp"
 #include "handle_table.hpp"
 
 #include <corosync/votequorum.h>
@@ -14,20 +15,8 @@
 namespace {
 
 using vq::Connection;
+using vq::guarded;
 using vq::HandleTable;
-
-// Runs `body`, turning any exception into the error it stands for.
-template <class F>
-cs_error_t guarded(F&& body)
-{
-	try {
-		return body();
-	} catch (const std::bad_alloc&) {
-		return CS_ERR_NO_MEMORY;
-	} catch (...) {
-		return CS_ERR_LIBRARY;
-	}
-}
 
 // Resolves `handle` and runs `body` on its connection, which stays alive for
 // the whole call even if another thread finalizes the handle meanwhile.

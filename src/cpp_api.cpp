@@ -72,13 +72,7 @@ std::error_code guarded(const std::shared_ptr<vq::Connection>& c, F&& body) noex
 	if (!c || c->closed()) {
 		return to_ec(CS_ERR_BAD_HANDLE);
 	}
-	try {
-		return to_ec(body(*c));
-	} catch (const std::bad_alloc&) {
-		return to_ec(CS_ERR_NO_MEMORY);
-	} catch (...) {
-		return to_ec(CS_ERR_LIBRARY);
-	}
+	return to_ec(vq::guarded([&] { return body(*c); }));
 }
 }  // namespace
 

@@ -3,6 +3,8 @@
 
 #include <corosync/corotypes.h>
 
+#include <new>
+
 namespace vq {
 
 // Maps a libqb result (>= 0 success, otherwise a negative errno) to the
@@ -12,5 +14,19 @@ cs_error_t from_qb_result(long result) noexcept;
 // The enumerator's name ("CS_ERR_LIBRARY"), or "CS_ERR_<number>" for a value
 // outside the enum. Used by tests and tools; never by the C ABI.
 const char* error_name(cs_error_t error) noexcept;
+
+// Runs `body`, turning any exception into the error it stands for; no
+// exception leaves either API.
+template <class F>
+cs_error_t guarded(F&& body) noexcept
+{
+	try {
+		return body();
+	} catch (const std::bad_alloc&) {
+		return CS_ERR_NO_MEMORY;
+	} catch (...) {
+		return CS_ERR_LIBRARY;
+	}
+}
 
 }  // namespace vq

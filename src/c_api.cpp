@@ -81,7 +81,7 @@ VQ_EXPORT cs_error_t votequorum_initialize(votequorum_handle_t* handle, votequor
 }
 
 VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
-	votequorum_model_v1_data_t* model_data)
+	const votequorum_model_v1_data_t* model_data)
 {
 	if (handle == nullptr) {
 		return CS_ERR_INVALID_PARAM;
@@ -230,14 +230,16 @@ VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, 
 VQ_EXPORT cs_error_t votequorum_set_qdevice_extra_info(votequorum_handle_t handle, uint32_t ei_size,
 	const void* extra_info)
 {
-	if (extra_info == nullptr) {
-		ei_size = 0;
-	}
-	if (ei_size > VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE) {
-		return CS_ERR_INVALID_PARAM;
-	}
-	return with_connection(handle,
-		[&](Connection& c) { return c.status_request(vq::wire::set_extra_info(extra_info, ei_size)); });
+	// The handle first, then the size, in the main-line library's order.
+	return with_connection(handle, [&](Connection& c) {
+		if (extra_info == nullptr) {
+			ei_size = 0;  // NULL data clears, whatever the size says
+		}
+		if (ei_size > VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE) {
+			return CS_ERR_INVALID_PARAM;
+		}
+		return c.status_request(vq::wire::set_extra_info(extra_info, ei_size));
+	});
 }
 
 VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handle, unsigned int nodeid,

@@ -21,7 +21,7 @@ struct Callbacks {
 	votequorum_quorum_notification_fn_t quorum = nullptr;
 	votequorum_expectedvotes_notification_fn_t expected_votes = nullptr;
 	votequorum_nodelist_notification_fn_t nodelist = nullptr;
-	votequorum_qdevice_extra_info_notification_fn_t extra_info = nullptr;
+	votequorum_qdevice_extra_info_fn_t extra_info = nullptr;
 };
 
 // Whether a votequorum server with these credentials may be trusted: root

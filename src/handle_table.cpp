@@ -1,6 +1,62 @@
 #include "handle_table.hpp"
 
+#include <ctime>
+#include <sys/random.h>
+#include <unistd.h>
+
 namespace vq {
+
+namespace {
+
+// A 64-bit mixer (splitmix64's finalizer): only for the fallback below.
+uint64_t mix(uint64_t x) noexcept
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+// The table's key, from the kernel's random source. getrandom() only fails
+// where it does not exist or the pool is not yet ready at early boot; the
+// fallback then still differs between processes and runs.
+std::array<uint32_t, 4> draw_key(const void* self) noexcept
+{
+	std::array<uint32_t, 4> key{};
+	if (getrandom(key.data(), sizeof key, GRND_NONBLOCK) == static_cast<ssize_t>(sizeof key)) {
+		return key;
+	}
+	timespec now{};
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	uint64_t seed = mix(static_cast<uint64_t>(now.tv_nsec) ^ (static_cast<uint64_t>(now.tv_sec) << 32));
+	seed = mix(seed ^ static_cast<uint64_t>(getpid()) ^ reinterpret_cast<uintptr_t>(self));
+	for (auto& k : key) {
+		seed = mix(seed + 0x9e3779b97f4a7c15ull);
+		k = static_cast<uint32_t>(seed);
+	}
+	return key;
+}
+
+}  // namespace
+
+HandleTable::HandleTable() : key_(draw_key(this)) {}
+
+// A four-round Feistel network on two 16-bit halves: a bijection of 32-bit
+// values, so distinct counts give distinct checks, and without the key the
+// check of any count is unpredictable.
+uint32_t HandleTable::permute(uint32_t count) const noexcept
+{
+	uint32_t left = count >> 16, right = count & 0xffffu;
+	for (uint32_t k : key_) {
+		uint32_t f = (right ^ k) * 0x9e3779b1u;
+		f ^= f >> 15;
+		const uint32_t next = left ^ ((f ^ (k >> 16)) & 0xffffu);
+		left = right;
+		right = next;
+	}
+	return (left << 16) | right;
+}
 
 votequorum_handle_t HandleTable::insert(std::shared_ptr<Connection> connection)
 {
@@ -14,22 +70,22 @@ votequorum_handle_t HandleTable::insert(std::shared_ptr<Connection> connection)
 		index = static_cast<uint32_t>(slots_.size() - 1);
 	}
 	Slot& slot = slots_[index];
-	if (++slot.generation == 0) {
-		slot.generation = 1;
-	}
+	do {
+		slot.check = permute(++slot.issued);
+	} while (slot.check == 0);  // one count in 2^32 maps to 0: skip it
 	slot.connection = std::move(connection);
-	return (static_cast<uint64_t>(slot.generation) << 32) | index;
+	return (static_cast<uint64_t>(slot.check) << 32) | index;
 }
 
 const HandleTable::Slot* HandleTable::lookup(votequorum_handle_t handle) const noexcept
 {
 	const auto index = static_cast<uint32_t>(handle & 0xffffffffu);
-	const auto generation = static_cast<uint32_t>(handle >> 32);
-	if (generation == 0 || index >= slots_.size()) {
+	const auto check = static_cast<uint32_t>(handle >> 32);
+	if (check == 0 || index >= slots_.size()) {
 		return nullptr;
 	}
 	const Slot& slot = slots_[index];
-	if (slot.generation != generation || !slot.connection) {
+	if (slot.check != check || !slot.connection) {
 		return nullptr;
 	}
 	return &slot;

@@ -1,11 +1,15 @@
-// Handles -> shared connections. A handle is (generation << 32) | slot with
-// a generation that is never 0, so handle 0 is never valid and a finalized
-// handle's value is not issued again until its slot's generation wraps
-// (2^32 - 1 reuses of that one slot).
+// Handles -> shared connections. A handle is (check << 32) | slot. A slot's
+// check is a keyed permutation of how many times the slot has been issued,
+// under a key drawn once per table from getrandom(2): so a slot never
+// issues the same value twice (until its count wraps after 2^32 - 1
+// reuses), a check is never 0 (handle 0 is never valid), and no fixed value
+// (such as 1 << 32) is a live handle with more than chance probability. The
+// caller's random() state is never touched.
 #pragma once
 
 #include "connection.hpp"
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -15,6 +19,8 @@ namespace vq {
 
 class HandleTable {
 public:
+	HandleTable();
+
 	votequorum_handle_t insert(std::shared_ptr<Connection> connection);
 	// The connection, or null for a handle never issued or already removed.
 	std::shared_ptr<Connection> find(votequorum_handle_t handle) const;
@@ -28,11 +34,14 @@ public:
 
 private:
 	struct Slot {
-		uint32_t generation = 0;
+		uint32_t issued = 0;  // how many times this slot has been issued
+		uint32_t check = 0;   // the check of its current handle
 		std::shared_ptr<Connection> connection;
 	};
 	const Slot* lookup(votequorum_handle_t handle) const noexcept;
+	uint32_t permute(uint32_t count) const noexcept;
 
+	std::array<uint32_t, 4> key_;  // one round key per round of permute()
 	mutable std::mutex mutex_;
 	std::vector<Slot> slots_;
 	std::deque<uint32_t> free_;  // FIFO: the least recently freed slot is reused first

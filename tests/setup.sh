@@ -5,7 +5,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qdevice corosync-qnetd
 	libvotequorum8 iproute2 util-linux procps valgrind binutils groff-base
-	dpkg-dev file pkgconf gzip clang libclang-rt-14-dev gnuplot-nox nlohmann-json3-dev)
+	dpkg-dev file pkgconf gzip clang libclang-rt-14-dev gnuplot-nox nlohmann-json3-dev
+	autoconf automake libtool libknet-dev)  # the last four build corosync's main line
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,9 +1,10 @@
 /*
  * votequorum.h - the client API of corosync's votequorum service.
  *
- * Written for this project; type-for-type and value-for-value compatible
- * with the votequorum.h of corosync 3.1, plus the ABI 1.1 additions
- * (model initialization and qdevice extra information). The manual pages
+ * Written for this project. It declares every name, type and prototype of
+ * corosync's own votequorum.h the same way: corosync 3.1's, and its main
+ * line's ABI 1.1 additions (model initialization and qdevice extra
+ * information), so a program written against either compiles unchanged. The manual pages
  * votequorum_overview(3) and the page of each call describe the behaviour.
  *
  * SPDX-License-Identifier: BSD-3-Clause
@@ -90,13 +91,18 @@ typedef void (*votequorum_expectedvotes_notification_fn_t) (
 	uint64_t context,
 	uint32_t expected_votes);
 
-/* ABI 1.1: a node's qdevice extra information changed. */
-typedef void (*votequorum_qdevice_extra_info_notification_fn_t) (
+/* ABI 1.1: a node's qdevice extra information changed; ei_size 0 means
+ * the node has none any more. extra_info is valid only during the call. */
+typedef void (*votequorum_qdevice_extra_info_fn_t) (
 	votequorum_handle_t handle,
 	uint64_t context,
 	uint32_t nodeid,
 	uint32_t ei_size,
 	void *extra_info);
+
+/* The name this project's first header gave the type above; an alias, kept
+ * so that code written against it still compiles. */
+typedef votequorum_qdevice_extra_info_fn_t votequorum_qdevice_extra_info_notification_fn_t;
 
 typedef struct {
 	votequorum_quorum_notification_fn_t votequorum_quorum_notify_fn;
@@ -115,7 +121,7 @@ typedef struct {
 	votequorum_quorum_notification_fn_t votequorum_quorum_notify_fn;
 	votequorum_expectedvotes_notification_fn_t votequorum_expectedvotes_notify_fn;
 	votequorum_nodelist_notification_fn_t votequorum_nodelist_notify_fn;
-	votequorum_qdevice_extra_info_notification_fn_t votequorum_qdevice_extra_info_fn;
+	votequorum_qdevice_extra_info_fn_t votequorum_qdevice_extra_info_fn;
 } votequorum_model_v1_data_t;
 
 cs_error_t votequorum_initialize (
@@ -125,7 +131,7 @@ cs_error_t votequorum_initialize (
 /* ABI 1.1 */
 cs_error_t votequorum_model_initialize (
 	votequorum_handle_t *handle,
-	votequorum_model_v1_data_t *model_data);
+	const votequorum_model_v1_data_t *model);
 
 cs_error_t votequorum_finalize (
 	votequorum_handle_t handle);

@@ -1,7 +1,8 @@
 /*
  * Prints every size, offset and value of the public headers. Built against
- * our headers and against Debian's reference headers; the outputs must be
- * identical (the ABI 1.1 additions only exist in ours and are left out).
+ * our headers and against Debian's reference headers, and with
+ * VQ_LAYOUT_ABI11 against ours and the main line's (the only headers with
+ * the ABI 1.1 additions); each pair's outputs must be identical.
  */
 #include <corosync/votequorum.h>
 
@@ -52,5 +53,15 @@ int main(void)
 	VAL(CS_ERR_FAILED_OPERATION); VAL(CS_ERR_MESSAGE_ERROR); VAL(CS_ERR_QUEUE_FULL);
 	VAL(CS_ERR_QUEUE_NOT_AVAILABLE); VAL(CS_ERR_BAD_FLAGS); VAL(CS_ERR_TOO_BIG); VAL(CS_ERR_NO_SECTIONS);
 	VAL(CS_ERR_CONTEXT_NOT_FOUND); VAL(CS_ERR_TOO_MANY_GROUPS); VAL(CS_ERR_SECURITY);
+#ifdef VQ_LAYOUT_ABI11
+	SIZE(votequorum_model_t); SIZE(votequorum_model_v1_data_t); SIZE(votequorum_qdevice_extra_info_fn_t);
+	OFF(votequorum_model_v1_data_t, model);
+	OFF(votequorum_model_v1_data_t, votequorum_quorum_notify_fn);
+	OFF(votequorum_model_v1_data_t, votequorum_expectedvotes_notify_fn);
+	OFF(votequorum_model_v1_data_t, votequorum_nodelist_notify_fn);
+	OFF(votequorum_model_v1_data_t, votequorum_qdevice_extra_info_fn);
+	VAL(VOTEQUORUM_MODEL_V1); VAL(VOTEQUORUM_INFO_QDEVICE_HAS_EXTRA_INFO);
+	VAL(VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE);
+#endif
 	return 0;
 }

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
+#include <optional>
 #include <pwd.h>
 #include <string>
 #include <unistd.h>
@@ -48,6 +50,140 @@ void ordinary(Peer& peer, int32_t id, std::span<const std::byte> req)
 }
 
 using Script = FakeServer::RequestHandler;
+
+// The main-line daemon's ABI 1.1 behaviour on a one-node cluster (node 1),
+// as far as the conformance driver's "m11_" scenarios can see it; run.sh's
+// "fake" pair runs those scenarios against this script and against the
+// real main-line daemon and demands identical traces.
+class Faithful {
+public:
+	Faithful()
+	{
+		on_connection_closed([this](qb_ipcs_connection_t* c) { trackers_.erase(c); });
+	}
+
+	void operator()(Peer& peer, int32_t id, std::span<const std::byte> req)
+	{
+		switch (id) {
+		case REQ_GETINFO: {
+			const auto r = request_as<ReqGetinfo>(req);
+			if (r.nodeid != 0 && r.nodeid != 1) {
+				peer.reply(getinfo_reply(CS_ERR_NOT_EXIST, 0));
+				return;
+			}
+			ResGetinfo res = getinfo_reply(CS_OK, 1, device_.c_str());
+			res.state = VOTEQUORUM_NODESTATE_MEMBER;
+			res.votes = res.expected_votes = res.highest_expected = res.total_votes = res.quorum = 1;
+			res.flags = VOTEQUORUM_INFO_QUORATE;
+			if (!device_.empty()) {
+				res.flags |= VOTEQUORUM_INFO_QDEVICE_REGISTERED;
+			}
+			if (extra_) {
+				res.flags |= VOTEQUORUM_INFO_QDEVICE_HAS_EXTRA_INFO;
+			}
+			peer.reply(res);
+			return;
+		}
+		case REQ_TRACKSTART: {
+			const auto r = request_as<ReqTrackstart>(req);
+			// The current state goes out with this request's context, before
+			// the reply, whether or not the connection already tracks.
+			if (r.track_flags & (CS_TRACK_CURRENT | CS_TRACK_CHANGES)) {
+				send_bytes_event(peer, nodelist_event(r.context, {1, 4}, {1}));
+				// A registered qdevice is listed as node 0, state 0.
+				std::vector<votequorum_node_t> nodes{{1, VOTEQUORUM_NODESTATE_MEMBER}};
+				if (!device_.empty()) {
+					nodes.push_back({VOTEQUORUM_QDEVICE_NODEID, 0});
+				}
+				send_bytes_event(peer, quorum_event(r.context, 1, nodes));
+				if (extra_) {
+					send_bytes_event(peer, extra_info_event(r.context, 1, *extra_));
+				}
+			}
+			if (trackers_.count(peer.connection())) {
+				peer.reply_status(CS_ERR_EXIST);
+				return;
+			}
+			if (r.track_flags & (CS_TRACK_CHANGES | CS_TRACK_CHANGES_ONLY)) {
+				trackers_[peer.connection()] = r.context;
+			}
+			peer.reply_status(CS_OK);
+			return;
+		}
+		case REQ_TRACKSTOP:
+			peer.reply_status(trackers_.erase(peer.connection()) ? CS_OK : CS_ERR_NOT_EXIST);
+			return;
+		case REQ_QDEVICE_REGISTER: {
+			const std::string name = name_of(request_as<ReqQdeviceName>(req));
+			if (!device_.empty() && device_ != name) {
+				peer.reply_status(CS_ERR_EXIST);
+				return;
+			}
+			device_ = name;
+			peer.reply_status(CS_OK);
+			return;
+		}
+		case REQ_QDEVICE_UNREGISTER: {
+			const std::string name = name_of(request_as<ReqQdeviceName>(req));
+			if (device_.empty()) {
+				peer.reply_status(CS_ERR_NOT_EXIST);
+			} else if (device_ != name) {
+				peer.reply_status(CS_ERR_INVALID_PARAM);
+			} else {
+				device_.clear();
+				peer.reply_status(CS_OK);
+				extra_.reset();  // cleared, and announced even when it was not set
+				publish();
+			}
+			return;
+		}
+		case REQ_QDEVICE_SET_EXTRA_INFO: {
+			const auto r = request_as<ReqSetExtraInfo>(req);
+			if (r.ei_size > kExtraInfoMax) {
+				peer.reply_status(CS_ERR_INVALID_PARAM);
+			} else if (device_.empty()) {
+				peer.reply_status(CS_ERR_NOT_EXIST);
+			} else {
+				const std::size_t have = req.size() > kSetExtraInfoData ? req.size() - kSetExtraInfoData : 0;
+				const auto* data = reinterpret_cast<const char*>(req.data() + kSetExtraInfoData);
+				extra_.reset();
+				if (r.ei_size != 0) {
+					extra_ = std::string(data, std::min<std::size_t>(r.ei_size, have));
+				}
+				peer.reply_status(CS_OK);
+				publish();  // as totem delivers it: after the reply
+			}
+			return;
+		}
+		case REQ_QDEVICE_GET_EXTRA_INFO: {
+			const auto r = request_as<ReqGetExtraInfo>(req);
+			const bool known = r.nodeid == 1;
+			const std::string data = known && extra_ ? *extra_ : std::string();
+			auto bytes = extra_info_reply(known ? CS_OK : CS_ERR_NOT_EXIST, data);
+			peer.reply(bytes.data(), bytes.size());
+			return;
+		}
+		default:
+			peer.reply_status(CS_OK);
+		}
+	}
+
+private:
+	static std::string name_of(const ReqQdeviceName& r) { return {r.name, strnlen(r.name, sizeof r.name)}; }
+
+	// Node 1's extra info (empty: size 0) to every tracking connection.
+	void publish()
+	{
+		for (const auto& [connection, context] : trackers_) {
+			Peer tracker(connection);
+			send_bytes_event(tracker, extra_info_event(context, 1, extra_.value_or(std::string())));
+		}
+	}
+
+	std::string device_;                 // the registered qdevice's name
+	std::optional<std::string> extra_;  // node 1's extra info
+	std::map<qb_ipcs_connection_t*, uint64_t> trackers_;
+};
 
 std::map<std::string, Script> scripts()
 {
@@ -172,6 +308,9 @@ std::map<std::string, Script> scripts()
 		} else {
 			ordinary(peer, id, req);
 		}
+	};
+	s["faithful"] = [state = std::make_shared<Faithful>()](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		(*state)(peer, id, req);
 	};
 	s["abi11"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
 		if (id == REQ_QDEVICE_SET_EXTRA_INFO) {

@@ -1,23 +1,70 @@
 #!/bin/bash
-# The conformance suite: every scenario of the driver, run once on Debian's
-# libvotequorum8 and once on ours, each against a fresh server of its kind
-# (a private corosync, none, or the scripted fake server), traces compared.
-# Scenarios named in DIFFERENCES.md are declared differences: their traces
-# may (and should) differ, and both are shown. Any other difference fails.
-#   run.sh DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [SCENARIO...]
+# The conformance suite: every scenario of the driver, run on two libraries,
+# each run against a fresh server of its kind (a private corosync, none, or
+# the scripted fake server), traces compared line by line. A PAIR names the
+# two sides:
+#   debian    Debian's corosync 3.1.7: Debian's libvotequorum8 against ours
+#   mainline  corosync's main line (tests/mainline/build.sh): its library
+#             against ours
+#   fake      ours on both sides, the ABI 1.1 ("mainline") scenarios run
+#             against the main-line daemon and against the fake server's
+#             "faithful" script: the fake must behave as the daemon does
+# Scenarios listed for the pair in DIFFERENCES.md are declared differences:
+# they may (and should) differ, and both traces are shown. Any other
+# difference fails the run, and so does a run that compared nothing or that
+# did not load the libraries it names.
+#   run.sh PAIR DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [MAINLINE_PREFIX]
 set -euo pipefail
-driver=$(readlink -f "$1") fake=$(readlink -f "$2") ourlib=$(cd "$3" && pwd) out=$4
-shift 4
+shopt -s inherit_errexit
+pair=$1 driver=$(readlink -f "$2") fake=$(readlink -f "$3") ourlib=$(cd "$4" && pwd) out=$5
+mainline=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 harness=$here/../support/private-corosync.sh
 mkdir -p "$out"
-declared=$( (grep -oE '^\| `[a-z0-9_]+`' "$here/DIFFERENCES.md" || true) | tr -d '|` ')
 
-run_one() {  # NAME SERVER LIBDIR OUTFILE
-	local name=$1 server=$2 lib=$3 file=$4
+case $pair in
+debian) reflib="" daemon_prefix="" ;;
+mainline | fake)
+	[ -n "$mainline" ] || { echo "FAIL: pair $pair needs the main-line prefix" >&2; exit 1; }
+	daemon_prefix=$mainline reflib=$mainline/lib
+	[ "$pair" = mainline ] || reflib=$ourlib ;;
+*) echo "usage: run.sh debian|mainline|fake DRIVER FAKE OUR_LIBDIR OUT [MAINLINE_PREFIX]" >&2; exit 2 ;;
+esac
+
+# Positive control: each side loads the library it names.
+which_lib() {  # LIBDIR
+	LD_LIBRARY_PATH=$1 "$driver" --which
+}
+ours_loaded=$(readlink -f "$(which_lib "$ourlib")")
+if [[ $ours_loaded != "$ourlib"/* ]]; then
+	echo "FAIL: with LD_LIBRARY_PATH=$ourlib the driver loads $ours_loaded" >&2
+	exit 1
+fi
+ref_loaded=$(readlink -f "$(which_lib "$reflib")")
+if [ "$pair" = mainline ] && [[ $ref_loaded != "$(readlink -f "$reflib")"/* ]]; then
+	echo "FAIL: the main-line side loads $ref_loaded, not the main line's library" >&2
+	exit 1
+fi
+if [ "$pair" = fake ] && [ "$ref_loaded" != "$ours_loaded" ]; then
+	echo "FAIL: the fake pair must run ours on both sides, not $ref_loaded" >&2
+	exit 1
+fi
+if [ "$pair" = debian ] && [[ $ref_loaded != /usr/lib/* ]]; then
+	echo "FAIL: the Debian side loads $ref_loaded" >&2
+	exit 1
+fi
+
+# The declared differences of this pair: the table under "## Pair: PAIR".
+declared=$(awk -v pair="$pair" '
+	/^## / { in_pair = ($0 == "## Pair: " pair) }
+	in_pair && /^\| `[a-z0-9_]+`/ { name = $2; gsub(/`/, "", name); print name }' "$here/DIFFERENCES.md")
+
+run_one() {  # NAME SERVER LIBDIR DAEMON_PREFIX OUTFILE
+	local name=$1 server=$2 lib=$3 prefix=$4 file=$5
 	case $server in
-	real)
-		"$harness" bash -c 'VQ_DAEMON_PID=$(pgrep -x corosync) LD_LIBRARY_PATH='"$lib"' '"$driver"' '"$name" > "$file" 2>&1 ;;
+	real | debian | mainline)
+		VQ_COROSYNC_PREFIX=$prefix "$harness" bash -c \
+			'VQ_DAEMON_PID=$(pgrep -x corosync) LD_LIBRARY_PATH='"$lib"' '"$driver"' '"$name" > "$file" 2>&1 ;;
 	none)
 		"$harness" --no-start bash -c 'LD_LIBRARY_PATH='"$lib"' '"$driver"' '"$name" > "$file" 2>&1 ;;
 	fake:*)
@@ -31,19 +78,30 @@ run_one() {  # NAME SERVER LIBDIR OUTFILE
 	esac
 }
 
+# Which scenarios this pair runs, and on what server each side runs them.
+list=$("$driver" --list)
 total=0 same=0 differ_declared=0 fail=0
 while read -r name server; do
-	if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
+	if [ $# -gt 6 ] && [[ " ${*:7} " != *" $name "* ]]; then continue; fi
+	case $pair:$server in
+	debian:mainline | mainline:debian | fake:real | fake:debian | fake:none | fake:fake:*) continue ;;
+	esac
 	total=$((total + 1))
-	run_one "$name" "$server" "" "$out/$name.reference"
-	run_one "$name" "$server" "$ourlib" "$out/$name.ours"
+	if [ "$pair" = fake ]; then
+		run_one "$name" real "$ourlib" "$daemon_prefix" "$out/$name.reference"
+		run_one "$name" fake:faithful "$ourlib" "" "$out/$name.ours"
+	else
+		run_one "$name" "$server" "$reflib" "$daemon_prefix" "$out/$name.reference"
+		run_one "$name" "$server" "$ourlib" "$daemon_prefix" "$out/$name.ours"
+	fi
 	is_declared=0
-	grep -qx "$name" <<<"$declared" && is_declared=1
+	if grep -qx "$name" <<<"$declared"; then is_declared=1; fi
 	if cmp -s "$out/$name.reference" "$out/$name.ours"; then
-		same=$((same + 1))
 		if [ $is_declared = 1 ]; then
-			echo "same (declared as a difference, but none showed): $name"
+			fail=$((fail + 1))
+			echo "SAME BUT DECLARED AS A DIFFERENCE: $name (update DIFFERENCES.md)"
 		else
+			same=$((same + 1))
 			echo "same: $name"
 		fi
 	elif [ $is_declared = 1 ]; then
@@ -55,7 +113,12 @@ while read -r name server; do
 		echo "UNDECLARED DIFFERENCE: $name"
 		diff --label reference --label ours -u "$out/$name.reference" "$out/$name.ours" | tail -n +3 | sed 's/^/    /' || true
 	fi
-done < <("$driver" --list)
+done <<<"$list"
 echo
-echo "conformance: $total scenarios, $same identical, $differ_declared declared differences, $fail undeclared differences"
+echo "conformance ($pair): $total scenarios, $same identical, $differ_declared declared differences, $fail failures"
+echo "  reference side: $ref_loaded; ours: $ours_loaded"
+if [ "$total" -eq 0 ]; then
+	echo "FAIL: no scenario ran" >&2
+	exit 1
+fi
 [ "$fail" -eq 0 ]

@@ -123,8 +123,13 @@ void on_created(qb_ipcs_connection_t* c)
 	g_last = c;
 }
 
+std::function<void(qb_ipcs_connection_t*)> g_closed_hook;
+
 int32_t on_closed(qb_ipcs_connection_t* c)
 {
+	if (g_closed_hook) {
+		g_closed_hook(c);
+	}
 	g_outq.erase(c);
 	if (c == g_last) {
 		qb_ipcs_connection_unref(c);
@@ -213,6 +218,11 @@ int32_t on_poke(int32_t fd, int32_t revents, void* data)
 void refuse_first_connections(int n)
 {
 	g_refuse_connections = n;
+}
+
+void on_connection_closed(std::function<void(qb_ipcs_connection_t*)> hook)
+{
+	g_closed_hook = std::move(hook);
 }
 
 void Peer::disconnect_later()

@@ -64,6 +64,10 @@ std::vector<std::byte> extra_info_reply(int32_t error, const std::string& data);
 // as a daemon that is still starting does.
 void refuse_first_connections(int n);
 
+// Runs in the server when a client connection closes, before libqb frees
+// it: scripts that keep per-connection state (trackers) forget it here.
+void on_connection_closed(std::function<void(qb_ipcs_connection_t*)> hook);
+
 class FakeServer {
 public:
 	using RequestHandler = std::function<void(Peer&, int32_t id, std::span<const std::byte> request)>;

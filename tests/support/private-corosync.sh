@@ -9,6 +9,8 @@
 # quorate first (unless --no-start). Inside, `vq_restart_corosync` (a script
 # on PATH) kills the daemon and starts a fresh one; the daemon's log is
 # $VQ_COROSYNC_LOG. Everything goes away with the namespace. Needs root.
+# With VQ_COROSYNC_PREFIX set (corosync's main line, tests/mainline/build.sh)
+# the daemon is PREFIX/sbin/corosync instead of Debian's.
 set -euo pipefail
 
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
@@ -30,12 +32,13 @@ ln -s "$(dirname "$(readlink -f "$0")")/stop-corosync.sh" /run/vqtest/bin/vq_sto
 cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
 #!/bin/bash
 # Kills the private corosync (if any) and starts a fresh one, waiting until
-# it is quorate. The quorum check uses Debian's library, not ours.
+# it is quorate. The quorum check uses the daemon's own library, not ours.
 vq_stop_corosync
 rm -rf /var/lib/corosync/* /dev/shm/qb-* /run/corosync.pid
-setsid corosync -f -c "$VQ_COROSYNC_CONF" >>"$VQ_COROSYNC_LOG" 2>&1 < /dev/null &
+bin=${VQ_COROSYNC_PREFIX:+$VQ_COROSYNC_PREFIX/sbin/}
+setsid "${bin}corosync" -f -c "$VQ_COROSYNC_CONF" >>"$VQ_COROSYNC_LOG" 2>&1 < /dev/null &
 for _ in $(seq 1 500); do
-	if LD_LIBRARY_PATH= corosync-quorumtool -s >/dev/null 2>&1; then
+	if LD_LIBRARY_PATH= "${bin}corosync-quorumtool" -s >/dev/null 2>&1; then
 		exit 0
 	fi
 	sleep 0.02

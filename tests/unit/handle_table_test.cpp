@@ -35,8 +35,25 @@ TEST_CASE("handles: 0 and made-up values are never valid", "[handles]")
 	CHECK(table.find(0) == nullptr);
 	CHECK(table.find(h + 1) == nullptr);
 	CHECK(table.find(h ^ (1ull << 40)) == nullptr);
-	CHECK(table.find(0xffffffff00000000ull | (h & 0xffffffffu)) == nullptr);  // forged generation
+	CHECK(table.find(0xffffffff00000000ull | (h & 0xffffffffu)) == nullptr);  // forged check
+	CHECK(table.find(1ull << 32) == nullptr);  // slot 0 with the first count, unscrambled
 	CHECK(table.find(h) != nullptr);
+}
+
+TEST_CASE("handles: the check is private randomness, not a counter", "[handles]")
+{
+	// Each table draws its own key: the first handles of 16 tables (as of
+	// 16 processes) are 16 different values, none of them 1 << 32. Two
+	// equal ones would happen by chance about once in 30 million runs.
+	std::set<votequorum_handle_t> firsts;
+	for (int i = 0; i < 16; ++i) {
+		vq::HandleTable table;
+		const auto h = table.insert(idle_connection());
+		CHECK((h & 0xffffffffu) == 0);  // slot 0
+		CHECK(h != (1ull << 32));
+		firsts.insert(h);
+	}
+	CHECK(firsts.size() == 16);
 }
 
 TEST_CASE("handles: removed handles are stale, values are not reused", "[handles]")

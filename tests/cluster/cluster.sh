@@ -18,6 +18,8 @@
 #                         with their processes); remove the directory unless
 #                         VQ_KEEP_CLUSTER is set
 # Needs root. Everything lives under $VQ_CLUSTER_DIR (default: a temp dir).
+# With VQ_COROSYNC_PREFIX set, every node runs PREFIX/sbin/corosync (the
+# main line, tests/mainline/build.sh) instead of Debian's.
 set -euo pipefail
 VQ_CLUSTER_DIR=${VQ_CLUSTER_DIR:-$(mktemp -d /tmp/vq-cluster.XXXXXX)}
 VQ_CLUSTER_N=0
@@ -54,7 +56,7 @@ _write_conf() {  # I N
 
 node_start() {  # I
 	local i=$1
-	on_node "$i" sh -c "rm -f /run/corosync.pid; setsid corosync -f -c $VQ_CLUSTER_DIR/node$i/corosync.conf >> $VQ_CLUSTER_DIR/node$i/corosync.log 2>&1 < /dev/null & echo \$! > /run/corosync.agentpid"
+	on_node "$i" sh -c "rm -f /run/corosync.pid; setsid ${VQ_COROSYNC_PREFIX:+$VQ_COROSYNC_PREFIX/sbin/}corosync -f -c $VQ_CLUSTER_DIR/node$i/corosync.conf >> $VQ_CLUSTER_DIR/node$i/corosync.log 2>&1 < /dev/null & echo \$! > /run/corosync.agentpid"
 }
 
 node_stop() {  # I

@@ -28,6 +28,7 @@ struct State {
 	votequorum::NodeInfo local;
 	std::vector<votequorum::Node> members;  // from the last quorum notification
 	std::map<uint32_t, uint32_t> votes;     // per member, from getinfo
+	std::map<uint32_t, std::vector<std::byte>> extra_info;  // per member that has some (ABI 1.1)
 	votequorum::RingId ring;
 	bool quorate = false;
 	bool have_members = false, have_ring = false;
@@ -77,6 +78,55 @@ std::string now_iso8601()
 	return buf;
 }
 
+// A qdevice's extra info as people read it: text when every byte is
+// printable (one trailing NUL, as corosync-quorumtool -X sets, is allowed
+// and not shown), else hex.
+struct ExtraInfoText {
+	bool printable;
+	std::string value;  // the text, or lower-case hex digits
+};
+
+ExtraInfoText describe(const std::vector<std::byte>& data)
+{
+	std::size_t n = data.size();
+	if (n > 0 && data[n - 1] == std::byte{0}) {
+		--n;
+	}
+	bool printable = n > 0;
+	for (std::size_t k = 0; k < n && printable; ++k) {
+		const auto c = std::to_integer<unsigned char>(data[k]);
+		printable = c >= 0x20 && c < 0x7f;
+	}
+	if (printable) {
+		return {true, std::string(reinterpret_cast<const char*>(data.data()), n)};
+	}
+	static const char digits[] = "0123456789abcdef";
+	std::string hex;
+	for (std::byte b : data) {
+		const auto c = std::to_integer<unsigned char>(b);
+		hex += digits[c >> 4];
+		hex += digits[c & 15];
+	}
+	return {false, hex};
+}
+
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string label_value(const std::string& raw)
+{
+	std::string out;
+	for (char c : raw) {
+		if (c == '\\' || c == '"') {
+			out += '\\';
+			out += c;
+		} else if (c == '\n') {
+			out += "\\n";
+		} else {
+			out += c;
+		}
+	}
+	return out;
+}
+
 nlohmann::json to_json(const State& s)
 {
 	nlohmann::json members = nlohmann::json::array();
@@ -84,6 +134,10 @@ nlohmann::json to_json(const State& s)
 		nlohmann::json member = {{"nodeid", m.nodeid}, {"state", state_name(m.state)}};
 		if (auto v = s.votes.find(m.nodeid); v != s.votes.end()) {
 			member["votes"] = v->second;
+		}
+		if (auto e = s.extra_info.find(m.nodeid); e != s.extra_info.end()) {
+			const ExtraInfoText t = describe(e->second);
+			member["extra_info"] = {{"size", e->second.size()}, {t.printable ? "text" : "hex", t.value}};
 		}
 		members.push_back(member);
 	}
@@ -137,6 +191,11 @@ void print_text(const State& s)
 		if (v != s.votes.end()) {
 			std::cout << ", " << v->second << " vote(s)";
 		}
+		if (auto e = s.extra_info.find(m.nodeid); e != s.extra_info.end()) {
+			const ExtraInfoText t = describe(e->second);
+			std::cout << ", extra info " << (t.printable ? "\"" + t.value + "\"" : "0x" + t.value) << " ("
+			          << e->second.size() << " bytes)";
+		}
 		std::cout << "\n";
 	}
 	std::cout << std::flush;
@@ -166,6 +225,20 @@ void print_prometheus(const State& s)
 		auto v = s.votes.find(m.nodeid);
 		std::cout << "votequorum_member_votes{nodeid=\"" << m.nodeid << "\",state=\"" << state_name(m.state) << "\"} "
 		          << (v != s.votes.end() ? v->second : 0) << "\n";
+	}
+	std::cout << "# HELP votequorum_member_extra_info_bytes Size of each member's qdevice extra info (0: none).\n"
+	             "# TYPE votequorum_member_extra_info_bytes gauge\n";
+	for (const auto& m : s.members) {
+		auto e = s.extra_info.find(m.nodeid);
+		std::cout << "votequorum_member_extra_info_bytes{nodeid=\"" << m.nodeid << "\"} "
+		          << (e != s.extra_info.end() ? e->second.size() : 0) << "\n";
+	}
+	std::cout << "# HELP votequorum_member_extra_info A member's qdevice extra info, as text or hex, in a label.\n"
+	             "# TYPE votequorum_member_extra_info gauge\n";
+	for (const auto& [nodeid, data] : s.extra_info) {
+		const ExtraInfoText t = describe(data);
+		std::cout << "votequorum_member_extra_info{nodeid=\"" << nodeid << "\"," << (t.printable ? "text" : "hex")
+		          << "=\"" << label_value(t.value) << "\"} 1\n";
 	}
 	std::cout << std::flush;
 }
@@ -233,6 +306,8 @@ int main(int argc, char** argv)
 				state.cause = "membership";
 			} else if (std::holds_alternative<votequorum::ExpectedVotesEvent>(event)) {
 				state.cause = "expected votes";
+			} else if (std::holds_alternative<votequorum::ExtraInfoEvent>(event)) {
+				state.cause = "extra info";  // refresh() reads every member's anew
 			}
 		},
 		{std::chrono::milliseconds(timeout_ms), std::chrono::milliseconds(timeout_ms)});
@@ -256,9 +331,17 @@ int main(int argc, char** argv)
 		}
 		state.local = *info;
 		state.votes.clear();
+		state.extra_info.clear();
 		for (const auto& m : state.members) {
 			if (auto mi = client.info(m.nodeid)) {
 				state.votes[m.nodeid] = mi->votes;
+			}
+			if (m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
+				continue;  // the qdevice's own entry
+			}
+			// ABI 1.1; corosync 3.1 refuses the request, and has none.
+			if (auto ei = client.extra_info(m.nodeid); ei && !ei->empty()) {
+				state.extra_info[m.nodeid] = std::move(ei.value());
 			}
 		}
 		return {};

@@ -98,5 +98,40 @@ if ! grep -qx '         1 changed on node 1' "$work/watch.ours"; then
 	echo "FAIL: node 2's -W x on our library missed a change" >&2
 	fail=$((fail + 1))
 fi
-step "main-line cluster: $((2 - fail < 0 ? 0 : 2 - fail)) of 2 comparisons the same"
+
+step "votequorum-monitor on node 2 shows node 1's extra info"
+on_node 2 "$VQ_MONITOR" --once > "$work/monitor.text"
+on_node 2 "$VQ_MONITOR" --once --json > "$work/monitor.json"
+on_node 2 "$VQ_MONITOR" --once --prometheus > "$work/monitor.prom"
+expect() {  # FILE PATTERN
+	if ! grep -qE -- "$2" "$1"; then
+		echo "FAIL: $(basename "$1") has no line matching $2:" >&2
+		sed 's/^/    | /' "$1" >&2
+		fail=$((fail + 1))
+	fi
+}
+expect "$work/monitor.text" '^    node 1: member, 1 vote\(s\), extra info "from node 1" \(12 bytes\)$'
+expect "$work/monitor.json" '\{"extra_info":\{"size":12,"text":"from node 1"\},"nodeid":1,'
+expect "$work/monitor.prom" '^votequorum_member_extra_info_bytes\{nodeid="1"\} 12$'
+expect "$work/monitor.prom" '^votequorum_member_extra_info\{nodeid="1",text="from node 1"\} 1$'
+expect "$work/monitor.prom" '^votequorum_member_extra_info_bytes\{nodeid="2"\} 0$'
+step "votequorum-monitor --follow on node 2 reports node 1's changes"
+: > "$work/follow.json"
+on_node 2 timeout -s INT 30 "$VQ_MONITOR" --follow --json > "$work/follow.json" &
+follower=$!
+lines_at_least "$work/follow.json" 1
+qt 1 "$prefix/lib" -X $'bin\001'
+lines_at_least "$work/follow.json" 2
+qt 1 "$prefix/lib" -C
+lines_at_least "$work/follow.json" 3
+on_node 2 pkill -INT -x timeout
+status=0
+wait "$follower" || status=$?
+sed 's/^/    | /' "$work/follow.json"
+expect "$work/follow.json" '^\{"cause":"extra info",.*\{"extra_info":\{"hex":"62696e0100","size":5\},"nodeid":1,'
+if [ "$(grep -c '"cause":"extra info"' "$work/follow.json")" != 2 ] || grep -q '"extra_info"' <(tail -n 1 "$work/follow.json"); then
+	echo "FAIL: --follow should report two extra-info changes, the last with none" >&2
+	fail=$((fail + 1))
+fi
+step "main-line cluster: $fail failures"
 [ "$fail" -eq 0 ]

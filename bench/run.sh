@@ -7,6 +7,7 @@
 # Prints a table of medians and ratios, and writes it with the raw results
 # and a latency plot to build-bench/bench-results/.
 set -euo pipefail
+shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VQ_BENCH_BUILD:-$top/build-bench}
 out=$build/bench-results
@@ -35,9 +36,10 @@ results=$out/results.txt
 : > "$results"
 
 record() {  # LIB PLACEMENT PAIR COMMAND...: one result line, labelled
-	local lib=$1 placement=$2 pair=$3
+	local lib=$1 placement=$2 pair=$3 result
 	shift 3
-	echo "$lib $placement $pair $("$@")" >> "$results"
+	result=$("$@")  # a benchmark that fails stops the run (errexit holds here)
+	echo "$lib $placement $pair $result" >> "$results"
 }
 lib_env() { [ "$1" = ours ] && echo "$ours" || echo ""; }
 
@@ -48,7 +50,8 @@ for placement in same different; do
 	[ $placement = different ] && cpu=1
 	for pair in $(seq 1 $pairs); do
 		for lib in reference ours; do
-			export LD_LIBRARY_PATH=$(lib_env $lib)
+			LD_LIBRARY_PATH=$(lib_env "$lib")
+			export LD_LIBRARY_PATH
 			record $lib $placement $pair taskset -c $cpu "$bench" getinfo $n_getinfo "$out/lat-getinfo-$lib-$placement.txt"
 			record $lib $placement $pair taskset -c $cpu "$bench" notify $n_notify
 			record $lib $placement $pair taskset -c $cpu "$bench" initfin $n_initfin
@@ -60,7 +63,8 @@ done
 
 vq_restart_corosync
 for lib in reference ours; do
-	export LD_LIBRARY_PATH=$(lib_env $lib)
+	LD_LIBRARY_PATH=$(lib_env "$lib")
+	export LD_LIBRARY_PATH
 	record $lib any 1 "$bench" memory 1
 	record $lib any 1 "$bench" memory $n_handles
 	record $lib any 1 "$bench" memory $n_handles churn
@@ -70,7 +74,8 @@ done
 taskset -pc 0 "$(pgrep -x corosync)" >/dev/null
 for pair in $(seq 1 $pairs); do
 	for lib in reference ours; do
-		export LD_LIBRARY_PATH=$(lib_env $lib)
+		LD_LIBRARY_PATH=$(lib_env "$lib")
+		export LD_LIBRARY_PATH
 		record $lib different $pair taskset -c 1 "$bench" backlog $n_backlog all
 		record $lib different $pair taskset -c 1 "$bench" backlog $n_backlog one
 	done
@@ -88,12 +93,14 @@ read -r ready <&"${server[0]}"
 [ "$ready" = ready ]
 for pair in $(seq 1 $pairs); do
 	for lib in reference ours; do
-		export LD_LIBRARY_PATH=$(lib_env $lib)
+		LD_LIBRARY_PATH=$(lib_env "$lib")
+		export LD_LIBRARY_PATH
 		record $lib any $pair "$bench" drain $n_drain all
 		record $lib any $pair "$bench" drain $n_drain one
 	done
 done
 unset LD_LIBRARY_PATH
+# shellcheck disable=SC2154  # set by coproc
 kill "$server_PID"
 
 # The table: per workload and placement, the median over pairs of each side

@@ -7,6 +7,7 @@
 #     put first by LD_LIBRARY_PATH;
 #   - vq_status, the small example program of examples/.
 set -euo pipefail
+shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VQ_BUILD_DIR:-$top/build}
 

@@ -66,7 +66,13 @@ step "libFuzzer: the decoding path, 2 million executions from tests/fuzz/corpus"
 CC=clang CXX=clang++ configure_build "$top/build-fuzz" -DVQ_FUZZ=ON
 mkdir -p "$top/build-fuzz/corpus"
 "$top/build-fuzz/tests/fuzz/decode_fuzz" -runs=2000000 -max_len=8192 -max_total_time=600 \
-	-artifact_prefix="$top/build-fuzz/" "$top/build-fuzz/corpus" "$top/tests/fuzz/corpus" 2>&1 | grep -E '^Done|ERROR|SUMMARY|^#[0-9]+ +DONE'
+	-artifact_prefix="$top/build-fuzz/" "$top/build-fuzz/corpus" "$top/tests/fuzz/corpus" > "$top/build-fuzz/fuzz.log" 2>&1
+grep -E '^Done|ERROR|SUMMARY|^#[0-9]+ +DONE' "$top/build-fuzz/fuzz.log"
+# libFuzzer exits 0 when its time limit stops it early: the count must be whole.
+if ! grep -qE '^Done 2000000 runs ' "$top/build-fuzz/fuzz.log"; then
+	echo "FAIL: the fuzzer did not complete 2,000,000 executions" >&2
+	exit 1
+fi
 
 step "benchmark, short mode (keeps bench/ building and running; no timing is asserted)"
 VQ_BENCH_BUILD="$top/build-bench" "$top/bench/run.sh" --short

@@ -2,11 +2,12 @@
 # Installs what the tests need on Debian 12 (root) and unpacks the reference
 # headers for the ABI comparison. Idempotent; a no-op when all is present.
 set -euo pipefail
+shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
 packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qdevice corosync-qnetd
 	libvotequorum8 iproute2 util-linux procps valgrind binutils groff-base
 	dpkg-dev file pkgconf gzip clang libclang-rt-14-dev gnuplot-nox nlohmann-json3-dev
-	autoconf automake libtool libknet-dev)  # the last four build corosync's main line
+	shellcheck autoconf automake libtool libknet-dev)  # the last four build corosync's main line
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

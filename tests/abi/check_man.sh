@@ -3,6 +3,7 @@
 # exported call has a page, and each page's SYNOPSIS prototype is the
 # header's declaration (compared with all white space removed).
 set -euo pipefail
+shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/../.." && pwd)
 header=$top/include/corosync/votequorum.h
 command -v groff >/dev/null || { echo "FAIL: groff is missing (tests/setup.sh installs it)" >&2; exit 1; }

@@ -14,6 +14,7 @@
 #   wait_for I EXPR       wait (up to VQ_WAIT_SECONDS, 30 s) until `votequorum-monitor --once
 #                         --json` on node I satisfies the jq-free test EXPR
 #                         (a grep -E pattern on its JSON line)
+#   step TEXT...          a progress line with the time
 #   cluster_down          kill everything by recorded pid (the namespaces go
 #                         with their processes); remove the directory unless
 #                         VQ_KEEP_CLUSTER is set
@@ -21,10 +22,13 @@
 # With VQ_COROSYNC_PREFIX set, every node runs PREFIX/sbin/corosync (the
 # main line, tests/mainline/build.sh) instead of Debian's.
 set -euo pipefail
+shopt -s inherit_errexit
 VQ_CLUSTER_DIR=${VQ_CLUSTER_DIR:-$(mktemp -d /tmp/vq-cluster.XXXXXX)}
-VQ_CLUSTER_N=0
 _VQ_SUPPORT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)
 : "${VQ_MONITOR:?set VQ_MONITOR to the votequorum-monitor binary}"
+
+# A progress line with the time.
+step() { printf '%s  %s\n' "$(date +%T)" "$*"; }
 
 _node_pid() { cat "$VQ_CLUSTER_DIR/node$1/agent.pid"; }
 
@@ -97,6 +101,22 @@ qdevice_start() {  # I [LIBDIR]
 	on_node "$1" sh -c "LD_LIBRARY_PATH=${2:-} setsid corosync-qdevice -f -S lock_file=/run/qdevice.pid,local_socket_file=/run/qdevice.sock >> $VQ_CLUSTER_DIR/node$1/qdevice.log 2>&1 < /dev/null &"
 }
 
+# Fails unless the corosync-qdevice running on node I has LIBDIR's
+# libvotequorum mapped (waits up to 5 s for it to start).
+qdevice_maps() {  # I LIBDIR
+	local mapped=""
+	for _ in $(seq 1 50); do
+		mapped=$(on_node "$1" sh -c 'pid=$(pgrep -o -x corosync-qdevic) && grep -h -o "/[^ ]*libvotequorum.so[^ ]*" /proc/$pid/maps | sort -u' || true)
+		if [ -n "$mapped" ]; then break; fi
+		sleep 0.1
+	done
+	if [[ $mapped != "$2"/libvotequorum.so* ]]; then
+		echo "FAIL: qdevice on node $1 maps '$mapped', not $2's library" >&2
+		return 1
+	fi
+	echo "    qdevice on node $1 runs on $mapped"
+}
+
 # Cut, and restore, the network between nodes I and J (blackhole routes).
 partition() {  # I J
 	on_node "$1" ip route add blackhole "10.99.0.$2/32"
@@ -109,7 +129,6 @@ heal() {  # I J
 
 cluster_up() {  # N
 	local n=$1 i
-	VQ_CLUSTER_N=$n
 	# The bridge, in a namespace of its own.
 	unshare --net --fork sh -c 'echo $$ > '"$VQ_CLUSTER_DIR"'/bridge.pid; exec sleep infinity' &
 	for _ in $(seq 1 100); do [ -s "$VQ_CLUSTER_DIR/bridge.pid" ] && break; sleep 0.02; done

@@ -17,7 +17,6 @@ source "$here/cluster.sh"
 trap cluster_down EXIT
 tool=$prefix/sbin/corosync-quorumtool
 
-step() { printf '%s  %s\n' "$(date +%T)" "$*"; }
 # The main-line tool on node I, on the library in LIBDIR.
 qt() {  # I LIBDIR ARGS...
 	local i=$1 lib=$2

@@ -7,6 +7,7 @@
 #     same on both libraries.
 #   qdevice_single.sh VOTEQUORUM_MONITOR OUR_LIBDIR
 set -euo pipefail
+shopt -s inherit_errexit
 export VQ_MONITOR=$1 VQ_CLUSTER_QNETD=1
 ourlib=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/cluster.sh"
 trap cluster_down EXIT  # the directory made when cluster.sh was sourced
 
-step() { printf '%s  %s\n' "$(date +%T)" "$*"; }
 qdevice_running() { on_node 1 pgrep -x corosync-qdevic >/dev/null; }
 
 scenario() {  # LIBDIR (empty: Debian's) -> prints "outcome: ..." lines
@@ -22,6 +22,7 @@ scenario() {  # LIBDIR (empty: Debian's) -> prints "outcome: ..." lines
 	cluster_up 1
 	wait_for 1 '"node_id":1'
 	qdevice_start 1 "$lib"
+	if [ -n "$lib" ]; then qdevice_maps 1 "$lib"; fi
 	wait_for 1 '"qdevice_cast_vote".*"quorate":true.*"total_votes":2'
 	step "quorate with the qdevice vote (2 of 2)"
 	on_node 100 sh -c 'kill $(cat /run/qnetd.pid)'
@@ -46,15 +47,29 @@ scenario() {  # LIBDIR (empty: Debian's) -> prints "outcome: ..." lines
 	cluster_down
 }
 
+# Each scenario runs as a plain command (not inside a substitution), so
+# any failed step stops the test; its lines go to a file.
+out=$(mktemp -d)
 step "qdevice on Debian's library"
-ref=$(VQ_CLUSTER_DIR=$(mktemp -d /tmp/vq-cluster.XXXXXX) scenario "")
-printf '%s\n' "$ref" | sed 's/^/    /'
+VQ_CLUSTER_DIR=$(mktemp -d /tmp/vq-cluster.XXXXXX) scenario "" > "$out/ref"
+sed 's/^/    /' "$out/ref"
 step "qdevice on our library"
-ours=$(VQ_CLUSTER_DIR=$(mktemp -d /tmp/vq-cluster.XXXXXX) scenario "$ourlib")
-printf '%s\n' "$ours" | sed 's/^/    /'
-if [ "$(grep '^outcome:' <<<"$ref")" != "$(grep '^outcome:' <<<"$ours")" ]; then
+VQ_CLUSTER_DIR=$(mktemp -d /tmp/vq-cluster.XXXXXX) scenario "$ourlib" > "$out/ours"
+sed 's/^/    /' "$out/ours"
+for side in ref ours; do
+	if ! grep -q 'qnetd started again: quorum back$' "$out/$side"; then
+		echo "FAIL: the qnetd steps did not complete on $side" >&2
+		exit 1
+	fi
+	grep '^outcome:' "$out/$side" > "$out/$side.outcome"
+done
+if [ ! -s "$out/ours.outcome" ]; then
+	echo "FAIL: no outcome line" >&2
+	exit 1
+fi
+if ! diff -u "$out/ref.outcome" "$out/ours.outcome"; then
 	echo "FAIL: qdevice behaves differently on the two libraries" >&2
 	exit 1
 fi
-grep -q 'quorum back' <<<"$ours" || { echo "FAIL: the qnetd steps did not complete" >&2; exit 1; }
+rm -rf "$out"
 step "ok: the same outcome on both libraries"

@@ -6,6 +6,7 @@
 # quorate again.
 #   qdevice_split.sh VOTEQUORUM_MONITOR LIBDIR
 set -euo pipefail
+shopt -s inherit_errexit
 export VQ_MONITOR=$1 VQ_CLUSTER_QNETD=1
 lib=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +14,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/cluster.sh"
 trap cluster_down EXIT
 
-step() { printf '%s  %s\n' "$(date +%T)" "$*"; }
 step "2 nodes and qnetd up; qdevice on ${lib:-the system library}"
 cluster_up 2
 wait_for 1 '"quorate":true'
@@ -21,15 +21,8 @@ wait_for 2 '"quorate":true'
 qdevice_start 1 "$lib"
 qdevice_start 2 "$lib"
 if [ -n "$lib" ]; then
-	for i in 1 2; do  # the running qdevice has our library mapped, not Debian's
-		for _ in $(seq 1 50); do
-			mapped=$(on_node "$i" sh -c 'pid=$(pgrep -o -x corosync-qdevic); [ -n "$pid" ] && grep -h -o "/[^ ]*libvotequorum.so[^ ]*" /proc/$pid/maps | sort -u' || true)
-			[ -n "$mapped" ] && break
-			sleep 0.1
-		done
-		[[ $mapped == "$lib"/libvotequorum.so* ]] || { echo "FAIL: qdevice on node $i maps '$mapped', not $lib" >&2; exit 1; }
-		step "qdevice on node $i runs on $mapped"
-	done
+	qdevice_maps 1 "$lib"
+	qdevice_maps 2 "$lib"
 fi
 step "qdevice registers and votes on both nodes"
 for i in 1 2; do

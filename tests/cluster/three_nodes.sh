@@ -6,6 +6,7 @@
 # on Debian's library and on ours.
 #   three_nodes.sh VOTEQUORUM_MONITOR JSON_LINES_CHECKER OUR_LIBDIR
 set -euo pipefail
+shopt -s inherit_errexit
 export VQ_MONITOR=$1
 checker=$2
 ourlib=$3
@@ -15,17 +16,25 @@ source "$here/cluster.sh"
 trap cluster_down EXIT
 log=$VQ_CLUSTER_DIR/follow.jsonl
 
-step() { printf '%s  %s\n' "$(date +%T)" "$*"; }
-same_quorumtool() {  # ARGS...: corosync-quorumtool on node 1, both libraries, dates masked
-	local ref ours
-	ref=$(on_node 1 env LD_LIBRARY_PATH= corosync-quorumtool "$@" 2>&1 | sed -E 's/^(Date: +).*/\1<date>/' || true)
-	ours=$(on_node 1 env LD_LIBRARY_PATH="$ourlib" corosync-quorumtool "$@" 2>&1 | sed -E 's/^(Date: +).*/\1<date>/' || true)
-	if [ "$ref" != "$ours" ]; then
-		echo "FAIL: corosync-quorumtool $* differs between the libraries:" >&2
-		diff <(printf '%s\n' "$ref") <(printf '%s\n' "$ours") >&2 || true
+work=$VQ_CLUSTER_DIR/compare
+mkdir -p "$work"
+# corosync-quorumtool ARGS on node 1 on LIBDIR, dates masked, with its exit
+# status as the last line (the tool exits non-zero when not quorate).
+quorumtool_on() {  # LIBDIR OUTFILE ARGS...
+	local lib=$1 file=$2 status=0
+	shift 2
+	on_node 1 env LD_LIBRARY_PATH="$lib" corosync-quorumtool "$@" > "$file.raw" 2>&1 || status=$?
+	sed -E 's/^(Date: +).*/\1<date>/' "$file.raw" > "$file"
+	echo "exit=$status" >> "$file"
+}
+same_quorumtool() {  # ARGS...: corosync-quorumtool on node 1, both libraries
+	quorumtool_on "" "$work/ref" "$@"
+	quorumtool_on "$ourlib" "$work/ours" "$@"
+	if ! diff "$work/ref" "$work/ours" >&2; then
+		echo "FAIL: corosync-quorumtool $* differs between the libraries" >&2
 		exit 1
 	fi
-	echo "    corosync-quorumtool $*: same on both libraries ($(printf '%s\n' "$ours" | grep -E '^Quorate:|^Total votes:' | tr -s ' ' | paste -sd' ' -))"
+	echo "    corosync-quorumtool $*: same on both libraries ($(grep -E '^Quorate:|^Total votes:|^exit=' "$work/ours" | tr -s ' ' | paste -sd' ' -))"
 }
 step "3 nodes up"
 cluster_up 3
@@ -36,7 +45,10 @@ for args in "-s" "-l" "-l -p" "-s -H" "-l -i"; do
 done
 on_node 1 "$VQ_MONITOR" --follow --json > "$log" &
 follow=$!
-for _ in $(seq 1 100); do [ -s "$log" ] && break; sleep 0.05; done
+for _ in $(seq 1 100); do
+	if [ -s "$log" ]; then break; fi
+	sleep 0.05
+done
 
 step "node 3 dies: still quorate with 2 votes"
 node_stop 3
@@ -51,17 +63,31 @@ node_start 2
 node_start 3
 wait_for 1 '"quorate":true.*"total_votes":3'
 same_quorumtool -s
-sleep 1  # let the follower print the last change
-kill "$follow" 2>/dev/null || true
-on_node 1 pkill -INT -f votequorum-monitor || true
-wait "$follow" 2>/dev/null || true
+# The follower has printed the last change once its last line has 3 votes.
+for _ in $(seq 1 250); do
+	if tail -n 1 "$log" | grep -q '"quorate":true.*"total_votes":3'; then break; fi
+	sleep 0.02
+done
+# The monitor runs until killed; it must still be running (not have died)
+# when it is stopped here.
+if ! on_node 1 pkill -INT -x votequorum-moni; then
+	echo "FAIL: votequorum-monitor --follow is no longer running" >&2
+	exit 1
+fi
+status=0
+wait "$follow" || status=$?
+if [ "$status" != 130 ] && [ "$status" != 0 ]; then
+	echo "FAIL: votequorum-monitor --follow exited with $status" >&2
+	exit 1
+fi
 
 step "what --follow printed on node 1"
-summary=$("$checker" < "$log")  # fails unless every line is a JSON object with the fields
+"$checker" < "$log" > "$work/summary"  # fails unless every line is a JSON object with the fields
+summary=$(cat "$work/summary")
 printf '%s\n' "$summary" | sed 's/^/    /'
 # The states must appear in this order: 3 votes, 2 votes quorate, inquorate, 3 votes again.
 
-if ! grep -Pzq "(?s)quorate votes=3.*quorate votes=2.*inquorate.*\nquorate votes=3" <<<"$summary"; then
+if ! grep -Pzq "(?s)(^|\n)quorate votes=3 .*\nquorate votes=2 .*\ninquorate .*\nquorate votes=3 " <<<"$summary"; then
 	echo "FAIL: the sequence 3 votes -> 2 votes -> inquorate -> 3 votes is not in the output" >&2
 	exit 1
 fi

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,6 +203,40 @@ static void kill_daemon(void)
 	fflush(stdout);
 	if (pid)
 		kill((pid_t)atoi(pid), SIGKILL);
+}
+
+/* Ordering by state, not by sleeping: waits (up to 3 s) until thread TID
+ * of this process sleeps in a system call that waits for input (poll,
+ * ppoll, select, epoll_wait, recvfrom, recvmsg, read), seen so twice, 10 ms
+ * apart. Returns 1 if it did. */
+static int wait_blocked(pid_t tid)
+{
+	static const long waiting[] = { 0, 7, 23, 45, 47, 232, 270, 271, 281 };
+	int seen = 0, tries;
+	for (tries = 0; tries < 300 && seen < 2; tries++) {
+		char path[64], line[256], state = 0;
+		long nr = -1;
+		unsigned i;
+		int blocked = 0;
+		FILE *f;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fgets(line, sizeof(line), f) && strrchr(line, ')'))
+				state = strrchr(line, ')')[2];
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fscanf(f, "%ld", &nr) != 1)
+				nr = -1;
+			fclose(f);
+		}
+		for (i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
+			blocked |= state == 'S' && nr == waiting[i];
+		seen = blocked ? seen + 1 : 0;
+		usleep(10 * 1000);
+	}
+	return seen >= 2;
 }
 
 /* ABI 1.1, looked up at run time. */
@@ -542,6 +577,20 @@ static void quiet_expected(votequorum_handle_t h, uint64_t c, uint32_t e)
 	(void)h; (void)c; (void)e;
 }
 
+/* Waits (up to 3 s) until getinfo shows the qdevice name NAME. */
+static void wait_qdevice_name(votequorum_handle_t h, const char *name)
+{
+	int i;
+	for (i = 0; i < 300; i++) {
+		struct votequorum_info info;
+		memset(&info, 0, sizeof(info));
+		if (votequorum_getinfo(h, 0, &info) == CS_OK && strncmp(info.qdevice_name, name, sizeof(info.qdevice_name)) == 0)
+			return;
+		usleep(10 * 1000);
+	}
+	printf("-- getinfo never showed the qdevice name %s\n", name);
+}
+
 static void s_qdevice_getinfo_flags(void)
 {
 	votequorum_callbacks_t quiet = { NULL, quiet_expected, NULL };
@@ -558,6 +607,9 @@ static void s_qdevice_getinfo_flags(void)
 	barrier(h, t);
 	getinfo_show(h, 0);
 	CALL(votequorum_qdevice_update(h, "Qdev", "Qdev2"));
+	/* The main-line daemon may apply a rename after later changes (seen
+	 * under load): wait for the new name itself. */
+	wait_qdevice_name(h, "Qdev2");
 	barrier(h, t);
 	getinfo_show(h, 0);
 	CALL(votequorum_qdevice_poll(h, "Qdev2", 0, last_ring));
@@ -686,10 +738,12 @@ static void s_null_callback_counts(void)
 	CALL(votequorum_finalize(h));
 }
 
+/* Kills the daemon once the scenario's main thread is blocked in dispatch. */
 static void *kill_later(void *arg)
 {
 	(void)arg;
-	usleep(200 * 1000);
+	if (!wait_blocked(getpid()))
+		printf("-- the dispatch did not block\n");
 	kill_daemon(); /* prints before it kills: the dispatch returns after */
 	return NULL;
 }
@@ -714,18 +768,28 @@ static void s_daemon_killed_during_dispatch(void)
 static void s_daemon_killed_before_requests(void)
 {
 	votequorum_handle_t h = open_handle(&all_callbacks);
+	int fd = -1;
+	struct pollfd p;
 	kill_daemon();
-	usleep(100 * 1000);
+	/* Ordered by state: the fd reports the hang-up once the daemon is gone. */
+	votequorum_fd_get(h, &fd);
+	p.fd = fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	if (poll(&p, 1, 3000) != 1)
+		printf("-- no hang-up within 3 s\n");
 	show_fd(h);
 	every_call_on(h);
 }
 
 static votequorum_handle_t request_handle;
 static int request_result;
+static volatile pid_t request_tid;
 static void *request_in_thread(void *arg)
 {
 	struct votequorum_info info;
 	(void)arg;
+	request_tid = (pid_t)syscall(SYS_gettid);
 	request_result = votequorum_getinfo(request_handle, 0, &info);
 	return NULL;
 }
@@ -740,7 +804,10 @@ static void s_daemon_killed_during_request(void)
 	if (pid)
 		kill((pid_t)atoi(pid), SIGSTOP);
 	pthread_create(&t, NULL, request_in_thread, NULL);
-	usleep(300 * 1000);
+	while (request_tid == 0)
+		usleep(1000);
+	if (!wait_blocked(request_tid))
+		printf("-- the request did not block\n");
 	kill_daemon();
 	pthread_join(t, NULL);
 	printf("-- the waiting votequorum_getinfo(h1, 0, &info) = %s\n", err_name(request_result));
@@ -813,7 +880,8 @@ static int finalize_result;
 static void *finalize_later(void *arg)
 {
 	(void)arg;
-	usleep(200 * 1000);
+	if (!wait_blocked(getpid()))
+		printf("-- the dispatch did not block\n");
 	printf("-- another thread calls votequorum_finalize(h1)\n");
 	fflush(stdout);
 	finalize_result = votequorum_finalize(finalize_target);

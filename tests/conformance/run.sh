@@ -10,9 +10,12 @@
 #             against the main-line daemon and against the fake server's
 #             "faithful" script: the fake must behave as the daemon does
 # Scenarios listed for the pair in DIFFERENCES.md are declared differences:
-# they may (and should) differ, and both traces are shown. Any other
-# difference fails the run, and so does a run that compared nothing or that
-# did not load the libraries it names.
+# they must differ, and our side's trace must be the one committed in
+# pinned/PAIR/NAME (ring ids masked), so a declared scenario still checks
+# what ours does. Any other difference fails the run, and so do a declared
+# scenario that shows none, a row naming no scenario of the pair, a total
+# other than the pair's expected count, and a run that did not load the
+# libraries it names. VQ_PIN=1 rewrites the pinned traces from this run.
 #   run.sh PAIR DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [MAINLINE_PREFIX]
 set -euo pipefail
 shopt -s inherit_errexit
@@ -22,6 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 harness=$here/../support/private-corosync.sh
 mkdir -p "$out"
 
+# How many scenarios each pair runs: a scenario lost from the list fails.
+declare -A expected_total=([debian]=66 [mainline]=75 [fake]=10)
 case $pair in
 debian) reflib="" daemon_prefix="" ;;
 mainline | fake)
@@ -80,12 +85,26 @@ run_one() {  # NAME SERVER LIBDIR DAEMON_PREFIX OUTFILE
 
 # Which scenarios this pair runs, and on what server each side runs them.
 list=$("$driver" --list)
-total=0 same=0 differ_declared=0 fail=0
+selected=()
 while read -r name server; do
-	if [ $# -gt 6 ] && [[ " ${*:7} " != *" $name "* ]]; then continue; fi
 	case $pair:$server in
 	debian:mainline | mainline:debian | fake:real | fake:debian | fake:none | fake:fake:*) continue ;;
 	esac
+	selected+=("$name $server")
+done <<<"$list"
+for name in $declared; do
+	if ! printf '%s\n' "${selected[@]}" | grep -q "^$name "; then
+		echo "FAIL: DIFFERENCES.md declares $name for the $pair pair, which runs no such scenario" >&2
+		exit 1
+	fi
+done
+pinned=$here/pinned/$pair
+mask() { sed -E 's/ring=[0-9a-f]+\.[0-9a-f]+/ring=<ring>/g' "$1"; }
+
+total=0 same=0 differ_declared=0 fail=0
+for entry in "${selected[@]}"; do
+	read -r name server <<<"$entry"
+	if [ $# -gt 6 ] && [[ " ${*:7} " != *" $name "* ]]; then continue; fi
 	total=$((total + 1))
 	if [ "$pair" = fake ]; then
 		run_one "$name" real "$ourlib" "$daemon_prefix" "$out/$name.reference"
@@ -105,20 +124,37 @@ while read -r name server; do
 			echo "same: $name"
 		fi
 	elif [ $is_declared = 1 ]; then
-		differ_declared=$((differ_declared + 1))
-		echo "declared difference: $name"
-		diff --label reference --label ours -u "$out/$name.reference" "$out/$name.ours" | tail -n +3 | sed 's/^/    /' || true
+		if [ "${VQ_PIN:-}" = 1 ]; then
+			mkdir -p "$pinned"
+			mask "$out/$name.ours" > "$pinned/$name"
+		fi
+		if [ ! -f "$pinned/$name" ]; then
+			fail=$((fail + 1))
+			echo "FAIL: $name: no pinned trace of ours in $pinned (VQ_PIN=1 writes it)"
+		elif ! cmp -s "$pinned/$name" <(mask "$out/$name.ours"); then
+			fail=$((fail + 1))
+			echo "PINNED TRACE CHANGED: $name (a declared difference, but ours no longer does what was pinned)"
+			diff --label pinned --label ours -u "$pinned/$name" <(mask "$out/$name.ours") | tail -n +3 | sed 's/^/    /' || true
+		else
+			differ_declared=$((differ_declared + 1))
+			echo "declared difference, ours as pinned: $name"
+			diff --label reference --label ours -u "$out/$name.reference" "$out/$name.ours" | tail -n +3 | sed 's/^/    /' || true
+		fi
 	else
 		fail=$((fail + 1))
 		echo "UNDECLARED DIFFERENCE: $name"
 		diff --label reference --label ours -u "$out/$name.reference" "$out/$name.ours" | tail -n +3 | sed 's/^/    /' || true
 	fi
-done <<<"$list"
+done
 echo
 echo "conformance ($pair): $total scenarios, $same identical, $differ_declared declared differences, $fail failures"
 echo "  reference side: $ref_loaded; ours: $ours_loaded"
-if [ "$total" -eq 0 ]; then
-	echo "FAIL: no scenario ran" >&2
+if [ $# -le 6 ] && [ "$total" -ne "${expected_total[$pair]}" ]; then
+	echo "FAIL: the $pair pair ran $total scenarios, not ${expected_total[$pair]}" >&2
+	exit 1
+fi
+if [ $# -le 6 ] && [ "$differ_declared" -ne "$(wc -w <<<"$declared")" ]; then
+	echo "FAIL: $differ_declared declared differences seen, $(wc -w <<<"$declared") declared" >&2
 	exit 1
 fi
 [ "$fail" -eq 0 ]

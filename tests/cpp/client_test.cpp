@@ -268,22 +268,28 @@ TEST_CASE("votequorum-monitor: --follow --json prints a line per change", "[tool
 {
 	PrivateCorosync corosync;
 	const std::string tool = VQ_MONITOR;
-	std::thread changer([] {
-		std::this_thread::sleep_for(std::chrono::milliseconds(700));
-		votequorum_handle_t h;
-		if (votequorum_initialize(&h, nullptr) == CS_OK) {
-			votequorum_setexpected(h, 0xffffffffu);
-			votequorum_finalize(h);
-		}
-	});
-	auto [status, out] = run("timeout -s INT 2 " + tool + " --follow --json");
-	changer.join();
-	std::istringstream lines(out);
+	// Ordered by what the monitor prints: the change is made once its first
+	// line (the current state) is out, so it is certainly tracking.
+	FILE* out = popen(("sh -c 'echo $$; exec timeout -s INT 20 " + tool + " --follow --json'").c_str(), "r");
+	REQUIRE(out != nullptr);
+	auto next_line = [out]() -> std::string {
+		char buf[8192];
+		return std::fgets(buf, sizeof buf, out) ? std::string(buf) : std::string();
+	};
+	const pid_t monitor = std::stoi(next_line());
 	std::vector<nlohmann::json> records;
-	for (std::string line; std::getline(lines, line);) {
-		records.push_back(nlohmann::json::parse(line));  // each line is valid JSON
-	}
-	REQUIRE(records.size() >= 2);
+	records.push_back(nlohmann::json::parse(next_line()));  // each line is valid JSON
+	votequorum_handle_t h;
+	REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
+	CHECK(votequorum_setexpected(h, 0xffffffffu) == CS_OK);
+	votequorum_finalize(h);
+	records.push_back(nlohmann::json::parse(next_line()));
+	::kill(monitor, SIGINT);
+	const int status = pclose(out);
 	CHECK(records[0]["cause"] == "current state");
-	CHECK(records.back()["expected_votes"] == 0xffffffffu);
+	CHECK(records[1]["cause"] == "expected votes");
+	CHECK(records[1]["expected_votes"] == 0xffffffffu);
+	// Stopped by the SIGINT (timeout passes it on, then dies of it or
+	// exits 130), not dead before it.
+	CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130)));
 }

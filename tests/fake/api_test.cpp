@@ -2,6 +2,7 @@
 // results, error pass-through, malformed replies, bad handles and pointers.
 #include "common.hpp"
 
+#include "blocked.hpp"
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -447,13 +448,16 @@ TEST_CASE("a request the server never answers: finalize from another thread ends
 	});
 	auto h = connect_ok();
 	cs_error_t finalized = CS_ERR_LIBRARY;  // Catch's assertions are not thread-safe
+	bool blocked = false;
+	const pid_t caller = gettid();
 	std::thread finalizer([&] {
-		std::this_thread::sleep_for(std::chrono::milliseconds(200));
+		blocked = vqtest::wait_until_blocked(caller);  // getinfo waits for its reply
 		finalized = votequorum_finalize(h);
 	});
 	votequorum_info info;
 	CHECK(votequorum_getinfo(h, 0, &info) == CS_ERR_BAD_HANDLE);
 	finalizer.join();
+	CHECK(blocked);
 	CHECK(finalized == CS_OK);
 }
 
@@ -465,13 +469,16 @@ TEST_CASE("the daemon dies during a request: CS_ERR_LIBRARY", "[death]")
 		}
 	});
 	auto h = connect_ok();
+	bool blocked = false;
+	const pid_t caller = gettid();
 	std::thread killer([&] {
-		std::this_thread::sleep_for(std::chrono::milliseconds(200));
+		blocked = vqtest::wait_until_blocked(caller);
 		server.kill();
 	});
 	votequorum_info info;
 	CHECK(votequorum_getinfo(h, 0, &info) == CS_ERR_LIBRARY);
 	killer.join();
+	CHECK(blocked);
 	CHECK(votequorum_setexpected(h, 1) == CS_ERR_LIBRARY);
 	CHECK(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_ERR_LIBRARY);
 	CHECK(votequorum_finalize(h) == CS_OK);

@@ -3,6 +3,7 @@
 // callback and from another thread, a dying daemon, a small stack.
 #include "common.hpp"
 
+#include "blocked.hpp"
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -346,12 +347,15 @@ TEST_CASE("finalize from another thread ends a blocking dispatch", "[dispatch][t
 	for (auto mode : {CS_DISPATCH_BLOCKING, CS_DISPATCH_ONE}) {
 		auto h = connect();
 		cs_error_t finalized = CS_ERR_LIBRARY;  // Catch's assertions are not thread-safe
-		std::thread finalizer([h, &finalized] {
-			std::this_thread::sleep_for(std::chrono::milliseconds(100));
+		bool blocked = false;
+		const pid_t caller = gettid();
+		std::thread finalizer([h, caller, &finalized, &blocked] {
+			blocked = vqtest::wait_until_blocked(caller);
 			finalized = votequorum_finalize(h);
 		});
 		CHECK(votequorum_dispatch(h, mode) == CS_ERR_BAD_HANDLE);
 		finalizer.join();
+		CHECK(blocked);
 		CHECK(finalized == CS_OK);
 	}
 }

@@ -7,6 +7,7 @@
 # the package must give the reference back.
 #   check_deb.sh WORK_DIR
 set -euo pipefail
+shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$1
 rm -rf "$work"
@@ -42,7 +43,9 @@ mkdir -p "$work/ov/upper" "$work/ov/work" "$work/ov/root"
 cp "$work"/build/*.deb "$work/"
 cat > "$work/in-root.sh" <<'SCRIPT'
 set -euo pipefail
+shopt -s inherit_errexit
 L=/usr/lib/x86_64-linux-gnu
+fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '>>> %s\n' "$*"; }
 start_corosync() {
 	corosync -f > /run/corosync.log 2>&1 &
@@ -62,21 +65,47 @@ for bin in /usr/sbin/corosync-quorumtool /usr/sbin/corosync-qdevice; do
 	loaded=$(ldd "$bin" | awk '$1 == "libvotequorum.so.8" { print $3 }')
 	step "$bin loads $loaded -> $(readlink -f "$loaded")"
 	[[ $(readlink -f "$loaded") == *libvotequorum.so.8.1.0 ]]
-	! ldd -r "$bin" 2>&1 | grep -E 'undefined symbol|not found'
+	if ldd -r "$bin" 2>&1 | grep -E 'undefined symbol|not found'; then
+		fail "$bin does not bind to the installed library"
+	fi
 done
 start_corosync
 step "corosync-quorumtool -s on the installed package"
 corosync-quorumtool -s | grep -v Date
 corosync-quorumtool -s | grep -q 'Quorate: *Yes'
-step "pkg-config --libs libvotequorum: $(pkg-config --libs libvotequorum)"
-step "votequorum-monitor --once --json: $(votequorum-monitor --once --json)"
+libs=$(pkg-config --libs libvotequorum | xargs)  # without its trailing space
+step "pkg-config --libs libvotequorum: $libs"
+[ "$libs" = "-lvotequorum" ] || fail "pkg-config gives '$libs'"
+json=$(votequorum-monitor --once --json)
+step "votequorum-monitor --once --json: $json"
+[[ $json == *'"quorate":true'* ]] || fail "the installed votequorum-monitor does not report quorum"
+step "corosync-qdevice (with corosync-qnetd on loopback) on the installed library"
+corosync-qnetd -f -s off -l 127.0.0.1 > /run/qnetd.log 2>&1 &
+cp /debs/corosync-qdevice.conf /etc/corosync/corosync.conf
+corosync-cfgtool -R > /dev/null
+corosync-qdevice -f -S lock_file=/run/qdevice.pid,local_socket_file=/run/qdevice.sock > /run/qdevice.log 2>&1 &
+qdevice=$!
+for _ in $(seq 1 300); do
+	if corosync-quorumtool -s | grep -qE '^Flags: +Quorate Qdevice'; then break; fi
+	sleep 0.05
+done
+corosync-quorumtool -s | grep -E '^(Flags|Total votes):'
+corosync-quorumtool -s | grep -qE '^Flags: +Quorate Qdevice' || { cat /run/qdevice.log; fail "qdevice did not register"; }
+[[ $(readlink -f "$(grep -o '/[^ ]*libvotequorum.so[^ ]*' "/proc/$qdevice/maps" | head -n 1)") == *libvotequorum.so.8.1.0 ]] ||
+	fail "the running corosync-qdevice does not have the installed library mapped"
+# qdevice keeps running (and voting) to the end: without it the cluster,
+# now configured with a quorum device, is not quorate.
 step "dpkg -r"
 dpkg -r votequorum-monitor libvotequorum-cpp-dev libvotequorum-cpp1 libvotequorum8-cpp
 step "removed: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
 [[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.0.0 ]]
-! dpkg-divert --list | grep -q libvotequorum8-cpp
+if dpkg-divert --list | grep -q libvotequorum8-cpp; then
+	fail "a diversion is left after dpkg -r"
+fi
 corosync-quorumtool -s | grep -q 'Quorate: *Yes'
 step "the reference is back and corosync-quorumtool works on it"
+kill "$qdevice"
+wait "$qdevice" || true
 SCRIPT
 unshare --mount --net --pid --fork --mount-proc bash -c '
 	set -euo pipefail
@@ -88,6 +117,8 @@ unshare --mount --net --pid --fork --mount-proc bash -c '
 	for d in run var/lib/corosync var/log/corosync; do mount -t tmpfs tmpfs $ov/root/$d; done
 	mkdir -p $ov/root/debs
 	cp '"$work"'/*.deb '"$work"'/in-root.sh '"$top"'/tests/support/corosync.conf $ov/root/debs/
+	sed "s/provider: corosync_votequorum/&\n\tdevice {\n\t\tmodel: net\n\t\tvotes: 1\n\t\tnet {\n\t\t\ttls: off\n\t\t\thost: 127.0.0.1\n\t\t\talgorithm: ffsplit\n\t\t}\n\t}/" \
+		'"$top"'/tests/support/corosync.conf > $ov/root/debs/corosync-qdevice.conf
 	ip link set lo up
 	chroot $ov/root bash /debs/in-root.sh
 '

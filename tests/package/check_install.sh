@@ -4,6 +4,7 @@
 # and run both against a private corosync.
 #   check_install.sh BUILD_DIR WORK_DIR
 set -euo pipefail
+shopt -s inherit_errexit
 build=$(cd "$1" && pwd)
 work=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)

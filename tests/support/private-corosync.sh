@@ -12,6 +12,7 @@
 # With VQ_COROSYNC_PREFIX set (corosync's main line, tests/mainline/build.sh)
 # the daemon is PREFIX/sbin/corosync instead of Debian's.
 set -euo pipefail
+shopt -s inherit_errexit
 
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	exec unshare --net --mount --pid --mount-proc --fork --kill-child env VQ_IN_PRIVATE_NS=1 "$0" "$@"

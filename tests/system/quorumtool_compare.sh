@@ -4,6 +4,7 @@
 # and ring ids masked) and exit the same, scenario by scenario.
 #   quorumtool_compare.sh OUR_LIBDIR QDEVICE_HELPER
 set -euo pipefail
+shopt -s inherit_errexit
 ourlib=$(cd "$1" && pwd)
 helper=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,13 +45,20 @@ mask() {
 		-e 's/(Ring ID: +)[0-9a-fx.]+/\1<ring>/'
 }
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Runs in this shell (not in a substitution), so a failed restart stops the
+# test and `dirty` is kept.
 dirty=1
-run_with() {  # LIBDIR FRESH SNIPPET
+run_with() {  # LIBDIR FRESH SNIPPET OUTFILE
 	if [ "$dirty" = 1 ] || [ "$2" = 1 ]; then
 		vq_restart_corosync
 		dirty=$2
 	fi
-	( export LD_LIBRARY_PATH=$1; bash -c "$3"; echo "exit=$?" ) 2>&1 | mask
+	local status=0
+	LD_LIBRARY_PATH=$1 bash -c "$3" > "$4.raw" 2>&1 || status=$?
+	echo "exit=$status" >> "$4.raw"
+	mask < "$4.raw" > "$4"
 }
 
 fail=0
@@ -61,16 +69,16 @@ for s in "${scenarios[@]}"; do
 	fresh=${rest%%|*}
 	snippet=${rest#*|}
 	n=$((n + 1))
-	ref=$(run_with "" "$fresh" "$snippet")
-	ours=$(run_with "$ourlib" "$fresh" "$snippet")
-	if [ "$ref" == "$ours" ]; then
-		echo "same: $name ($(printf '%s\n' "$ours" | wc -l) lines)"
+	run_with "" "$fresh" "$snippet" "$work/ref"
+	run_with "$ourlib" "$fresh" "$snippet" "$work/ours"
+	if cmp -s "$work/ref" "$work/ours"; then
+		echo "same: $name ($(wc -l < "$work/ours") lines)"
 	else
 		echo "DIFFERENT: $name"
-		diff <(printf '%s\n' "$ref") <(printf '%s\n' "$ours") | sed 's/^/    /' || true
+		diff "$work/ref" "$work/ours" | sed 's/^/    /' || true
 		fail=$((fail + 1))
 	fi
-	if [ -n "${VQ_SHOW:-}" ]; then printf '%s\n' "$ours" | sed 's/^/    | /'; fi
+	if [ -n "${VQ_SHOW:-}" ]; then sed 's/^/    | /' "$work/ours"; fi
 done
 echo "corosync-quorumtool: $((n - fail)) of $n scenarios print the same"
 [ "$fail" -eq 0 ]

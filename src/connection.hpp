@@ -32,22 +32,12 @@ struct Callbacks {
 // root client. Nothing in the environment can change this policy.
 bool trusted_server(const Transport& transport) noexcept;
 
-// The message size asked of libqb, which sizes the three shared ring buffers
-// of a connection by it (corosync grants what the client asks). The largest
-// votequorum message is an extra-info notification (48 + 4096 bytes), so
-// any size from 16 KiB up works; the choice is a trade, measured here
-// against a private corosync (bench/run.sh, BENCHMARKS.md):
-// - connecting costs about 0.3 ms plus 2 us per KiB (corosync creates and
-//   maps three rings of this size): 0.45 ms at 64 KiB, 0.85 ms at 256 KiB,
-//   2.4 ms at the reference's 1 MiB;
-// - draining a backlog (a handle that did not dispatch for a while) is
-//   fast only while the backlog fits the event ring. Past it, corosync
-//   refills the ring one loop pass at a time and the client keeps running
-//   dry: 20,000 notifications drained with CS_DISPATCH_ALL at 0.3 M/s
-//   with a 64 KiB ring and 0.06 M/s with 16 KiB, against 1.4 M/s with
-//   256 KiB and 1.6 M/s for the reference's 1 MiB.
-// 256 KiB keeps nearly all of the drain rate and still connects about three
-// times faster than the reference, with a quarter of its /dev/shm.
+// The message size asked of libqb, which sizes the three shared ring
+// buffers of a connection by it (corosync grants what the client asks).
+// The largest votequorum message is an extra-info notification (48 + 4096
+// bytes), so any size from 16 KiB up works. The size trades connecting
+// (faster with small rings) against draining a backlog (fast only while it
+// fits the event ring); BENCHMARKS.md measures both, and why 256 KiB.
 inline constexpr std::size_t kMaxMessageSize = 256 * 1024;
 
 class Connection {

@@ -1,9 +1,8 @@
 // The votequorum IPC messages: layouts, encoders and size-checked decoders.
 //
-// Layouts follow shared/spec/wire-layout.txt (x86_64, libqb 2.0: every
-// header field 8-byte aligned); the static_asserts below pin every size and
-// every offset the daemon relies on. Nothing outside this file knows a
-// message's layout.
+// WIRE.md documents the layouts (x86_64, libqb 2.0: every header field
+// 8-byte aligned); the static_asserts below pin every size and every offset
+// it gives. Nothing outside this file knows a message's layout.
 #pragma once
 
 #include <corosync/votequorum.h>

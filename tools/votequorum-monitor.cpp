@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <poll.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -363,7 +364,10 @@ int main(int argc, char** argv)
 	print(state, format);
 	while (follow) {
 		if (poll(&p, 1, -1) < 0) {
-			continue;
+			if (errno == EINTR) {
+				continue;
+			}
+			return fail("poll", std::error_code(errno, std::generic_category()));
 		}
 		changed = false;
 		if (auto ec = client.dispatch(CS_DISPATCH_ALL)) {

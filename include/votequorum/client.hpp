@@ -4,7 +4,7 @@
 // cs_error_t category); typed events (std::variant, node lists as spans);
 // fd() and dispatch() for the caller's event loop; optional connect and
 // request timeouts; every member is safe to call from several threads.
-// Link: -lvotequorum-cpp (pkg-config votequorum-cpp, CMake votequorum::cpp).
+// Link: -lvotequorum-cpp, or the CMake target votequorum::cpp of find_package(votequorum).
 // The guide is docs in README.md ("The C++ API"); examples/cpp_status.cpp.
 #pragma once
 

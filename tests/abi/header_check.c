@@ -1,7 +1,7 @@
 /*
  * Compiled as strict C99 (and, as header_check.cpp, as C++): the header is
  * self-contained, warning-free, and every call links. The layout checks
- * restate shared/spec/wire-layout.txt for the public types.
+ * restate the public types' sizes and offsets (those of corosync's headers).
  */
 #include <corosync/votequorum.h>
 

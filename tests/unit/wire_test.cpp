@@ -1,4 +1,4 @@
-// Encoders against the sizes and offsets of shared/spec/wire-layout.txt, and
+// Encoders against the sizes and offsets that WIRE.md gives, and
 // the size checks of every decoder.
 #include "wire.hpp"
 

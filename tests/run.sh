@@ -55,12 +55,12 @@ configure_build "$top/build" -DVQ_MAINLINE_PREFIX="$mainline"
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 configure_build "$top/build-asan" -DVQ_SANITIZE=address,undefined
 (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	ctest -j"$jobs" --output-on-failure --no-tests=error -L 'unit|fake|system|cpp' -LE cluster -E 'quorumtool|votequorum-monitor')
+	ctest -j"$jobs" --output-on-failure --no-tests=error -L asan)
 
 step "ThreadSanitizer"
 configure_build "$top/build-tsan" -DVQ_SANITIZE=thread
 (cd "$top/build-tsan" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	ctest -j"$jobs" --output-on-failure --no-tests=error -L 'unit|fake|cpp' -E 'votequorum-monitor|real daemon')
+	ctest -j"$jobs" --output-on-failure --no-tests=error -L tsan)
 
 step "libFuzzer: the decoding path, 2 million executions from tests/fuzz/corpus"
 CC=clang CXX=clang++ configure_build "$top/build-fuzz" -DVQ_FUZZ=ON

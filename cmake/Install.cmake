@@ -11,7 +11,9 @@ install(FILES include/corosync/votequorum.h include/corosync/corotypes.h
 install(TARGETS votequorum-cpp EXPORT votequorumTargets
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT cpp NAMELINK_COMPONENT dev)
 install(FILES include/votequorum/client.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/votequorum COMPONENT dev)
-install(TARGETS votequorum-monitor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
+if(TARGET votequorum-monitor)  # VQ_TOOLS
+	install(TARGETS votequorum-monitor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
+endif()
 
 # pkg-config: same name (libvotequorum) and fields as corosync's file. Unless
 # installing to /usr, the prefix is found from the file's own place, so the
@@ -59,7 +61,9 @@ endforeach()
 add_custom_target(man_pages ALL DEPENDS ${VQ_MAN_GZ})
 foreach(gz ${VQ_MAN_GZ})
 	if(gz MATCHES "\\.8\\.gz$")
-		install(FILES ${gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT tools)
+		if(TARGET votequorum-monitor)
+			install(FILES ${gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT tools)
+		endif()
 	else()
 		install(FILES ${gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man3 COMPONENT dev)
 	endif()

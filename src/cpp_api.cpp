@@ -17,15 +17,10 @@ public:
 	const char* name() const noexcept override { return "votequorum"; }
 	std::string message(int value) const override
 	{
-		return vq::wire::is_cs_error(value) ? vq::error_name(static_cast<cs_error_t>(value))
-		                                : "unknown votequorum error " + std::to_string(value);
+		const char* name = vq::cs_error_name(value);
+		return name ? std::string(name) : "unknown votequorum error " + std::to_string(value);
 	}
 };
-
-std::error_code to_ec(cs_error_t err) noexcept
-{
-	return err == CS_OK ? std::error_code{} : std::error_code(static_cast<int>(err), error_category());
-}
 
 bool valid_name(std::string_view name) noexcept
 {
@@ -67,12 +62,12 @@ struct Client::Impl {
 namespace {
 // Runs a request on the connection, turning exceptions into error codes.
 template <class F>
-std::error_code guarded(const std::shared_ptr<vq::Connection>& c, F&& body) noexcept
+std::error_code on_connection(const std::shared_ptr<vq::Connection>& c, F&& body) noexcept
 {
 	if (!c || c->closed()) {
-		return to_ec(CS_ERR_BAD_HANDLE);
+		return ::make_error_code(CS_ERR_BAD_HANDLE);
 	}
-	return to_ec(vq::guarded([&] { return body(*c); }));
+	return ::make_error_code(vq::guarded([&] { return body(*c); }));
 }
 }  // namespace
 
@@ -81,7 +76,7 @@ Result<Client> Client::connect(Handler handler, Options options)
 	std::shared_ptr<vq::Connection> connection;
 	const int connect_ms = options.connect_timeout ? static_cast<int>(options.connect_timeout->count()) : -1;
 	if (cs_error_t err = vq::Connection::open({}, connection, connect_ms); err != CS_OK) {
-		return to_ec(err);
+		return ::make_error_code(err);
 	}
 	if (options.request_timeout) {
 		connection->set_request_timeout(static_cast<int>(options.request_timeout->count()));
@@ -129,7 +124,7 @@ bool Client::is_open() const noexcept
 Result<NodeInfo> Client::info(uint32_t nodeid) const
 {
 	votequorum_info raw{};
-	std::error_code ec = guarded(impl_ ? impl_->connection : nullptr,
+	std::error_code ec = on_connection(impl_ ? impl_->connection : nullptr,
 		[&](vq::Connection& c) { return c.getinfo(nodeid, raw); });
 	if (ec) {
 		return ec;
@@ -148,7 +143,7 @@ Result<NodeInfo> Client::info(uint32_t nodeid) const
 	return info;
 }
 
-#define VQ_REQUEST(expr) guarded(impl_ ? impl_->connection : nullptr, [&](vq::Connection& c) { return c.status_request(expr); })
+#define VQ_REQUEST(expr) on_connection(impl_ ? impl_->connection : nullptr, [&](vq::Connection& c) { return c.status_request(expr); })
 
 std::error_code Client::set_expected_votes(uint32_t expected_votes) const
 {
@@ -173,7 +168,7 @@ std::error_code Client::untrack() const
 std::error_code Client::qdevice_register(std::string_view name) const
 {
 	if (!valid_name(name)) {
-		return to_ec(CS_ERR_INVALID_PARAM);
+		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
 	return VQ_REQUEST(vq::wire::qdevice_register(n.c_str()));
@@ -182,7 +177,7 @@ std::error_code Client::qdevice_register(std::string_view name) const
 std::error_code Client::qdevice_unregister(std::string_view name) const
 {
 	if (!valid_name(name)) {
-		return to_ec(CS_ERR_INVALID_PARAM);
+		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
 	return VQ_REQUEST(vq::wire::qdevice_unregister(n.c_str()));
@@ -191,7 +186,7 @@ std::error_code Client::qdevice_unregister(std::string_view name) const
 std::error_code Client::qdevice_update(std::string_view old_name, std::string_view new_name) const
 {
 	if (!valid_name(old_name) || !valid_name(new_name)) {
-		return to_ec(CS_ERR_INVALID_PARAM);
+		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string o(old_name), n(new_name);
 	return VQ_REQUEST(vq::wire::qdevice_update(o.c_str(), n.c_str()));
@@ -200,7 +195,7 @@ std::error_code Client::qdevice_update(std::string_view old_name, std::string_vi
 std::error_code Client::qdevice_poll(std::string_view name, bool cast_vote, RingId ring) const
 {
 	if (!valid_name(name)) {
-		return to_ec(CS_ERR_INVALID_PARAM);
+		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
 	return VQ_REQUEST(vq::wire::qdevice_poll(n.c_str(), cast_vote ? 1 : 0, {ring.nodeid, ring.seq}));
@@ -209,7 +204,7 @@ std::error_code Client::qdevice_poll(std::string_view name, bool cast_vote, Ring
 std::error_code Client::qdevice_master_wins(std::string_view name, bool allow) const
 {
 	if (!valid_name(name)) {
-		return to_ec(CS_ERR_INVALID_PARAM);
+		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
 	return VQ_REQUEST(vq::wire::qdevice_master_wins(n.c_str(), allow ? 1 : 0));
@@ -218,7 +213,7 @@ std::error_code Client::qdevice_master_wins(std::string_view name, bool allow) c
 std::error_code Client::set_extra_info(std::span<const std::byte> data) const
 {
 	if (data.size() > VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE) {
-		return to_ec(CS_ERR_INVALID_PARAM);
+		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	return VQ_REQUEST(vq::wire::set_extra_info(data.data(), static_cast<uint32_t>(data.size())));
 }
@@ -229,7 +224,7 @@ Result<std::vector<std::byte>> Client::extra_info(uint32_t nodeid) const
 {
 	std::vector<std::byte> data(VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE);
 	uint32_t size = 0;
-	std::error_code ec = guarded(impl_ ? impl_->connection : nullptr,
+	std::error_code ec = on_connection(impl_ ? impl_->connection : nullptr,
 		[&](vq::Connection& c) { return c.get_extra_info(nodeid, size, data.data()); });
 	if (ec) {
 		return ec;
@@ -248,9 +243,9 @@ std::error_code Client::dispatch(cs_dispatch_flags_t mode) const
 	int raw;
 	std::memcpy(&raw, &mode, sizeof raw);  // any int may arrive; validate it as an int
 	if (raw < CS_DISPATCH_ONE || raw > CS_DISPATCH_ONE_NONBLOCKING) {
-		return to_ec(CS_ERR_INVALID_PARAM);
+		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
-	return guarded(impl_ ? impl_->connection : nullptr,
+	return on_connection(impl_ ? impl_->connection : nullptr,
 		[&](vq::Connection& c) { return c.dispatch(static_cast<cs_dispatch_flags_t>(raw)); });
 }
 

@@ -37,41 +37,43 @@ cs_error_t from_qb_result(long result) noexcept
 	}
 }
 
+namespace {
+
+// Every cs_error_t value with its name: the one list of valid values.
+struct NamedError {
+	cs_error_t value;
+	const char* name;
+};
+#define VQ_NAMED(e) NamedError{e, #e}
+constexpr NamedError kErrors[] = {
+	VQ_NAMED(CS_OK), VQ_NAMED(CS_ERR_LIBRARY), VQ_NAMED(CS_ERR_VERSION), VQ_NAMED(CS_ERR_INIT),
+	VQ_NAMED(CS_ERR_TIMEOUT), VQ_NAMED(CS_ERR_TRY_AGAIN), VQ_NAMED(CS_ERR_INVALID_PARAM),
+	VQ_NAMED(CS_ERR_NO_MEMORY), VQ_NAMED(CS_ERR_BAD_HANDLE), VQ_NAMED(CS_ERR_BUSY), VQ_NAMED(CS_ERR_ACCESS),
+	VQ_NAMED(CS_ERR_NOT_EXIST), VQ_NAMED(CS_ERR_NAME_TOO_LONG), VQ_NAMED(CS_ERR_EXIST), VQ_NAMED(CS_ERR_NO_SPACE),
+	VQ_NAMED(CS_ERR_INTERRUPT), VQ_NAMED(CS_ERR_NAME_NOT_FOUND), VQ_NAMED(CS_ERR_NO_RESOURCES),
+	VQ_NAMED(CS_ERR_NOT_SUPPORTED), VQ_NAMED(CS_ERR_BAD_OPERATION), VQ_NAMED(CS_ERR_FAILED_OPERATION),
+	VQ_NAMED(CS_ERR_MESSAGE_ERROR), VQ_NAMED(CS_ERR_QUEUE_FULL), VQ_NAMED(CS_ERR_QUEUE_NOT_AVAILABLE),
+	VQ_NAMED(CS_ERR_BAD_FLAGS), VQ_NAMED(CS_ERR_TOO_BIG), VQ_NAMED(CS_ERR_NO_SECTIONS),
+	VQ_NAMED(CS_ERR_CONTEXT_NOT_FOUND), VQ_NAMED(CS_ERR_TOO_MANY_GROUPS), VQ_NAMED(CS_ERR_SECURITY),
+};
+#undef VQ_NAMED
+
+}  // namespace
+
+const char* cs_error_name(int32_t value) noexcept
+{
+	for (const NamedError& e : kErrors) {
+		if (static_cast<int32_t>(e.value) == value) {
+			return e.name;
+		}
+	}
+	return nullptr;
+}
+
 const char* error_name(cs_error_t error) noexcept
 {
-	switch (error) {
-#define VQ_NAME(e) case e: return #e
-	VQ_NAME(CS_OK);
-	VQ_NAME(CS_ERR_LIBRARY);
-	VQ_NAME(CS_ERR_VERSION);
-	VQ_NAME(CS_ERR_INIT);
-	VQ_NAME(CS_ERR_TIMEOUT);
-	VQ_NAME(CS_ERR_TRY_AGAIN);
-	VQ_NAME(CS_ERR_INVALID_PARAM);
-	VQ_NAME(CS_ERR_NO_MEMORY);
-	VQ_NAME(CS_ERR_BAD_HANDLE);
-	VQ_NAME(CS_ERR_BUSY);
-	VQ_NAME(CS_ERR_ACCESS);
-	VQ_NAME(CS_ERR_NOT_EXIST);
-	VQ_NAME(CS_ERR_NAME_TOO_LONG);
-	VQ_NAME(CS_ERR_EXIST);
-	VQ_NAME(CS_ERR_NO_SPACE);
-	VQ_NAME(CS_ERR_INTERRUPT);
-	VQ_NAME(CS_ERR_NAME_NOT_FOUND);
-	VQ_NAME(CS_ERR_NO_RESOURCES);
-	VQ_NAME(CS_ERR_NOT_SUPPORTED);
-	VQ_NAME(CS_ERR_BAD_OPERATION);
-	VQ_NAME(CS_ERR_FAILED_OPERATION);
-	VQ_NAME(CS_ERR_MESSAGE_ERROR);
-	VQ_NAME(CS_ERR_QUEUE_FULL);
-	VQ_NAME(CS_ERR_QUEUE_NOT_AVAILABLE);
-	VQ_NAME(CS_ERR_BAD_FLAGS);
-	VQ_NAME(CS_ERR_TOO_BIG);
-	VQ_NAME(CS_ERR_NO_SECTIONS);
-	VQ_NAME(CS_ERR_CONTEXT_NOT_FOUND);
-	VQ_NAME(CS_ERR_TOO_MANY_GROUPS);
-	VQ_NAME(CS_ERR_SECURITY);
-#undef VQ_NAME
+	if (const char* name = cs_error_name(static_cast<int32_t>(error))) {
+		return name;
 	}
 	// Values outside the enum: a small rotating set of buffers keeps the
 	// result valid for a while without allocating.

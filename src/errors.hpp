@@ -3,6 +3,7 @@
 
 #include <corosync/corotypes.h>
 
+#include <cstdint>
 #include <new>
 
 namespace vq {
@@ -11,8 +12,13 @@ namespace vq {
 // cs_error_t corosync's libraries return for it.
 cs_error_t from_qb_result(long result) noexcept;
 
-// The enumerator's name ("CS_ERR_LIBRARY"), or "CS_ERR_<number>" for a value
-// outside the enum. Used by tests and tools; never by the C ABI.
+// The enumerator's name ("CS_ERR_LIBRARY") of a cs_error_t value, or null
+// when `value` names none: the one list of valid values.
+const char* cs_error_name(int32_t value) noexcept;
+inline bool is_cs_error(int32_t value) noexcept { return cs_error_name(value) != nullptr; }
+
+// As cs_error_name, but "CS_ERR_<number>" for a value outside the enum.
+// Used by tests and tools; never by the C ABI.
 const char* error_name(cs_error_t error) noexcept;
 
 // Runs `body`, turning any exception into the error it stands for; no

@@ -1,5 +1,7 @@
 #include "wire.hpp"
 
+#include "errors.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -49,7 +51,7 @@ cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t
 		// Passed through unchanged when it is a cs_error_t; a value that
 		// names none makes the reply malformed (and could not be returned as
 		// a cs_error_t without undefined behaviour in C++).
-		return is_cs_error(header.error) ? static_cast<cs_error_t>(header.error) : CS_ERR_MESSAGE_ERROR;
+		return vq::is_cs_error(header.error) ? static_cast<cs_error_t>(header.error) : CS_ERR_MESSAGE_ERROR;
 	}
 	if (header.id != id || reply.size() < min_size) {
 		return CS_ERR_MESSAGE_ERROR;
@@ -65,11 +67,6 @@ bool fits(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry
 
 }  // namespace
 
-bool is_cs_error(int32_t value) noexcept
-{
-	return (value >= CS_OK && value <= CS_ERR_CONTEXT_NOT_FOUND) || value == CS_ERR_TOO_MANY_GROUPS ||
-	       value == CS_ERR_SECURITY;
-}
 
 void Request::set_header(int32_t id) noexcept
 {

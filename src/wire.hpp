@@ -220,8 +220,6 @@ Request qdevice_master_wins(const char* name, uint32_t allow);
 Request set_extra_info(const void* data, uint32_t size);
 Request get_extra_info(uint32_t nodeid);
 
-// Is `value` one of the cs_error_t enumerators?
-bool is_cs_error(int32_t value) noexcept;
 
 // Reply checks. Each returns the reply's header.error when the daemon
 // reported an error that is a cs_error_t (whatever the rest of the reply

@@ -6,6 +6,7 @@
 // ASan/UBSan (built in) catch any read past the message; the checks below
 // catch decoders that accept what they should not.
 #include "connection.hpp"
+#include "errors.hpp"
 #include "wire.hpp"
 
 #include <cerrno>
@@ -126,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 	}
 	case 2: {
 		const cs_error_t err = vq::wire::decode_status(bytes);
-		check(vq::wire::is_cs_error(err));
+		check(vq::is_cs_error(err));
 		break;
 	}
 	case 3: {

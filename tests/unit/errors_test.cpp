@@ -37,3 +37,18 @@ TEST_CASE("error names", "[errors]")
 	CHECK(std::string(vq::error_name(CS_ERR_MESSAGE_ERROR)) == "CS_ERR_MESSAGE_ERROR");
 	CHECK(std::string(vq::error_name(static_cast<cs_error_t>(77))) == "CS_ERR_77");
 }
+
+TEST_CASE("one list of cs_error_t values: names and validity agree", "[errors]")
+{
+	int valid = 0;
+	for (int32_t v = -2; v <= 300; ++v) {
+		const char* name = vq::cs_error_name(v);
+		CHECK(vq::is_cs_error(v) == (name != nullptr));
+		valid += name != nullptr;
+	}
+	CHECK(valid == 30);  // CS_OK .. CS_ERR_CONTEXT_NOT_FOUND, TOO_MANY_GROUPS, SECURITY
+	CHECK(std::string(vq::cs_error_name(CS_ERR_SECURITY)) == "CS_ERR_SECURITY");
+	for (int32_t v : {0, 29, 31, 99, 101, 4242}) {
+		CHECK_FALSE(vq::is_cs_error(v));
+	}
+}

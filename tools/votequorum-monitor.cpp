@@ -19,6 +19,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace {
@@ -266,91 +267,109 @@ int usage(int status)
 	return status;
 }
 
-}  // namespace
-
-int main(int argc, char** argv)
-{
+// The command line: the options, or the exit status to end with (0 for
+// --help, 3 for bad usage) after the usage text.
+struct Options {
 	bool follow = false;
 	Format format = Format::text;
 	int timeout_ms = 5000;
-	static const option options[] = {{"once", no_argument, nullptr, 'o'}, {"follow", no_argument, nullptr, 'f'},
+};
+
+std::variant<Options, int> parse_options(int argc, char** argv)
+{
+	Options o;
+	static const option long_options[] = {{"once", no_argument, nullptr, 'o'}, {"follow", no_argument, nullptr, 'f'},
 		{"json", no_argument, nullptr, 'j'}, {"prometheus", no_argument, nullptr, 'p'},
 		{"timeout", required_argument, nullptr, 't'}, {"help", no_argument, nullptr, 'h'}, {nullptr, 0, nullptr, 0}};
-	for (int c; (c = getopt_long(argc, argv, "ofjpt:h", options, nullptr)) != -1;) {
+	for (int c; (c = getopt_long(argc, argv, "ofjpt:h", long_options, nullptr)) != -1;) {
 		switch (c) {
-		case 'o': follow = false; break;
-		case 'f': follow = true; break;
-		case 'j': format = Format::json; break;
-		case 'p': format = Format::prometheus; break;
-		case 't': timeout_ms = std::atoi(optarg); break;
+		case 'o': o.follow = false; break;
+		case 'f': o.follow = true; break;
+		case 'j': o.format = Format::json; break;
+		case 'p': o.format = Format::prometheus; break;
+		case 't': o.timeout_ms = std::atoi(optarg); break;
 		case 'h': return usage(0);
 		default: return usage(3);
 		}
 	}
-	if (optind != argc || timeout_ms <= 0) {
+	if (optind != argc || o.timeout_ms <= 0) {
 		return usage(3);
 	}
+	return o;
+}
 
+// Exit status 2, with what failed and why.
+int fail(const char* what, std::error_code ec)
+{
+	std::cerr << "votequorum-monitor: " << what << ": " << ec.message()
+	          << (ec == CS_ERR_LIBRARY ? " (is corosync running?)" : "") << "\n";
+	return 2;
+}
+
+// Folds an event into the state; returns true (something changed).
+bool apply(State& state, const votequorum::Event& event)
+{
+	if (auto* q = std::get_if<votequorum::QuorumEvent>(&event)) {
+		state.quorate = q->quorate;
+		state.members.assign(q->nodes.begin(), q->nodes.end());
+		state.have_members = true;
+		state.cause = "quorum";
+	} else if (auto* n = std::get_if<votequorum::NodelistEvent>(&event)) {
+		state.ring = n->ring;
+		state.have_ring = true;
+		state.cause = "membership";
+	} else if (std::holds_alternative<votequorum::ExpectedVotesEvent>(event)) {
+		state.cause = "expected votes";
+	} else if (std::holds_alternative<votequorum::ExtraInfoEvent>(event)) {
+		state.cause = "extra info";  // refresh() reads every member's anew
+	}
+	return true;
+}
+
+// Reads this node's getinfo, and each member's votes and extra info.
+std::error_code refresh(const votequorum::Client& client, State& state)
+{
+	auto info = client.info(0);
+	if (!info) {
+		return info.error();
+	}
+	state.local = *info;
+	state.votes.clear();
+	state.extra_info.clear();
+	for (const auto& m : state.members) {
+		if (auto mi = client.info(m.nodeid)) {
+			state.votes[m.nodeid] = mi->votes;
+		}
+		if (m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
+			continue;  // the qdevice's own entry
+		}
+		// ABI 1.1; corosync 3.1 refuses the request, and has none.
+		if (auto ei = client.extra_info(m.nodeid); ei && !ei->empty()) {
+			state.extra_info[m.nodeid] = std::move(ei.value());
+		}
+	}
+	return {};
+}
+
+// Connects, prints the current state, and with --follow every change.
+int run(const Options& o)
+{
 	State state;
 	bool changed = false;
+	const std::chrono::milliseconds timeout(o.timeout_ms);
 	auto connected = votequorum::Client::connect(
-		[&](const votequorum::Event& event) {
-			changed = true;
-			if (auto* q = std::get_if<votequorum::QuorumEvent>(&event)) {
-				state.quorate = q->quorate;
-				state.members.assign(q->nodes.begin(), q->nodes.end());
-				state.have_members = true;
-				state.cause = "quorum";
-			} else if (auto* n = std::get_if<votequorum::NodelistEvent>(&event)) {
-				state.ring = n->ring;
-				state.have_ring = true;
-				state.cause = "membership";
-			} else if (std::holds_alternative<votequorum::ExpectedVotesEvent>(event)) {
-				state.cause = "expected votes";
-			} else if (std::holds_alternative<votequorum::ExtraInfoEvent>(event)) {
-				state.cause = "extra info";  // refresh() reads every member's anew
-			}
-		},
-		{std::chrono::milliseconds(timeout_ms), std::chrono::milliseconds(timeout_ms)});
-	auto fail = [](const char* what, std::error_code ec) {
-		std::cerr << "votequorum-monitor: " << what << ": " << ec.message()
-		          << (ec == CS_ERR_LIBRARY ? " (is corosync running?)" : "") << "\n";
-		return 2;
-	};
+		[&](const votequorum::Event& event) { changed = apply(state, event); }, {timeout, timeout});
 	if (!connected) {
 		return fail("cannot connect to corosync's votequorum service", connected.error());
 	}
 	votequorum::Client& client = connected.value();
-	if (auto ec = client.track(1, CS_TRACK_CURRENT | (follow ? CS_TRACK_CHANGES : 0))) {
+	if (auto ec = client.track(1, CS_TRACK_CURRENT | (o.follow ? CS_TRACK_CHANGES : 0))) {
 		return fail("trackstart", ec);
 	}
-	// refresh: the current getinfo of this node and the members' votes.
-	auto refresh = [&]() -> std::error_code {
-		auto info = client.info(0);
-		if (!info) {
-			return info.error();
-		}
-		state.local = *info;
-		state.votes.clear();
-		state.extra_info.clear();
-		for (const auto& m : state.members) {
-			if (auto mi = client.info(m.nodeid)) {
-				state.votes[m.nodeid] = mi->votes;
-			}
-			if (m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
-				continue;  // the qdevice's own entry
-			}
-			// ABI 1.1; corosync 3.1 refuses the request, and has none.
-			if (auto ei = client.extra_info(m.nodeid); ei && !ei->empty()) {
-				state.extra_info[m.nodeid] = std::move(ei.value());
-			}
-		}
-		return {};
-	};
 	pollfd p{client.fd(), POLLIN, 0};
 	// The current state comes as a nodelist and a quorum notification.
 	while (!(state.have_members && state.have_ring)) {
-		if (poll(&p, 1, timeout_ms) != 1) {
+		if (poll(&p, 1, o.timeout_ms) != 1) {
 			return fail("waiting for the current state", make_error_code(CS_ERR_TIMEOUT));
 		}
 		if (auto ec = client.dispatch(CS_DISPATCH_ALL)) {
@@ -358,11 +377,11 @@ int main(int argc, char** argv)
 		}
 	}
 	state.cause = "current state";
-	if (auto ec = refresh()) {
+	if (auto ec = refresh(client, state)) {
 		return fail("getinfo", ec);
 	}
-	print(state, format);
-	while (follow) {
+	print(state, o.format);
+	while (o.follow) {
 		if (poll(&p, 1, -1) < 0) {
 			if (errno == EINTR) {
 				continue;
@@ -374,11 +393,22 @@ int main(int argc, char** argv)
 			return fail("dispatch (corosync gone?)", ec);
 		}
 		if (changed) {
-			if (auto ec = refresh()) {
+			if (auto ec = refresh(client, state)) {
 				return fail("getinfo", ec);
 			}
-			print(state, format);
+			print(state, o.format);
 		}
 	}
 	return state.quorate ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+	auto parsed = parse_options(argc, argv);
+	if (const int* status = std::get_if<int>(&parsed)) {
+		return *status;
+	}
+	return run(std::get<Options>(parsed));
 }

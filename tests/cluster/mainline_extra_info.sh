@@ -31,7 +31,6 @@ lines_at_least() {  # FILE N
 	done
 	echo "(fewer than $2 lines)" >> "$1"
 }
-mask() { sed -E 's/^(Date: +).*/\1<date>/'; }
 
 step "2 main-line nodes up"
 cluster_up 2
@@ -42,15 +41,9 @@ on_node 1 env LD_LIBRARY_PATH="$ourlib" "$helper" Qdev
 qt 1 "$prefix/lib" -X "from node 1"
 
 fail=0
-compare() {  # NAME REF_FILE OURS_FILE
-	if cmp -s "$2" "$3"; then
-		echo "same: $1 ($(wc -l < "$3") lines)"
-	else
-		echo "DIFFERENT: $1"
-		diff "$2" "$3" | sed 's/^/    /' || true
-		fail=$((fail + 1))
-	fi
-}
+# shellcheck source=../support/compare.sh
+source "$here/../support/compare.sh"
+compare() { vq_compare "$@" || fail=$((fail + 1)); }
 work=$VQ_CLUSTER_DIR/compare
 mkdir -p "$work"
 # node 2 sees node 1's value once it has gone round by totem.
@@ -64,7 +57,8 @@ for side in ref ours; do
 	# A fresh poll keeps the qdevice alive (it times out 10 s after the
 	# last one), so both sides see the same qdevice state.
 	on_node 1 env LD_LIBRARY_PATH="$ourlib" "$helper" Qdev
-	{ qt 2 "$lib" -l; echo "exit=$?"; qt 2 "$lib" -s; echo "exit=$?"; } 2>&1 | mask > "$work/list.$side"
+	{ qt 2 "$lib" -l; echo "exit=$?"; qt 2 "$lib" -s; echo "exit=$?"; } > "$work/list.$side.raw" 2>&1
+	vq_mask "$work/list.$side.raw" > "$work/list.$side"
 done
 for side in ref ours; do
 	lib=$prefix/lib

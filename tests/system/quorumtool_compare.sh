@@ -39,11 +39,9 @@ scenarios=(
 	"no daemon (error)|1|pkill -KILL -x corosync; sleep 0.2; corosync-quorumtool -s; corosync-quorumtool -l"
 )
 
-mask() {
-	sed -E -e 's/^(Date: +).*/\1<date>/' \
-		-e 's/[A-Z][a-z]{2} [A-Z][a-z]{2} +[0-9]+ [0-9:]{8} [0-9]{4}/<date>/g' \
-		-e 's/(Ring ID: +)[0-9a-fx.]+/\1<ring>/'
-}
+# shellcheck source=../support/compare.sh
+source "$here/../support/compare.sh"
+mask() { vq_mask "$1" | sed -E 's/(Ring ID: +)[0-9a-fx.]+/\1<ring>/'; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -58,7 +56,7 @@ run_with() {  # LIBDIR FRESH SNIPPET OUTFILE
 	local status=0
 	LD_LIBRARY_PATH=$1 bash -c "$3" > "$4.raw" 2>&1 || status=$?
 	echo "exit=$status" >> "$4.raw"
-	mask < "$4.raw" > "$4"
+	mask "$4.raw" > "$4"
 }
 
 fail=0
@@ -71,14 +69,7 @@ for s in "${scenarios[@]}"; do
 	n=$((n + 1))
 	run_with "" "$fresh" "$snippet" "$work/ref"
 	run_with "$ourlib" "$fresh" "$snippet" "$work/ours"
-	if cmp -s "$work/ref" "$work/ours"; then
-		echo "same: $name ($(wc -l < "$work/ours") lines)"
-	else
-		echo "DIFFERENT: $name"
-		diff "$work/ref" "$work/ours" | sed 's/^/    /' || true
-		fail=$((fail + 1))
-	fi
-	if [ -n "${VQ_SHOW:-}" ]; then sed 's/^/    | /' "$work/ours"; fi
+	vq_compare "$name" "$work/ref" "$work/ours" || fail=$((fail + 1))
 done
 echo "corosync-quorumtool: $((n - fail)) of $n scenarios print the same"
 [ "$fail" -eq 0 ]

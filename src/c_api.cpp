@@ -81,20 +81,20 @@ VQ_EXPORT cs_error_t votequorum_initialize(votequorum_handle_t* handle, votequor
 }
 
 VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
-	const votequorum_model_v1_data_t* model_data)
+	const votequorum_model_v1_data_t* model)
 {
 	if (handle == nullptr) {
 		return CS_ERR_INVALID_PARAM;
 	}
 	vq::Callbacks cb;
-	if (model_data != nullptr) {
-		if (raw_value(model_data->model) != VOTEQUORUM_MODEL_V1) {
+	if (model != nullptr) {
+		if (raw_value(model->model) != VOTEQUORUM_MODEL_V1) {
 			return CS_ERR_INVALID_PARAM;
 		}
-		cb.quorum = model_data->votequorum_quorum_notify_fn;
-		cb.expected_votes = model_data->votequorum_expectedvotes_notify_fn;
-		cb.nodelist = model_data->votequorum_nodelist_notify_fn;
-		cb.extra_info = model_data->votequorum_qdevice_extra_info_fn;
+		cb.quorum = model->votequorum_quorum_notify_fn;
+		cb.expected_votes = model->votequorum_expectedvotes_notify_fn;
+		cb.nodelist = model->votequorum_nodelist_notify_fn;
+		cb.extra_info = model->votequorum_qdevice_extra_info_fn;
 	}
 	return open_handle(handle, cb);
 }

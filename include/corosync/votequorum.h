@@ -4,8 +4,9 @@
  * Written for this project. It declares every name, type and prototype of
  * corosync's own votequorum.h the same way: corosync 3.1's, and its main
  * line's ABI 1.1 additions (model initialization and qdevice extra
- * information), so a program written against either compiles unchanged. The manual pages
- * votequorum_overview(3) and the page of each call describe the behaviour.
+ * information), so a program written against either compiles unchanged.
+ * The manual pages votequorum_overview(3) and the page of each call
+ * describe the behaviour.
  *
  * SPDX-License-Identifier: BSD-3-Clause
  */

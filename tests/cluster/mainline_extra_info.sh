@@ -23,14 +23,6 @@ qt() {  # I LIBDIR ARGS...
 	shift 2
 	on_node "$i" env LD_LIBRARY_PATH="$lib" "$tool" "$@"
 }
-# Waits (up to 10 s) until FILE has N lines.
-lines_at_least() {  # FILE N
-	for _ in $(seq 1 500); do
-		if [ "$(wc -l < "$1")" -ge "$2" ]; then return 0; fi
-		sleep 0.02
-	done
-	echo "(fewer than $2 lines)" >> "$1"
-}
 
 step "2 main-line nodes up"
 cluster_up 2
@@ -66,13 +58,13 @@ for side in ref ours; do
 	: > "$work/watch.$side"
 	on_node 2 env LD_LIBRARY_PATH="$lib" timeout -s INT 30 stdbuf -oL "$tool" -W x > "$work/watch.$side" 2>&1 &
 	watcher=$!
-	lines_at_least "$work/watch.$side" 2
+	vq_wait_lines "$work/watch.$side" 2
 	qt 1 "$prefix/lib" -X "changed on node 1"
-	lines_at_least "$work/watch.$side" 3
+	vq_wait_lines "$work/watch.$side" 3
 	qt 1 "$prefix/lib" -C
-	lines_at_least "$work/watch.$side" 4
+	vq_wait_lines "$work/watch.$side" 4
 	qt 1 "$prefix/lib" -X "from node 1"
-	lines_at_least "$work/watch.$side" 5
+	vq_wait_lines "$work/watch.$side" 5
 	# nsenter does not pass signals on: stop the tool's timeout inside node 2.
 	on_node 2 pkill -INT -x timeout
 	status=0
@@ -112,11 +104,11 @@ step "votequorum-monitor --follow on node 2 reports node 1's changes"
 : > "$work/follow.json"
 on_node 2 timeout -s INT 30 "$VQ_MONITOR" --follow --json > "$work/follow.json" &
 follower=$!
-lines_at_least "$work/follow.json" 1
+vq_wait_lines "$work/follow.json" 1
 qt 1 "$prefix/lib" -X $'bin\001'
-lines_at_least "$work/follow.json" 2
+vq_wait_lines "$work/follow.json" 2
 qt 1 "$prefix/lib" -C
-lines_at_least "$work/follow.json" 3
+vq_wait_lines "$work/follow.json" 3
 on_node 2 pkill -INT -x timeout
 status=0
 wait "$follower" || status=$?

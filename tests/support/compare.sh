@@ -7,6 +7,10 @@
 #                         the files are equal, else "DIFFERENT: NAME" and
 #                         the diff, and returns 1; with VQ_SHOW set it also
 #                         prints OURS.
+#   vq_wait_lines FILE N  waits (up to 10 s) until FILE, which a program in
+#                         the background writes, has N lines; if it never
+#                         does, appends a line saying so (so the output
+#                         being compared shows it). Exported, for bash -c.
 
 vq_mask() {  # FILE
 	sed -E -e 's/^(Date: +).*/\1<date>/' \
@@ -25,3 +29,12 @@ vq_compare() {  # NAME REF OURS
 	if [ -n "${VQ_SHOW:-}" ]; then sed 's/^/    | /' "$3"; fi
 	return "$status"
 }
+
+vq_wait_lines() {  # FILE N
+	for _ in $(seq 1 500); do
+		if [ "$(wc -l < "$1")" -ge "$2" ]; then return 0; fi
+		sleep 0.02
+	done
+	echo "(fewer than $2 lines)" >> "$1"
+}
+export -f vq_wait_lines

@@ -15,18 +15,6 @@ export VQ_QUORUMTOOL=$prefix/sbin/corosync-quorumtool VQ_HELPER=$helper VQ_OURLI
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Runs the main-line tool with -W x in the background into $VQ_WATCH_OUT,
-# and waits (up to 10 s) until it has printed N lines.
-cat > "$work/watch_lines" <<'SCRIPT'
-#!/bin/bash
-for _ in $(seq 1 500); do
-	[ "$(wc -l < "$VQ_WATCH_OUT")" -ge "$1" ] && exit 0
-	sleep 0.02
-done
-echo "(watcher printed fewer than $1 lines)"
-SCRIPT
-chmod +x "$work/watch_lines"
-export PATH=$work:$PATH
 
 # name | shell snippet (a fresh daemon before each). The qdevice helper
 # always runs on our library: it only prepares state.
@@ -42,8 +30,8 @@ scenarios=(
 	"status and list with a qdevice and extra info|$qd; $q -X 'hello world'; echo rc=\$?; $q -s; $q -l"
 	"extra info set, then cleared|$qd; $q -X first; $q -X second; $q -l; $q -C; echo rc=\$?; $q -l"
 	"list with extra info, machine-parsable and hex ids|$qd; $q -X abc; $q -l -p; $q -l -H"
-	"watch extra info: replay, set, set, clear|$qd; $q -X initial; $watch; watch_lines 2; $q -X two; watch_lines 3; $q -X three; watch_lines 4; $q -C; watch_lines 5; $unwatch"
-	"watch with nothing set, then set|$qd; $watch; watch_lines 1; $q -X late; watch_lines 2; $unwatch"
+	"watch extra info: replay, set, set, clear|$qd; $q -X initial; $watch; vq_wait_lines \$VQ_WATCH_OUT 2; $q -X two; vq_wait_lines \$VQ_WATCH_OUT 3; $q -X three; vq_wait_lines \$VQ_WATCH_OUT 4; $q -C; vq_wait_lines \$VQ_WATCH_OUT 5; $unwatch"
+	"watch with nothing set, then set|$qd; $watch; vq_wait_lines \$VQ_WATCH_OUT 1; $q -X late; vq_wait_lines \$VQ_WATCH_OUT 2; $unwatch"
 )
 
 # shellcheck source=../support/compare.sh

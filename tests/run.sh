@@ -25,7 +25,30 @@ if [ "$(id -u)" != 0 ]; then
 	exit 1
 fi
 
-step() { printf '\n===== %s =====\n' "$*"; }
+run_start=$SECONDS
+step_name=""
+step_start=$SECONDS
+# Each step prints how long the previous one took, and the end prints the
+# table: the README's per-tier times come from these lines.
+declare -a step_times=()
+step_done() {
+	[ -n "$step_name" ] && step_times+=("$(printf '%4d s  %s' $((SECONDS - step_start)) "$step_name")")
+	return 0
+}
+step() {
+	step_done
+	step_name=$*
+	step_start=$SECONDS
+	printf '\n===== %s =====\n' "$*"
+}
+report_times() {
+	step_done
+	step_name=""
+	echo
+	echo "time per step:"
+	printf '  %s\n' "${step_times[@]}"
+	printf '%4d s  whole run\n' $((SECONDS - run_start))
+}
 configure_build() {  # DIR [CMAKE ARGS...]
 	local dir=$1; shift
 	cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
@@ -50,7 +73,10 @@ fi
 step "build and run every test"
 configure_build "$top/build" -DVQ_MAINLINE_PREFIX="$mainline"
 (cd "$top/build" && ctest -j"$jobs" --output-on-failure --no-tests=error)
-[ "${VQ_QUICK:-}" = 1 ] && exit 0
+if [ "${VQ_QUICK:-}" = 1 ]; then
+	report_times
+	exit 0
+fi
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 configure_build "$top/build-asan" -DVQ_SANITIZE=address,undefined
@@ -87,5 +113,6 @@ for t in unit_tests fake_tests system_tests cpp_tests; do
 	# make those bounds meaningless (they run in the plain and ASan tiers).
 	"${vg[@]}" "$top/build/tests/$t" -w NoTests --reporter compact '~[timing]'
 done
+report_times
 echo
 echo "all tiers passed: plain, ASan+UBSan, TSan, libFuzzer, valgrind"

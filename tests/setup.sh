@@ -10,7 +10,7 @@ packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qd
 	shellcheck autoconf automake libtool libknet-dev)  # the last four build corosync's main line
 missing=()
 for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "setup: installing ${missing[*]}"

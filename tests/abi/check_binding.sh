@@ -10,7 +10,7 @@ for bin in /usr/sbin/corosync-quorumtool /usr/sbin/corosync-qdevice; do
 		exit 1
 	fi
 	out=$(LD_LIBRARY_PATH=$libdir ldd -r "$bin" 2>&1)
-	if ! printf '%s\n' "$out" | grep -q "libvotequorum.so.8 => $libdir/libvotequorum.so.8"; then
+	if ! printf '%s\n' "$out" | grep "libvotequorum.so.8 => $libdir/libvotequorum.so.8" >/dev/null; then
 		echo "FAIL: $bin does not load our library:" >&2
 		printf '%s\n' "$out" >&2
 		status=1

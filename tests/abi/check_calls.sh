@@ -33,7 +33,7 @@ for call in "${calls[@]}"; do
 	votequorum_initialize | votequorum_model_initialize) ;;
 	*) grep -qE "\b$call\(h\b" <<<"$every_call" || gaps+=("$call: not in the fake test \"bad handles and NULL pointers, for every call\"") ;;
 	esac
-	if printf '%s\n' "${v10[@]}" | grep -qx "$call" && [ "$call" != votequorum_initialize ]; then
+	if grep -qx "$call" < <(printf '%s\n' "${v10[@]}") && [ "$call" != votequorum_initialize ]; then
 		grep -qE "\b$call\(h\b" <<<"$driver_every" || gaps+=("$call: not in the conformance driver's every_call_on()")
 	fi
 	row=$(awk -F'\t' -v c="$call" '$1 == c' "$top/tests/abi/calls.tsv")

@@ -9,7 +9,7 @@ if ! printf '%s\n' "$actual" | diff -u "$here/exports.expected" -; then
 	echo "FAIL: exported symbols differ from exports.expected" >&2
 	exit 1
 fi
-if ! readelf -V "$lib" | grep -A1 'Name: COROSYNC_VOTEQUORUM_1.1' | grep -q 'Parent 1: COROSYNC_VOTEQUORUM_1.0'; then
+if ! readelf -V "$lib" | grep -A1 'Name: COROSYNC_VOTEQUORUM_1.1' | grep 'Parent 1: COROSYNC_VOTEQUORUM_1.0' >/dev/null; then
 	echo "FAIL: COROSYNC_VOTEQUORUM_1.1 does not inherit COROSYNC_VOTEQUORUM_1.0" >&2
 	readelf -V "$lib" >&2
 	exit 1

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Runs shellcheck (Debian's package) over every shell script of the tree, at
 # warning level and above, following sourced files. Fails on any finding,
-# and when it finds no script at all.
+# and when it finds no script at all. One more rule of ours: no pipe into
+# `grep -q`, which exits at the first match; under pipefail the writer then
+# dies of SIGPIPE and the pipeline fails although the line was found (give
+# grep a here-string, or send its output to /dev/null).
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -13,4 +16,9 @@ if [ "${#scripts[@]}" -lt 20 ]; then
 	exit 1
 fi
 (cd "$top" && shellcheck -x -S warning "${scripts[@]}")
+if piped=$(cd "$top" && grep -nE '(^|[^|])\|[[:space:]]*grep[[:space:]]+-[a-zA-Z]*q' "${scripts[@]}"); then
+	echo "FAIL: a pipe into grep -q (see above):" >&2
+	printf '%s\n' "$piped" >&2
+	exit 1
+fi
 echo "shellcheck: ${#scripts[@]} scripts, no finding"

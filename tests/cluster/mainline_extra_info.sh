@@ -40,7 +40,7 @@ work=$VQ_CLUSTER_DIR/compare
 mkdir -p "$work"
 # node 2 sees node 1's value once it has gone round by totem.
 for _ in $(seq 1 250); do
-	if qt 2 "$prefix/lib" -l | grep -q '\[from node 1\]'; then break; fi
+	if qt 2 "$prefix/lib" -l | grep '\[from node 1\]' >/dev/null; then break; fi
 	sleep 0.02
 done
 for side in ref ours; do

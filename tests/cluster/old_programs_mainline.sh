@@ -44,7 +44,7 @@ step "node 1 sets extra info (the main line's corosync-quorumtool -X)"
 on_node 1 "$tool" -X "set by node 1"
 # Ordered by state: node 2's own tool has it once the notifications went out.
 for _ in $(seq 1 250); do
-	if on_node 2 "$tool" -l | grep -q '\[set by node 1\]'; then break; fi
+	if on_node 2 "$tool" -l | grep '\[set by node 1\]' >/dev/null; then break; fi
 	sleep 0.02
 done
 step "a split: node 1 keeps quorum only if its qdevice still votes"

@@ -65,7 +65,7 @@ wait_for 1 '"quorate":true.*"total_votes":3'
 same_quorumtool -s
 # The follower has printed the last change once its last line has 3 votes.
 for _ in $(seq 1 250); do
-	if tail -n 1 "$log" | grep -q '"quorate":true.*"total_votes":3'; then break; fi
+	if tail -n 1 "$log" | grep '"quorate":true.*"total_votes":3' >/dev/null; then break; fi
 	sleep 0.02
 done
 # The monitor runs until killed; it must still be running (not have died)

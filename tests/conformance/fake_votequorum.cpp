@@ -2,7 +2,7 @@
 // FakeServer (a libqb qb_ipcs server) with one behaviour picked by name.
 // Prints "ready" once it accepts connections, then serves until killed.
 //   fake_votequorum SCRIPT [nobody]
-#include "fake_server.hpp"
+#include "canned_daemon.hpp"
 
 #include <corosync/votequorum.h>
 
@@ -34,20 +34,15 @@ ResGetinfo fields()
 	return res;
 }
 
-// The default answers of a well-behaved daemon.
-void ordinary(Peer& peer, int32_t id, std::span<const std::byte> req)
+// The default answers of a well-behaved daemon: getinfo always `fields()`.
+CannedDaemon ordinary_daemon()
 {
-	if (id == REQ_GETINFO) {
-		peer.reply(fields());
-	} else if (id == REQ_TRACKSTART) {
-		auto r = request_as<ReqTrackstart>(req);
-		send_bytes_event(peer, nodelist_event(r.context, {1, 4}, {1, 2}));
-		send_bytes_event(peer, quorum_event(r.context, 1, {{1, 1}, {2, 1}}));
-		peer.reply_status(CS_OK);
-	} else {
-		peer.reply_status(CS_OK);
-	}
+	CannedDaemon d;
+	d.info = fields();
+	d.answer_for_asked_node = false;
+	return d;
 }
+const CannedDaemon ordinary = ordinary_daemon();
 
 using Script = FakeServer::RequestHandler;
 
@@ -258,10 +253,7 @@ std::map<std::string, Script> scripts()
 	};
 	s["malformed"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
 		if (id == REQ_TRACKSTART) {
-			auto msg = quorum_event(1, 1, {{1, 1}});
-			uint32_t lie = 5;  // five entries claimed, one sent
-			std::memcpy(msg.data() + offsetof(ResQuorumNotification, node_list_entries), &lie, sizeof lie);
-			send_bytes_event(peer, msg);
+			send_bytes_event(peer, quorum_event(1, 1, {{1, 1}}, 5));  // five entries claimed, one sent
 			peer.event(expectedvotes_event(1, 5));
 			peer.reply_status(CS_OK);
 		} else {

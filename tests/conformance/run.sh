@@ -16,17 +16,50 @@
 # scenario that shows none, a row naming no scenario of the pair, a total
 # other than the pair's expected count, and a run that did not load the
 # libraries it names. VQ_PIN=1 rewrites the pinned traces from this run.
-#   run.sh PAIR DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [MAINLINE_PREFIX]
+#
+#   run.sh PAIR DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [MAINLINE_PREFIX] [SCENARIO...]
+#       runs the named scenarios, or all of them (then the totals are checked)
+#   run.sh --list PAIR DRIVER
+#       prints the scenarios PAIR runs, one name per line (ctest defines a
+#       test per scenario from it: tests/conformance/discover.cmake)
+#   run.sh --check PAIR DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [MAINLINE_PREFIX]
+#       runs nothing: checks the libraries each side loads, the pair's
+#       scenario count and that every declared difference names a scenario
 set -euo pipefail
 shopt -s inherit_errexit
-pair=$1 driver=$(readlink -f "$2") fake=$(readlink -f "$3") ourlib=$(cd "$4" && pwd) out=$5
-mainline=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
-harness=$here/../support/private-corosync.sh
-mkdir -p "$out"
+mode=run
+case ${1:-} in
+--list | --check) mode=${1#--}; shift ;;
+esac
 
 # How many scenarios each pair runs: a scenario lost from the list fails.
 declare -A expected_total=([debian]=66 [mainline]=75 [fake]=10)
+
+# The scenarios PAIR runs, as "NAME SERVER" lines, into the array `selected`.
+select_scenarios() {  # PAIR DRIVER
+	local name server
+	selected=()
+	while read -r name server; do
+		case $1:$server in
+		debian:mainline | mainline:debian | fake:real | fake:debian | fake:none | fake:fake:*) continue ;;
+		esac
+		selected+=("$name $server")
+	done < <("$2" --list)
+	[ "${#selected[@]}" -gt 0 ]
+}
+
+if [ "$mode" = list ]; then
+	select_scenarios "$1" "$2"
+	printf '%s\n' "${selected[@]%% *}"
+	exit 0
+fi
+
+pair=$1 driver=$(readlink -f "$2") fake=$(readlink -f "$3") ourlib=$(cd "$4" && pwd) out=$5
+mainline=${6:-}
+harness=$here/../support/private-corosync.sh
+mkdir -p "$out"
+
 case $pair in
 debian) reflib="" daemon_prefix="" ;;
 mainline | fake)
@@ -84,20 +117,22 @@ run_one() {  # NAME SERVER LIBDIR DAEMON_PREFIX OUTFILE
 }
 
 # Which scenarios this pair runs, and on what server each side runs them.
-list=$("$driver" --list)
-selected=()
-while read -r name server; do
-	case $pair:$server in
-	debian:mainline | mainline:debian | fake:real | fake:debian | fake:none | fake:fake:*) continue ;;
-	esac
-	selected+=("$name $server")
-done <<<"$list"
+select_scenarios "$pair" "$driver"
 for name in $declared; do
-	if ! printf '%s\n' "${selected[@]}" | grep -q "^$name "; then
+	if ! grep -q "^$name " < <(printf '%s\n' "${selected[@]}"); then
 		echo "FAIL: DIFFERENCES.md declares $name for the $pair pair, which runs no such scenario" >&2
 		exit 1
 	fi
 done
+if [ "$mode" = check ]; then
+	if [ "${#selected[@]}" -ne "${expected_total[$pair]}" ]; then
+		echo "FAIL: the $pair pair has ${#selected[@]} scenarios, not ${expected_total[$pair]}" >&2
+		exit 1
+	fi
+	echo "conformance ($pair): ${#selected[@]} scenarios, $(wc -w <<<"$declared") declared differences, each named"
+	echo "  reference side: $ref_loaded; ours: $ours_loaded"
+	exit 0
+fi
 pinned=$here/pinned/$pair
 mask() { sed -E 's/ring=[0-9a-f]+\.[0-9a-f]+/ring=<ring>/g' "$1"; }
 
@@ -149,6 +184,10 @@ done
 echo
 echo "conformance ($pair): $total scenarios, $same identical, $differ_declared declared differences, $fail failures"
 echo "  reference side: $ref_loaded; ours: $ours_loaded"
+if [ $# -gt 6 ] && [ "$total" -ne $(($# - 6)) ]; then
+	echo "FAIL: $(($# - 6)) scenarios named, $total of them run by the $pair pair" >&2
+	exit 1
+fi
 if [ $# -le 6 ] && [ "$total" -ne "${expected_total[$pair]}" ]; then
 	echo "FAIL: the $pair pair ran $total scenarios, not ${expected_total[$pair]}" >&2
 	exit 1

@@ -1,7 +1,7 @@
 // The C++ API (votequorum::Client) against the fake server and the real
 // daemon, and the votequorum-monitor tool built on it.
 #include "corosync.hpp"
-#include "fake_server.hpp"
+#include "canned_daemon.hpp"
 
 #include <votequorum/client.hpp>
 
@@ -25,29 +25,23 @@ using votequorum::Client;
 
 namespace {
 
-void daemon_like(Peer& peer, int32_t id, std::span<const std::byte> req)
+// Three members (node 3 with two votes), a quorum device named "Qdev",
+// node 2 publishing extra info; node 77 unknown; setvotes refused.
+CannedDaemon three_members()
 {
-	if (id == REQ_GETINFO) {
-		const auto nodeid = static_cast<uint32_t>(request_as<ReqGetinfo>(req).nodeid);
-		peer.reply(getinfo_reply(nodeid == 77 ? CS_ERR_NOT_EXIST : CS_OK, nodeid ? nodeid : 1, "Qdev"));
-	} else if (id == REQ_TRACKSTART) {
-		auto r = request_as<ReqTrackstart>(req);
-		auto nl = nodelist_event(r.context, {1, 9}, {1, 2, 3});
-		peer.event(nl.data(), nl.size());
-		auto q = quorum_event(r.context, 1, {{1, 1}, {2, 1}, {3, 2}});
-		peer.event(q.data(), q.size());
-		auto x = extra_info_event(r.context, 2, "Qdsk 42");
-		peer.event(x.data(), x.size());
-		peer.reply_status(CS_OK);
-	} else if (id == REQ_QDEVICE_GET_EXTRA_INFO) {
-		auto bytes = extra_info_reply(CS_OK, "abc");
-		peer.reply(bytes.data(), bytes.size());
-	} else if (id == REQ_SETVOTES) {
-		peer.reply_status(CS_ERR_NAME_NOT_FOUND);
-	} else {
-		peer.reply_status(CS_OK);
-	}
+	CannedDaemon d;
+	d.info = getinfo_reply(CS_OK, 1, "Qdev");
+	d.unknown_nodes = {77};
+	d.ring = {1, 9};
+	d.members = {1, 2, 3};
+	d.nodes = {{1, 1}, {2, 1}, {3, 2}};
+	d.extra_info = {{2, "Qdsk 42"}};
+	d.extra_info_reply_data = "abc";
+	d.status[REQ_SETVOTES] = CS_ERR_NAME_NOT_FOUND;
+	return d;
 }
+
+const CannedDaemon daemon_like = three_members();
 
 std::pair<int, std::string> run(const std::string& command)
 {

@@ -1,6 +1,6 @@
 // Every call of the C ABI against a scripted server: arguments on the wire,
 // results, error pass-through, malformed replies, bad handles and pointers.
-#include "common.hpp"
+#include "canned_daemon.hpp"
 
 #include "blocked.hpp"
 #include <catch2/catch.hpp>
@@ -58,7 +58,7 @@ TEST_CASE("initialize with no daemon is CS_ERR_LIBRARY", "[init]")
 
 TEST_CASE("initialize checks its pointers and the model", "[init]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	CHECK(votequorum_initialize(nullptr, nullptr) == CS_ERR_INVALID_PARAM);
 	CHECK(votequorum_model_initialize(nullptr, nullptr) == CS_ERR_INVALID_PARAM);
 	votequorum_handle_t h = 0;
@@ -267,7 +267,7 @@ TEST_CASE("qdevice names: 1 to 254 characters, checked before the handle", "[req
 
 TEST_CASE("bad handles and NULL pointers, for every call", "[handles]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	auto finalized = connect_ok();
 	REQUIRE(votequorum_finalize(finalized) == CS_OK);
 	auto live = connect_ok();
@@ -325,7 +325,7 @@ TEST_CASE("bad handles and NULL pointers, for every call", "[handles]")
 
 TEST_CASE("handles are distinct and not reused after finalize", "[handles]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	std::set<votequorum_handle_t> seen;
 	for (int i = 0; i < 20; ++i) {
 		auto h = connect_ok();
@@ -336,7 +336,7 @@ TEST_CASE("handles are distinct and not reused after finalize", "[handles]")
 
 TEST_CASE("the caller's random() sequence is not touched", "[handles]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	srandom(7);
 	const long expected[3] = {random(), random(), random()};
 	srandom(7);
@@ -352,7 +352,7 @@ TEST_CASE("the caller's random() sequence is not touched", "[handles]")
 
 TEST_CASE("context is per handle", "[context]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	auto a = connect_ok(), b = connect_ok();
 	int x, y;
 	void* got = &x;
@@ -385,9 +385,7 @@ TEST_CASE("get_qdevice_extra_info returns the daemon's bytes, bounded", "[extra-
 			break;
 		}
 		case 3: {  // ei_size claims more than was sent
-			auto r = extra_info_reply(CS_OK, "abc");
-			uint32_t lie = 100;
-			std::memcpy(r.data() + 24, &lie, 4);
+			auto r = extra_info_reply(CS_OK, "abc", 100);
 			peer.reply(r.data(), r.size());
 			break;
 		}
@@ -418,7 +416,7 @@ TEST_CASE("get_qdevice_extra_info returns the daemon's bytes, bounded", "[extra-
 
 TEST_CASE("fds: fd_get is the connected socket, every new fd is close-on-exec", "[fd]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	auto before = open_fds();
 	auto h = connect_ok();
 	auto after = open_fds();

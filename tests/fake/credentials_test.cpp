@@ -1,6 +1,6 @@
 // Only a server running as root or as the caller's own uid is trusted:
 // an impostor bound to "votequorum" by another user is refused.
-#include "common.hpp"
+#include "canned_daemon.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -95,7 +95,7 @@ int reference_connect_result()
 TEST_CASE("a votequorum server of another user is refused with CS_ERR_ACCESS, leaving nothing behind", "[credentials]")
 {
 	const User nobody = user("nobody");
-	FakeServer impostor(normal_daemon, {}, nobody.uid, nobody.gid);
+	FakeServer impostor(CannedDaemon{}, {}, nobody.uid, nobody.gid);
 	REQUIRE(reference_connect_result() == CS_OK);  // the impostor does serve
 	const auto fds_before = entries("/proc/self/fd");
 	votequorum_handle_t h = 0;
@@ -123,7 +123,7 @@ TEST_CASE("a votequorum server of another user is refused with CS_ERR_ACCESS, le
 
 TEST_CASE("the same server running as root is accepted", "[credentials]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	CHECK(connect_result() == CS_OK);
 }
 
@@ -131,18 +131,18 @@ TEST_CASE("a server running as the caller's own uid is accepted, another uid is 
 {
 	const User nobody = user("nobody"), daemon_user = user("daemon");
 	{
-		FakeServer same_user(normal_daemon, {}, nobody.uid, nobody.gid);
+		FakeServer same_user(CannedDaemon{}, {}, nobody.uid, nobody.gid);
 		CHECK(as_user(nobody, connect_result) == CS_OK);
 		CHECK(as_user(daemon_user, connect_result) == CS_ERR_ACCESS);
 	}
-	FakeServer root_server(normal_daemon);
+	FakeServer root_server(CannedDaemon{});
 	CHECK(as_user(nobody, connect_result) == CS_OK);  // root is trusted by everyone
 }
 
 TEST_CASE("the reference library connects to the impostor (the difference)", "[credentials][reference]")
 {
 	const User nobody = user("nobody");
-	FakeServer impostor(normal_daemon, {}, nobody.uid, nobody.gid);
+	FakeServer impostor(CannedDaemon{}, {}, nobody.uid, nobody.gid);
 	CHECK(reference_connect_result() == CS_OK);
 	CHECK(connect_result() == CS_ERR_ACCESS);
 }

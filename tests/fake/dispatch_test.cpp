@@ -1,7 +1,7 @@
 // Dispatch against a scripted server: the four modes, the fd, bursts,
 // node lists of every size, callbacks that call back in, finalize inside a
 // callback and from another thread, a dying daemon, a small stack.
-#include "common.hpp"
+#include "canned_daemon.hpp"
 
 #include "blocked.hpp"
 #include <catch2/catch.hpp>
@@ -63,10 +63,7 @@ void scripted_poke(Peer& peer, int code)
 		break;
 	}
 	case SEND_MALFORMED: {
-		auto msg = quorum_event(7, 1, {{1, 1}});
-		uint32_t lie = 5;
-		std::memcpy(msg.data() + 40, &lie, 4);
-		send_bytes_event(peer, msg);
+		send_bytes_event(peer, quorum_event(7, 1, {{1, 1}}, 5));  // five entries claimed, one sent
 		peer.event(expectedvotes_event(7, 5));
 		break;
 	}
@@ -127,7 +124,7 @@ bool readable(votequorum_handle_t h)
 
 TEST_CASE("trackstart's notifications come before its reply, in order", "[dispatch]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	CHECK(!readable(h));
 	REQUIRE(votequorum_trackstart(h, 55, CS_TRACK_CURRENT) == CS_OK);
@@ -145,7 +142,7 @@ TEST_CASE("trackstart's notifications come before its reply, in order", "[dispat
 
 TEST_CASE("the fd is readable if and only if dispatch has work", "[dispatch][fd]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	CHECK(!readable(h));
 	server.poke(SEND_EXPECTED);
@@ -163,7 +160,7 @@ TEST_CASE("the fd is readable if and only if dispatch has work", "[dispatch][fd]
 
 TEST_CASE("a plain poll() loop drives dispatch", "[dispatch][fd]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	int fd;
 	REQUIRE(votequorum_fd_get(h, &fd) == CS_OK);
@@ -183,7 +180,7 @@ TEST_CASE("a plain poll() loop drives dispatch", "[dispatch][fd]")
 
 TEST_CASE("ONE counts a message whose callback is NULL", "[dispatch]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect(false);
 	server.poke(SEND_EXPECTED);
 	server.poke(SEND_EXPECTED);
@@ -199,7 +196,7 @@ TEST_CASE("a burst of 10000 notifications is drained by a poll loop with ALL", "
 	// libqb's server signals each notification with one byte on a socket;
 	// when that socket is full it sends the rest as the client reads, so one
 	// ALL may end before the burst is over. The fd tells when there is more.
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	server.poke(SEND_BURST);
 	int fd;
@@ -220,7 +217,7 @@ TEST_CASE("a burst of 10000 notifications is drained by a poll loop with ALL", "
 
 TEST_CASE("node lists of 0 and 1000 entries", "[dispatch]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	server.poke(SEND_BIG_LIST);
 	server.poke(SEND_EMPTY_LISTS);
@@ -237,7 +234,7 @@ TEST_CASE("node lists of 0 and 1000 entries", "[dispatch]")
 
 TEST_CASE("unknown notification ids are skipped, malformed ones are an error", "[dispatch]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	server.poke(SEND_UNKNOWN);
 	CHECK(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_OK);
@@ -252,7 +249,7 @@ TEST_CASE("unknown notification ids are skipped, malformed ones are an error", "
 
 TEST_CASE("the extra-info notification reaches the model V1 callback", "[dispatch][extra-info]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	server.poke(SEND_EXTRA_INFO);
 	CHECK(votequorum_dispatch(h, CS_DISPATCH_ONE) == CS_OK);
@@ -294,7 +291,7 @@ void finalize_from_callback(votequorum_handle_t h, uint64_t, uint32_t)
 
 TEST_CASE("a callback may make synchronous requests on its own handle", "[dispatch][reentry]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	votequorum_callbacks_t cb{nullptr, getinfo_from_callback, nullptr};
 	REQUIRE(votequorum_initialize(&g_handle, &cb) == CS_OK);
 	g_calls = 0;
@@ -308,7 +305,7 @@ TEST_CASE("a callback may make synchronous requests on its own handle", "[dispat
 
 TEST_CASE("dispatch re-entered from a callback takes the next message", "[dispatch][reentry]")
 {
-	FakeServer server(normal_daemon, [](Peer& peer, int) {
+	FakeServer server(CannedDaemon{}, [](Peer& peer, int) {
 		for (uint32_t v = 1; v <= 3; ++v) {
 			peer.event(expectedvotes_event(7, v));
 		}
@@ -327,7 +324,7 @@ TEST_CASE("dispatch re-entered from a callback takes the next message", "[dispat
 
 TEST_CASE("finalize inside a callback: dispatch returns CS_ERR_BAD_HANDLE", "[dispatch][reentry]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	for (auto mode : {CS_DISPATCH_ONE, CS_DISPATCH_ALL, CS_DISPATCH_BLOCKING, CS_DISPATCH_ONE_NONBLOCKING}) {
 		votequorum_callbacks_t cb{nullptr, finalize_from_callback, nullptr};
 		REQUIRE(votequorum_initialize(&g_handle, &cb) == CS_OK);
@@ -343,7 +340,7 @@ TEST_CASE("finalize inside a callback: dispatch returns CS_ERR_BAD_HANDLE", "[di
 
 TEST_CASE("finalize from another thread ends a blocking dispatch", "[dispatch][threads]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	for (auto mode : {CS_DISPATCH_BLOCKING, CS_DISPATCH_ONE}) {
 		auto h = connect();
 		cs_error_t finalized = CS_ERR_LIBRARY;  // Catch's assertions are not thread-safe
@@ -362,7 +359,7 @@ TEST_CASE("finalize from another thread ends a blocking dispatch", "[dispatch][t
 
 TEST_CASE("BLOCKING delivers until the daemon dies, then CS_ERR_LIBRARY", "[dispatch][death]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	auto h = connect();
 	std::thread feeder([&] {
 		for (int i = 0; i < 3; ++i) {
@@ -401,7 +398,7 @@ void* dispatch_thread(void* arg)
 
 TEST_CASE("dispatch works on a thread with a 64 KiB stack", "[dispatch][stack]")
 {
-	FakeServer server(normal_daemon, scripted_poke);
+	FakeServer server(CannedDaemon{}, scripted_poke);
 	SmallStackRun run{connect(), CS_ERR_LIBRARY, 0};
 	server.poke(SEND_BIG_LIST);
 	pthread_attr_t attr;

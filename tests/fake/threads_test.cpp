@@ -1,5 +1,5 @@
 // One handle shared by threads, concurrent initialize, and fork.
-#include "common.hpp"
+#include "canned_daemon.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,7 +14,7 @@ using namespace vq::wire;
 
 TEST_CASE("8 threads sharing one handle each get their own replies", "[threads]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	votequorum_handle_t h;
 	REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
 	std::atomic<int> wrong{0}, failed{0};
@@ -54,7 +54,7 @@ TEST_CASE("8 threads sharing one handle each get their own replies", "[threads]"
 
 TEST_CASE("concurrent initialize gives distinct working handles", "[threads]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	std::vector<votequorum_handle_t> handles(8);
 	std::vector<cs_error_t> results(8, CS_ERR_LIBRARY);  // Catch's assertions are not thread-safe
 	std::vector<std::thread> threads;
@@ -77,7 +77,7 @@ TEST_CASE("concurrent initialize gives distinct working handles", "[threads]")
 
 TEST_CASE("finalize racing requests on other threads", "[threads]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	for (int round = 0; round < 20; ++round) {
 		votequorum_handle_t h;
 		REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
@@ -104,7 +104,7 @@ TEST_CASE("finalize racing requests on other threads", "[threads]")
 
 TEST_CASE("fork: the process that goes on using a handle keeps it", "[fork]")
 {
-	FakeServer server(normal_daemon);
+	FakeServer server(CannedDaemon{});
 	votequorum_handle_t h;
 	REQUIRE(votequorum_initialize(&h, nullptr) == CS_OK);
 

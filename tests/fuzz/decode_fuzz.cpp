@@ -7,45 +7,16 @@
 // catch decoders that accept what they should not.
 #include "connection.hpp"
 #include "errors.hpp"
+#include "stub_transport.hpp"
 #include "wire.hpp"
 
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <sys/eventfd.h>
-#include <unistd.h>
 #include <vector>
 
 namespace {
-
-// Holds one message; its fd is never waited on (ONE_NONBLOCKING only).
-class OneMessage final : public vq::Transport {
-public:
-	OneMessage(const uint8_t* data, std::size_t size) : message_(data, data + size) {}
-	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&, int) override { return -ENOTCONN; }
-	ssize_t receive_event(std::span<std::byte> buf) override
-	{
-		if (taken_) {
-			return -EAGAIN;
-		}
-		taken_ = true;
-		if (message_.size() > buf.size()) {
-			return -EMSGSIZE;
-		}
-		if (!message_.empty()) {
-			std::memcpy(buf.data(), message_.data(), message_.size());
-		}
-		return static_cast<ssize_t>(message_.size());
-	}
-	int fd() const override { return -1; }
-	std::size_t max_message_size() const override { return 65536; }  // above max_len, below mmap size
-	bool peer_credentials(pid_t&, uid_t&, gid_t&) const override { return false; }
-
-private:
-	std::vector<uint8_t> message_;
-	bool taken_ = false;
-};
 
 std::size_t g_size;      // the message's size, for the callbacks' checks
 volatile uint64_t g_sink;
@@ -110,7 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 	case 0: {
 		std::shared_ptr<vq::Connection> conn;
 		vq::Callbacks cb{on_quorum, on_expected, on_nodelist, on_extra};
-		if (vq::Connection::create(std::make_unique<OneMessage>(data, size), cb, conn) != CS_OK) {
+		auto transport = std::make_unique<vqtest::StubTransport>();  // 64 KiB: above max_len
+		transport->push(data, size);
+		if (vq::Connection::create(std::move(transport), cb, conn) != CS_OK) {
 			return 0;
 		}
 		const cs_error_t err = conn->dispatch(CS_DISPATCH_ONE_NONBLOCKING);

@@ -29,12 +29,12 @@ echo "---"
 check "runtime Depends computed from the binary (libqb100, libc6, libstdc++6)" \
 	bash -c "field() { dpkg-deb -f \"\$1\" \"\$2\"; }; d=\$(field '$runtime' Depends); [[ \$d == *libqb100* && \$d == *libc6* && \$d == *libstdc++6* ]]"
 check "runtime Provides libvotequorum8" bash -c "[[ \$(dpkg-deb -f '$runtime' Provides) == libvotequorum8* ]]"
-check "runtime has preinst/postrm (the diversion)" bash -c "dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep -q preinst && dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep -q postrm"
+check "runtime has preinst/postrm (the diversion)" bash -c "dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep preinst >/dev/null && dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep postrm >/dev/null"
 check "runtime ships the .so.8.1.0 and its .so.8 link only" bash -c "[ \"\$(dpkg-deb -c '$runtime' | awk '\$1 !~ /^d/ {print \$6}' | sort | tr '\n' ' ')\" = './usr/lib/x86_64-linux-gnu/libvotequorum.so.8 ./usr/lib/x86_64-linux-gnu/libvotequorum.so.8.1.0 ' ]"
 check "dev Conflicts/Replaces/Provides libvotequorum-dev" bash -c "[[ \$(dpkg-deb -f '$dev' Conflicts) == libvotequorum-dev && \$(dpkg-deb -f '$dev' Replaces) == libvotequorum-dev* && \$(dpkg-deb -f '$dev' Provides) == libvotequorum-dev* ]]"
 check "dev ships headers, .pc, CMake package, 20 man pages" bash -c "c=\$(dpkg-deb -c '$dev'); grep -q include/corosync/votequorum.h <<<\"\$c\" && grep -q pkgconfig/libvotequorum.pc <<<\"\$c\" && grep -q cmake/votequorum/votequorumConfig.cmake <<<\"\$c\" && [ \$(grep -c 'man3/.*\.3\.gz' <<<\"\$c\") = 20 ]"
-check "the library in the package is stripped" bash -c "dpkg-deb -x '$runtime' '$work/x' && ! file -L '$work/x/usr/lib/x86_64-linux-gnu/libvotequorum.so.8.1.0' | grep -q 'not stripped'"
-dpkg-query -W -f='${Status}' libvotequorum8 | grep -q 'install ok installed' || { echo "FAIL: libvotequorum8 must be installed on this machine (tests/setup.sh)"; exit 1; }
+check "the library in the package is stripped" bash -c "dpkg-deb -x '$runtime' '$work/x' && ! file -L '$work/x/usr/lib/x86_64-linux-gnu/libvotequorum.so.8.1.0' | grep 'not stripped' >/dev/null"
+dpkg-query -W -f='${Status}' libvotequorum8 | grep 'install ok installed' >/dev/null || { echo "FAIL: libvotequorum8 must be installed on this machine (tests/setup.sh)"; exit 1; }
 [ "$fail" = 0 ] || exit 1
 
 # The throwaway root: this machine's / under an overlay, in private mount,
@@ -72,7 +72,7 @@ done
 start_corosync
 step "corosync-quorumtool -s on the installed package"
 corosync-quorumtool -s | grep -v Date
-corosync-quorumtool -s | grep -q 'Quorate: *Yes'
+corosync-quorumtool -s | grep 'Quorate: *Yes' >/dev/null
 libs=$(pkg-config --libs libvotequorum | xargs)  # without its trailing space
 step "pkg-config --libs libvotequorum: $libs"
 [ "$libs" = "-lvotequorum" ] || fail "pkg-config gives '$libs'"
@@ -86,11 +86,11 @@ corosync-cfgtool -R > /dev/null
 corosync-qdevice -f -S lock_file=/run/qdevice.pid,local_socket_file=/run/qdevice.sock > /run/qdevice.log 2>&1 &
 qdevice=$!
 for _ in $(seq 1 300); do
-	if corosync-quorumtool -s | grep -qE '^Flags: +Quorate Qdevice'; then break; fi
+	if corosync-quorumtool -s | grep -E '^Flags: +Quorate Qdevice' >/dev/null; then break; fi
 	sleep 0.05
 done
 corosync-quorumtool -s | grep -E '^(Flags|Total votes):'
-corosync-quorumtool -s | grep -qE '^Flags: +Quorate Qdevice' || { cat /run/qdevice.log; fail "qdevice did not register"; }
+corosync-quorumtool -s | grep -E '^Flags: +Quorate Qdevice' >/dev/null || { cat /run/qdevice.log; fail "qdevice did not register"; }
 [[ $(readlink -f "$(grep -o '/[^ ]*libvotequorum.so[^ ]*' "/proc/$qdevice/maps" | head -n 1)") == *libvotequorum.so.8.1.0 ]] ||
 	fail "the running corosync-qdevice does not have the installed library mapped"
 # qdevice keeps running (and voting) to the end: without it the cluster,
@@ -99,10 +99,10 @@ step "dpkg -r"
 dpkg -r votequorum-monitor libvotequorum-cpp-dev libvotequorum-cpp1 libvotequorum8-cpp
 step "removed: libvotequorum.so.8 -> $(readlink -f $L/libvotequorum.so.8)"
 [[ $(readlink -f $L/libvotequorum.so.8) == *libvotequorum.so.8.0.0 ]]
-if dpkg-divert --list | grep -q libvotequorum8-cpp; then
+if dpkg-divert --list | grep libvotequorum8-cpp >/dev/null; then
 	fail "a diversion is left after dpkg -r"
 fi
-corosync-quorumtool -s | grep -q 'Quorate: *Yes'
+corosync-quorumtool -s | grep 'Quorate: *Yes' >/dev/null
 step "the reference is back and corosync-quorumtool works on it"
 kill "$qdevice"
 wait "$qdevice" || true

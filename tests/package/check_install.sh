@@ -51,7 +51,7 @@ echo "find_package(votequorum): built $(basename "$work/consumer/consumer")"
 "$top/tests/support/private-corosync.sh" bash -c '
 	set -e
 	export LD_LIBRARY_PATH='"$prefix"'/lib
-	ldd '"$work"'/vq_status | grep -q "libvotequorum.so.8 => '"$prefix"'/lib/libvotequorum.so.8"
+	ldd '"$work"'/vq_status | grep "libvotequorum.so.8 => '"$prefix"'/lib/libvotequorum.so.8" >/dev/null
 	'"$work"'/vq_status
 	out=$('"$work"'/consumer/consumer)
 	echo "$out"

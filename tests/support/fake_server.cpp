@@ -321,13 +321,14 @@ std::vector<std::byte> with_tail(Head head, std::size_t tail_at, const void* tai
 
 }  // namespace
 
-std::vector<std::byte> quorum_event(uint64_t context, uint32_t quorate, const std::vector<votequorum_node_t>& nodes)
+std::vector<std::byte> quorum_event(uint64_t context, uint32_t quorate, const std::vector<votequorum_node_t>& nodes,
+	std::optional<uint32_t> claimed_entries)
 {
 	ResQuorumNotification head{};
 	head.header = {RES_QUORUM_NOTIFICATION, 0, CS_OK};
 	head.quorate = quorate;
 	head.context = context;
-	head.node_list_entries = static_cast<uint32_t>(nodes.size());
+	head.node_list_entries = claimed_entries.value_or(static_cast<uint32_t>(nodes.size()));
 	return with_tail(head, kQuorumNodes, nodes.data(), nodes.size() * sizeof(votequorum_node_t));
 }
 
@@ -360,11 +361,11 @@ std::vector<std::byte> extra_info_event(uint64_t context, uint32_t nodeid, const
 	return with_tail(head, kExtraInfoNotificationData, data.data(), data.size());
 }
 
-std::vector<std::byte> extra_info_reply(int32_t error, const std::string& data)
+std::vector<std::byte> extra_info_reply(int32_t error, const std::string& data, std::optional<uint32_t> claimed_size)
 {
 	ResGetExtraInfo head{};
 	head.header = {RES_GET_EXTRA_INFO, 0, error};
-	head.ei_size = static_cast<uint32_t>(data.size());
+	head.ei_size = claimed_size.value_or(static_cast<uint32_t>(data.size()));
 	return with_tail(head, kGetExtraInfoData, data.data(), data.size());
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <sys/types.h>
@@ -52,13 +53,17 @@ T request_as(std::span<const std::byte> request)
 	return value;
 }
 
-// Message builders for the handlers (layouts from src/wire.hpp).
+// Message builders for the handlers (layouts from src/wire.hpp). A
+// `claimed_*` argument makes a malformed message: the count or size field
+// says that, whatever was really appended.
 vq::wire::ResGetinfo getinfo_reply(int32_t error, uint32_t nodeid, const char* qdevice_name = "");
-std::vector<std::byte> quorum_event(uint64_t context, uint32_t quorate, const std::vector<votequorum_node_t>& nodes);
+std::vector<std::byte> quorum_event(uint64_t context, uint32_t quorate, const std::vector<votequorum_node_t>& nodes,
+	std::optional<uint32_t> claimed_entries = std::nullopt);
 std::vector<std::byte> nodelist_event(uint64_t context, votequorum_ring_id_t ring, const std::vector<uint32_t>& nodes);
 vq::wire::ResExpectedVotesNotification expectedvotes_event(uint64_t context, uint32_t expected);
 std::vector<std::byte> extra_info_event(uint64_t context, uint32_t nodeid, const std::string& data);
-std::vector<std::byte> extra_info_reply(int32_t error, const std::string& data);
+std::vector<std::byte> extra_info_reply(int32_t error, const std::string& data,
+	std::optional<uint32_t> claimed_size = std::nullopt);
 
 // The next server started refuses its first `n` connections with -EAGAIN,
 // as a daemon that is still starting does.

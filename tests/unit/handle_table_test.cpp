@@ -1,4 +1,5 @@
 #include "handle_table.hpp"
+#include "stub_transport.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -8,20 +9,10 @@
 
 namespace {
 
-// A transport that is never used: handle-table tests only need connections.
-class IdleTransport final : public vq::Transport {
-public:
-	ssize_t call(std::span<const std::byte>, std::span<std::byte>, const std::atomic<bool>&, int) override { return -ENOTCONN; }
-	ssize_t receive_event(std::span<std::byte>) override { return -EAGAIN; }
-	int fd() const override { return -1; }
-	std::size_t max_message_size() const override { return 4096; }
-	bool peer_credentials(pid_t&, uid_t&, gid_t&) const override { return false; }
-};
-
 std::shared_ptr<vq::Connection> idle_connection()
 {
 	std::shared_ptr<vq::Connection> c;
-	REQUIRE(vq::Connection::create(std::make_unique<IdleTransport>(), {}, c) == CS_OK);
+	REQUIRE(vq::Connection::create(std::make_unique<vqtest::StubTransport>(4096), {}, c) == CS_OK);
 	return c;
 }
 
@@ -89,7 +80,7 @@ TEST_CASE("handles: concurrent insert and remove", "[handles]")
 		threads.emplace_back([&] {
 			for (int i = 0; i < 500; ++i) {
 				std::shared_ptr<vq::Connection> c;
-				vq::Connection::create(std::make_unique<IdleTransport>(), {}, c);
+				vq::Connection::create(std::make_unique<vqtest::StubTransport>(4096), {}, c);
 				auto h = table.insert(c);
 				if (table.find(h) != c || table.remove(h) != c || table.find(h)) {
 					++failures;

@@ -60,7 +60,7 @@ _write_conf() {  # I N
 
 node_start() {  # I
 	local i=$1
-	on_node "$i" sh -c "rm -f /run/corosync.pid; setsid ${VQ_COROSYNC_PREFIX:+$VQ_COROSYNC_PREFIX/sbin/}corosync -f -c $VQ_CLUSTER_DIR/node$i/corosync.conf >> $VQ_CLUSTER_DIR/node$i/corosync.log 2>&1 < /dev/null & echo \$! > /run/corosync.agentpid"
+	on_node "$i" bash -c "source $_VQ_SUPPORT/namespace.sh; vq_corosync_start $VQ_CLUSTER_DIR/node$i/corosync.conf $VQ_CLUSTER_DIR/node$i/corosync.log; echo \$! > /run/corosync.agentpid"
 }
 
 node_stop() {  # I
@@ -72,12 +72,10 @@ _make_agent() {  # I: a namespace set with address 10.99.0.I on the bridge
 	bridge=$(cat "$VQ_CLUSTER_DIR/bridge.pid")
 	mkdir -p "$VQ_CLUSTER_DIR/node$i"
 	# The node's agent holds its namespaces; private /run, /dev/shm, /var/lib/corosync.
-	unshare --net --mount --pid --fork --mount-proc sh -c '
-		mount --make-rprivate /
-		for d in /run /var/lib/corosync /var/log/corosync; do mkdir -p $d; mount -t tmpfs -o mode=0755 tmpfs $d; done
-		mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-		ip link set lo up
-		exec sleep infinity' &
+	unshare --net --mount --pid --fork --mount-proc bash -c "
+		source $_VQ_SUPPORT/namespace.sh
+		vq_private_mounts
+		exec sleep infinity" &
 	echo $! > "$VQ_CLUSTER_DIR/node$i/agent.unshare"
 	for _ in $(seq 1 100); do
 		# The agent is the unshare child in the new PID namespace.

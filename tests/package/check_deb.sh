@@ -113,13 +113,12 @@ unshare --mount --net --pid --fork --mount-proc bash -c '
 	mount -t overlay overlay -o lowerdir=/,upperdir=$ov/upper,workdir=$ov/work $ov/root
 	mount -t proc proc $ov/root/proc
 	mount --rbind /dev $ov/root/dev
-	mount -t tmpfs -o mode=1777 tmpfs $ov/root/dev/shm
-	for d in run var/lib/corosync var/log/corosync; do mount -t tmpfs tmpfs $ov/root/$d; done
+	source '"$top"'/tests/support/namespace.sh
+	vq_private_mounts $ov/root
 	mkdir -p $ov/root/debs
 	cp '"$work"'/*.deb '"$work"'/in-root.sh '"$top"'/tests/support/corosync.conf $ov/root/debs/
 	sed "s/provider: corosync_votequorum/&\n\tdevice {\n\t\tmodel: net\n\t\tvotes: 1\n\t\tnet {\n\t\t\ttls: off\n\t\t\thost: 127.0.0.1\n\t\t\talgorithm: ffsplit\n\t\t}\n\t}/" \
 		'"$top"'/tests/support/corosync.conf > $ov/root/debs/corosync-qdevice.conf
-	ip link set lo up
 	chroot $ov/root bash /debs/in-root.sh
 '
 echo "deb: installed in place of libvotequorum8 (Debian's tools ran on it), removed, reference restored"

@@ -18,26 +18,25 @@ if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	exec unshare --net --mount --pid --mount-proc --fork --kill-child env VQ_IN_PRIVATE_NS=1 "$0" "$@"
 fi
 
-ip link set lo up
-mount --make-rprivate /
-for d in /run /var/lib/corosync /var/log/corosync; do
-	mkdir -p "$d"
-	mount -t tmpfs -o mode=0755 tmpfs "$d"
-done
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+support=$(dirname "$(readlink -f "$0")")
+# shellcheck source=namespace.sh
+source "$support/namespace.sh"
+vq_private_mounts
 mkdir -p /run/vqtest/bin
 export VQ_COROSYNC_CONF=/run/vqtest/corosync.conf VQ_COROSYNC_LOG=/run/vqtest/corosync.log
-cp "$(dirname "$(readlink -f "$0")")/corosync.conf" "$VQ_COROSYNC_CONF"
+cp "$support/corosync.conf" "$VQ_COROSYNC_CONF"
+export VQ_SUPPORT=$support
 
-ln -s "$(dirname "$(readlink -f "$0")")/stop-corosync.sh" /run/vqtest/bin/vq_stop_corosync
+ln -s "$support/stop-corosync.sh" /run/vqtest/bin/vq_stop_corosync
 cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
 #!/bin/bash
 # Kills the private corosync (if any) and starts a fresh one, waiting until
 # it is quorate. The quorum check uses the daemon's own library, not ours.
+source "$VQ_SUPPORT/namespace.sh"
 vq_stop_corosync
-rm -rf /var/lib/corosync/* /dev/shm/qb-* /run/corosync.pid
+rm -rf /var/lib/corosync/* /dev/shm/qb-*
+vq_corosync_start "$VQ_COROSYNC_CONF" "$VQ_COROSYNC_LOG"
 bin=${VQ_COROSYNC_PREFIX:+$VQ_COROSYNC_PREFIX/sbin/}
-setsid "${bin}corosync" -f -c "$VQ_COROSYNC_CONF" >>"$VQ_COROSYNC_LOG" 2>&1 < /dev/null &
 for _ in $(seq 1 500); do
 	if LD_LIBRARY_PATH= "${bin}corosync-quorumtool" -s >/dev/null 2>&1; then
 		exit 0

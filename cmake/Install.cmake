@@ -13,6 +13,9 @@ install(TARGETS votequorum-cpp EXPORT votequorumTargets
 install(FILES include/votequorum/client.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/votequorum COMPONENT dev)
 if(TARGET votequorum-monitor)  # VQ_TOOLS
 	install(TARGETS votequorum-monitor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
+	# The exporter's systemd unit, under the prefix (systemd reads /usr/lib/systemd/system and /usr/local/lib/systemd/system).
+	set(VQ_SYSTEMD_UNIT_DIR "lib/systemd/system" CACHE STRING "Where votequorum-monitor.service is installed (under the prefix)")
+	install(FILES tools/votequorum-monitor.service DESTINATION ${VQ_SYSTEMD_UNIT_DIR} COMPONENT tools)
 endif()
 
 # pkg-config: same name (libvotequorum) and fields as corosync's file. Unless

@@ -68,6 +68,8 @@ set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME votequorum-monitor)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_TOOLS_DESCRIPTION "Prints the local node's quorum state once or as it changes, as text,
 JSON lines or Prometheus text exposition; the exit status tells quorate,
-not quorate or cannot connect.")
+not quorate or cannot connect. With --listen (and the votequorum-monitor
+systemd unit) it is a Prometheus exporter that follows corosync's
+notifications, serving its own metrics and ha_cluster_exporter's names.")
 
 include(CPack)

@@ -14,6 +14,10 @@
 #   wait_for I EXPR       wait (up to VQ_WAIT_SECONDS, 30 s) until `votequorum-monitor --once
 #                         --json` on node I satisfies the jq-free test EXPR
 #                         (a grep -E pattern on its JSON line)
+#   check_exposition I PATTERN...
+#                         `votequorum-monitor --once --prometheus` on node I:
+#                         promtool (Debian's prometheus package) must accept
+#                         it, and each anchored grep -E PATTERN must match a line
 #   step TEXT...          a progress line with the time
 #   cluster_down          kill everything by recorded pid (the namespaces go
 #                         with their processes); remove the directory unless
@@ -157,6 +161,25 @@ wait_for() {  # I PATTERN (gives up after VQ_WAIT_SECONDS, default 30)
 	done
 	echo "cluster: node $i never matched $pattern; last: $line" >&2
 	return 1
+}
+
+check_exposition() {  # I PATTERN...
+	local i=$1 out pattern
+	shift
+	out=$(on_node "$i" "$VQ_MONITOR" --once --prometheus --corosync-conf "$VQ_CLUSTER_DIR/node$i/corosync.conf" || true)
+	if ! promtool check metrics <<<"$out"; then
+		echo "FAIL: promtool rejects node $i's exposition:" >&2
+		printf '%s\n' "$out" | sed 's/^/    | /' >&2
+		return 1
+	fi
+	for pattern in "$@"; do
+		if ! grep -E -- "^$pattern\$" <<<"$out" >/dev/null; then
+			echo "FAIL: node $i's exposition has no line matching ^$pattern\$:" >&2
+			printf '%s\n' "$out" | sed 's/^/    | /' >&2
+			return 1
+		fi
+	done
+	echo "    node $i: promtool accepts the exposition; $# lines as expected"
 }
 
 cluster_down() {

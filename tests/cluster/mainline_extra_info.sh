@@ -100,6 +100,7 @@ expect "$work/monitor.json" '\{"extra_info":\{"size":12,"text":"from node 1"\},"
 expect "$work/monitor.prom" '^votequorum_member_extra_info_bytes\{nodeid="1"\} 12$'
 expect "$work/monitor.prom" '^votequorum_member_extra_info\{nodeid="1",text="from node 1"\} 1$'
 expect "$work/monitor.prom" '^votequorum_member_extra_info_bytes\{nodeid="2"\} 0$'
+check_exposition 2 'votequorum_member_extra_info\{nodeid="1",text="from node 1"\} 1' || fail=$((fail + 1))
 step "votequorum-monitor --follow on node 2 reports node 1's changes"
 : > "$work/follow.json"
 on_node 2 timeout -s INT 30 "$VQ_MONITOR" --follow --json > "$work/follow.json" &

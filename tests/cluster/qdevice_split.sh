@@ -29,6 +29,9 @@ for i in 1 2; do
 	wait_for "$i" '"qdevice_registered","qdevice_alive","qdevice_cast_vote".*"quorate":true.*"total_votes":3'
 done
 on_node 1 corosync-quorumtool -s | grep -E 'Total votes|Flags|Qdevice' | sed 's/^/    /'
+check_exposition 1 'votequorum_qdevice_registered 1' 'votequorum_qdevice_alive 1' 'votequorum_qdevice_cast_vote 1' \
+	'votequorum_qdevice_votes 1' 'ha_cluster_corosync_member_votes\{local="false",node="Qdevice",node_id="0"\} 1' \
+	'ha_cluster_corosync_quorum_votes\{type="total_votes"\} 3'
 step "split: node 1 keeps quorum, node 2 loses it"
 partition 1 2
 wait_for 1 '"quorate":true.*"total_votes":2'

@@ -17,6 +17,7 @@ cmake --build "$work/build" -j"$(nproc)" >/dev/null
 (cd "$work/build" && cpack >/dev/null)
 runtime=$(ls "$work"/build/libvotequorum8-cpp_*.deb)
 dev=$(ls "$work"/build/libvotequorum-cpp-dev_*.deb)
+tools=$(ls "$work"/build/votequorum-monitor_*.deb)
 
 fail=0
 field() { dpkg-deb -f "$1" "$2"; }
@@ -33,6 +34,7 @@ check "runtime has preinst/postrm (the diversion)" bash -c "dpkg-deb --ctrl-tarf
 check "runtime ships the .so.8.1.0 and its .so.8 link only" bash -c "[ \"\$(dpkg-deb -c '$runtime' | awk '\$1 !~ /^d/ {print \$6}' | sort | tr '\n' ' ')\" = './usr/lib/x86_64-linux-gnu/libvotequorum.so.8 ./usr/lib/x86_64-linux-gnu/libvotequorum.so.8.1.0 ' ]"
 check "dev Conflicts/Replaces/Provides libvotequorum-dev" bash -c "[[ \$(dpkg-deb -f '$dev' Conflicts) == libvotequorum-dev && \$(dpkg-deb -f '$dev' Replaces) == libvotequorum-dev* && \$(dpkg-deb -f '$dev' Provides) == libvotequorum-dev* ]]"
 check "dev ships headers, .pc, CMake package, 20 man pages" bash -c "c=\$(dpkg-deb -c '$dev'); grep -q include/corosync/votequorum.h <<<\"\$c\" && grep -q pkgconfig/libvotequorum.pc <<<\"\$c\" && grep -q cmake/votequorum/votequorumConfig.cmake <<<\"\$c\" && [ \$(grep -c 'man3/.*\.3\.gz' <<<\"\$c\") = 20 ]"
+check "votequorum-monitor ships its systemd unit" bash -c "dpkg-deb -c '$tools' | grep -E ' ./usr/lib/systemd/system/votequorum-monitor.service$'"
 check "the library in the package is stripped" bash -c "dpkg-deb -x '$runtime' '$work/x' && ! file -L '$work/x/usr/lib/x86_64-linux-gnu/libvotequorum.so.8.1.0' | grep 'not stripped' >/dev/null"
 dpkg-query -W -f='${Status}' libvotequorum8 | grep 'install ok installed' >/dev/null || { echo "FAIL: libvotequorum8 must be installed on this machine (tests/setup.sh)"; exit 1; }
 [ "$fail" = 0 ] || exit 1
@@ -79,6 +81,22 @@ step "pkg-config --libs libvotequorum: $libs"
 json=$(votequorum-monitor --once --json)
 step "votequorum-monitor --once --json: $json"
 [[ $json == *'"quorate":true'* ]] || fail "the installed votequorum-monitor does not report quorum"
+unit=/usr/lib/systemd/system/votequorum-monitor.service
+out=$(systemd-analyze verify --man=no "$unit" 2>&1) || fail "systemd-analyze verify: $out"
+[ -z "$out" ] || fail "systemd-analyze verify: $out"
+step "systemd-analyze verify accepts $unit"
+# What the unit starts (systemd does not run here), scraped once.
+opts=$(sed -n 's/^Environment=VQ_MONITOR_OPTS=//p' "$unit")
+votequorum-monitor $opts 2>/dev/null &
+exporter=$!
+for _ in $(seq 1 100); do
+	if metrics=$(curl -sf http://127.0.0.1:9669/metrics) && grep -E '^votequorum_up 1$' <<<"$metrics" >/dev/null; then break; fi
+	sleep 0.05
+done
+grep -E '^ha_cluster_corosync_quorate 1$' <<<"$metrics" >/dev/null || fail "the unit's command serves no quorate exposition"
+kill "$exporter"
+wait "$exporter" || fail "the exporter did not exit 0 on SIGTERM"
+step "votequorum-monitor $opts: serves /metrics (ha_cluster_corosync_quorate 1)"
 step "corosync-qdevice (with corosync-qnetd on loopback) on the installed library"
 corosync-qnetd -f -s off -l 127.0.0.1 > /run/qnetd.log 2>&1 &
 cp /debs/corosync-qdevice.conf /etc/corosync/corosync.conf

@@ -1,0 +1,336 @@
+// The monitor's state and its renderings (see monitor_state.hpp).
+#include "monitor_state.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <sstream>
+
+namespace monitor {
+
+namespace {
+
+const char* state_name(uint32_t state)
+{
+	switch (state) {
+	case VOTEQUORUM_NODESTATE_MEMBER: return "member";
+	case VOTEQUORUM_NODESTATE_DEAD: return "dead";
+	case VOTEQUORUM_NODESTATE_LEAVING: return "leaving";
+	default: return "unknown";
+	}
+}
+
+std::vector<std::string> flag_names(uint32_t flags)
+{
+	static const std::pair<uint32_t, const char*> names[] = {
+		{VOTEQUORUM_INFO_TWONODE, "two_node"}, {VOTEQUORUM_INFO_QUORATE, "quorate"},
+		{VOTEQUORUM_INFO_WAIT_FOR_ALL, "wait_for_all"}, {VOTEQUORUM_INFO_LAST_MAN_STANDING, "last_man_standing"},
+		{VOTEQUORUM_INFO_AUTO_TIE_BREAKER, "auto_tie_breaker"}, {VOTEQUORUM_INFO_ALLOW_DOWNSCALE, "allow_downscale"},
+		{VOTEQUORUM_INFO_QDEVICE_REGISTERED, "qdevice_registered"}, {VOTEQUORUM_INFO_QDEVICE_ALIVE, "qdevice_alive"},
+		{VOTEQUORUM_INFO_QDEVICE_CAST_VOTE, "qdevice_cast_vote"}, {VOTEQUORUM_INFO_QDEVICE_MASTER_WINS, "qdevice_master_wins"},
+		{VOTEQUORUM_INFO_QDEVICE_HAS_EXTRA_INFO, "qdevice_has_extra_info"}};
+	std::vector<std::string> out;
+	for (const auto& [bit, name] : names) {
+		if (flags & bit) {
+			out.emplace_back(name);
+		}
+	}
+	return out;
+}
+
+std::string ring_text(const votequorum::RingId& ring)
+{
+	char buf[48];
+	std::snprintf(buf, sizeof buf, "%x.%llx", ring.nodeid, static_cast<unsigned long long>(ring.seq));
+	return buf;
+}
+
+std::string now_iso8601()
+{
+	char buf[32];
+	std::time_t t = std::time(nullptr);
+	std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+	return buf;
+}
+
+// A qdevice's extra info as people read it: text when every byte is
+// printable (one trailing NUL, as corosync-quorumtool -X sets, is allowed
+// and not shown), else hex.
+struct ExtraInfoText {
+	bool printable;
+	std::string value;  // the text, or lower-case hex digits
+};
+
+ExtraInfoText describe(const std::vector<std::byte>& data)
+{
+	std::size_t n = data.size();
+	if (n > 0 && data[n - 1] == std::byte{0}) {
+		--n;
+	}
+	bool printable = n > 0;
+	for (std::size_t k = 0; k < n && printable; ++k) {
+		const auto c = std::to_integer<unsigned char>(data[k]);
+		printable = c >= 0x20 && c < 0x7f;
+	}
+	if (printable) {
+		return {true, std::string(reinterpret_cast<const char*>(data.data()), n)};
+	}
+	static const char digits[] = "0123456789abcdef";
+	std::string hex;
+	for (std::byte b : data) {
+		const auto c = std::to_integer<unsigned char>(b);
+		hex += digits[c >> 4];
+		hex += digits[c & 15];
+	}
+	return {false, hex};
+}
+
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string label_value(const std::string& raw)
+{
+	std::string out;
+	for (char c : raw) {
+		if (c == '\\' || c == '"') {
+			out += '\\';
+			out += c;
+		} else if (c == '\n') {
+			out += "\\n";
+		} else {
+			out += c;
+		}
+	}
+	return out;
+}
+
+nlohmann::json to_json(const State& s)
+{
+	nlohmann::json members = nlohmann::json::array();
+	for (const auto& m : s.members) {
+		nlohmann::json member = {{"nodeid", m.nodeid}, {"state", state_name(m.state)}};
+		if (auto v = s.votes.find(m.nodeid); v != s.votes.end()) {
+			member["votes"] = v->second;
+		}
+		if (auto e = s.extra_info.find(m.nodeid); e != s.extra_info.end()) {
+			const ExtraInfoText t = describe(e->second);
+			member["extra_info"] = {{"size", e->second.size()}, {t.printable ? "text" : "hex", t.value}};
+		}
+		members.push_back(member);
+	}
+	const auto& i = s.local;
+	return {
+		{"time", now_iso8601()},
+		{"cause", s.cause},
+		{"quorate", s.quorate},
+		{"node_id", i.node_id},
+		{"expected_votes", i.expected_votes},
+		{"highest_expected", i.highest_expected},
+		{"total_votes", i.total_votes},
+		{"quorum", i.quorum},
+		{"flags", flag_names(i.flags)},
+		{"ring_id", ring_text(s.ring)},
+		{"members", members},
+		{"qdevice",
+			{{"registered", (i.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) != 0},
+				{"name", i.qdevice_name},
+				{"votes", i.qdevice_votes},
+				{"alive", (i.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) != 0},
+				{"cast_vote", (i.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) != 0}}},
+	};
+}
+
+}  // namespace
+
+std::string text(const State& s)
+{
+	const auto& i = s.local;
+	std::ostringstream out;
+	out << now_iso8601() << " " << s.cause << "\n"
+	    << "  quorate:          " << (s.quorate ? "yes" : "no") << "\n"
+	    << "  node id:          " << i.node_id << "\n"
+	    << "  ring id:          " << ring_text(s.ring) << "\n"
+	    << "  expected votes:   " << i.expected_votes << " (highest " << i.highest_expected << ")\n"
+	    << "  total votes:      " << i.total_votes << "\n"
+	    << "  quorum:           " << i.quorum << "\n"
+	    << "  flags:           ";
+	for (const auto& f : flag_names(i.flags)) {
+		out << " " << f;
+	}
+	out << "\n  qdevice:          ";
+	if (i.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED) {
+		out << i.qdevice_name << ", " << i.qdevice_votes << " vote(s)"
+		    << ((i.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) ? ", alive" : ", not alive") << "\n";
+	} else {
+		out << "none\n";
+	}
+	out << "  members:\n";
+	for (const auto& m : s.members) {
+		out << "    node " << m.nodeid << ": " << state_name(m.state);
+		if (auto v = s.votes.find(m.nodeid); v != s.votes.end()) {
+			out << ", " << v->second << " vote(s)";
+		}
+		if (auto e = s.extra_info.find(m.nodeid); e != s.extra_info.end()) {
+			const ExtraInfoText t = describe(e->second);
+			out << ", extra info " << (t.printable ? "\"" + t.value + "\"" : "0x" + t.value) << " ("
+			    << e->second.size() << " bytes)";
+		}
+		out << "\n";
+	}
+	return out.str();
+}
+
+std::string json_line(const State& s)
+{
+	return to_json(s).dump() + "\n";
+}
+
+namespace {
+
+// Writes one metric family: HELP and TYPE lines, then the samples.
+class Exposition {
+public:
+	void family(const char* name, const char* type, const char* help)
+	{
+		out_ << "# HELP " << name << " " << help << "\n# TYPE " << name << " " << type << "\n";
+	}
+	template <class V>
+	void sample(const char* name, V value, const std::string& labels = "")
+	{
+		out_ << name;
+		if (!labels.empty()) {
+			out_ << "{" << labels << "}";
+		}
+		out_ << " " << value << "\n";
+	}
+	template <class V>
+	void gauge(const char* name, const char* help, V value)
+	{
+		family(name, "gauge", help);
+		sample(name, value);
+	}
+	std::string str() const { return out_.str(); }
+
+private:
+	std::ostringstream out_;
+};
+
+std::string label(const char* name, const std::string& value)
+{
+	return std::string(name) + "=\"" + label_value(value) + "\"";
+}
+
+}  // namespace
+
+std::string prometheus(const State* s, const Health& health)
+{
+	Exposition x;
+	x.gauge("votequorum_up", "1 while the exporter is connected to corosync and its state is current.", health.up ? 1 : 0);
+	x.family("votequorum_reconnects_total", "counter", "Connections to corosync made after one was lost.");
+	x.sample("votequorum_reconnects_total", health.reconnects);
+	x.gauge("votequorum_last_change_timestamp_seconds", "Unix time of the last change seen (a notification, a connection made or lost).",
+		static_cast<uint64_t>(health.last_change_seconds));
+	if (s == nullptr) {
+		return x.str();  // no quorum series while disconnected: they would be stale
+	}
+	const auto& i = s->local;
+	const bool qdevice = i.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED;
+	x.gauge("votequorum_quorate", "1 if the local node's partition is quorate.", s->quorate ? 1 : 0);
+	x.gauge("votequorum_node_id", "The local node id.", i.node_id);
+	x.gauge("votequorum_expected_votes", "Expected votes.", i.expected_votes);
+	x.gauge("votequorum_highest_expected_votes", "Highest expected votes in the cluster.", i.highest_expected);
+	x.gauge("votequorum_total_votes", "Votes present.", i.total_votes);
+	x.gauge("votequorum_quorum", "Votes needed for quorum.", i.quorum);
+	x.gauge("votequorum_ring_seq", "Sequence number of the current ring id.", s->ring.seq);
+	x.gauge("votequorum_qdevice_registered", "1 if a quorum device is registered.", qdevice ? 1 : 0);
+	x.gauge("votequorum_qdevice_alive", "1 if the registered quorum device is alive.", (i.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) ? 1 : 0);
+	x.gauge("votequorum_qdevice_cast_vote", "1 if the quorum device casts its vote.", (i.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) ? 1 : 0);
+	x.gauge("votequorum_qdevice_votes", "Votes of the quorum device.", i.qdevice_votes);
+	x.family("votequorum_flag", "gauge", "1 for each votequorum flag that is set.");
+	for (const auto& f : flag_names(i.flags)) {
+		x.sample("votequorum_flag", 1, label("flag", f));
+	}
+	x.family("votequorum_member_votes", "gauge", "Votes of each member, by node id and state.");
+	for (const auto& m : s->members) {
+		auto v = s->votes.find(m.nodeid);
+		x.sample("votequorum_member_votes", v != s->votes.end() ? v->second : 0,
+			label("nodeid", std::to_string(m.nodeid)) + "," + label("state", state_name(m.state)));
+	}
+	x.family("votequorum_member_extra_info_bytes", "gauge", "Size of each member's qdevice extra info (0: none).");
+	for (const auto& m : s->members) {
+		auto e = s->extra_info.find(m.nodeid);
+		x.sample("votequorum_member_extra_info_bytes", e != s->extra_info.end() ? e->second.size() : 0,
+			label("nodeid", std::to_string(m.nodeid)));
+	}
+	x.family("votequorum_member_extra_info", "gauge", "A member's qdevice extra info, as text or hex, in a label.");
+	for (const auto& [nodeid, data] : s->extra_info) {
+		const ExtraInfoText t = describe(data);
+		x.sample("votequorum_member_extra_info", 1, label("nodeid", std::to_string(nodeid)) + "," + label(t.printable ? "text" : "hex", t.value));
+	}
+
+	// The same facts under ha_cluster_exporter's names and labels, so that
+	// its dashboards and alerts work unchanged.
+	x.gauge("ha_cluster_corosync_quorate", "Whether or not the cluster is quorate", s->quorate ? 1 : 0);
+	x.family("ha_cluster_corosync_quorum_votes", "gauge", "Cluster quorum votes; one line per type");
+	x.sample("ha_cluster_corosync_quorum_votes", i.expected_votes, label("type", "expected_votes"));
+	x.sample("ha_cluster_corosync_quorum_votes", i.highest_expected, label("type", "highest_expected"));
+	x.sample("ha_cluster_corosync_quorum_votes", i.quorum, label("type", "quorum"));
+	x.sample("ha_cluster_corosync_quorum_votes", i.total_votes, label("type", "total_votes"));
+	x.family("ha_cluster_corosync_member_votes", "gauge", "How many votes each member node has contributed with to the current quorum");
+	for (const auto& m : s->members) {
+		auto v = s->votes.find(m.nodeid);
+		auto n = s->names.find(m.nodeid);
+		std::string name = m.nodeid == VOTEQUORUM_QDEVICE_NODEID ? "Qdevice"
+			: n != s->names.end()                                 ? n->second
+			                                                      : std::to_string(m.nodeid);
+		x.sample("ha_cluster_corosync_member_votes", v != s->votes.end() ? v->second : 0,
+			label("local", m.nodeid == i.node_id ? "true" : "false") + "," + label("node", name) + "," +
+				label("node_id", std::to_string(m.nodeid)));
+	}
+	return x.str();
+}
+
+void apply(State& state, const votequorum::Event& event)
+{
+	if (auto* q = std::get_if<votequorum::QuorumEvent>(&event)) {
+		state.quorate = q->quorate;
+		state.members.assign(q->nodes.begin(), q->nodes.end());
+		state.have_members = true;
+		state.cause = "quorum";
+	} else if (auto* n = std::get_if<votequorum::NodelistEvent>(&event)) {
+		state.ring = n->ring;
+		state.have_ring = true;
+		state.cause = "membership";
+	} else if (std::holds_alternative<votequorum::ExpectedVotesEvent>(event)) {
+		state.cause = "expected votes";
+	} else if (std::holds_alternative<votequorum::ExtraInfoEvent>(event)) {
+		state.cause = "extra info";  // refresh() reads every member's anew
+	}
+}
+
+std::error_code refresh(const votequorum::Client& client, State& state)
+{
+	auto info = client.info(0);
+	if (!info) {
+		return info.error();
+	}
+	state.local = *info;
+	state.votes.clear();
+	state.extra_info.clear();
+	for (const auto& m : state.members) {
+		if (m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
+			// The qdevice's entry; getinfo of node 0 would be this node's.
+			state.votes[m.nodeid] = state.local.qdevice_votes;
+			continue;
+		}
+		if (auto mi = client.info(m.nodeid)) {
+			state.votes[m.nodeid] = mi->votes;
+		}
+		// ABI 1.1; corosync 3.1 refuses the request, and has none.
+		if (auto ei = client.extra_info(m.nodeid); ei && !ei->empty()) {
+			state.extra_info[m.nodeid] = std::move(ei.value());
+		}
+	}
+	return {};
+}
+
+}  // namespace monitor

@@ -4,6 +4,7 @@
 # with the client on CPU 0 ("same") and on CPU 1 ("different").
 #   bench/run.sh           full run (about 3 minutes)
 #   bench/run.sh --short   a few iterations of each, to keep it working (CI)
+#   bench/run.sh --build   only build what it runs (tests/run.sh does this early)
 # Prints a table of medians and ratios, and writes it with the raw results
 # and a latency plot to build-bench/bench-results/.
 set -euo pipefail
@@ -17,6 +18,7 @@ if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }
 	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build "$build" -j"$(nproc)" --target votequorum vq_bench qb_getinfo fake_votequorum >/dev/null
+	[ "${1:-}" != --build ] || exit 0
 	rm -rf "$out"
 	mkdir -p "$out"
 	exec "$top/tests/support/private-corosync.sh" --no-start env VQ_BENCH_BUILD="$build" "$0" "$@"

@@ -5,7 +5,8 @@
 # real programs working through our libvotequorum.so.8:
 #   - Debian's own corosync-quorumtool binary, unchanged, with our library
 #     put first by LD_LIBRARY_PATH;
-#   - vq_status, the small example program of examples/.
+#   - vq_status, the small example program of examples/;
+#   - votequorum-monitor, once and as a Prometheus exporter (one scrape).
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -46,13 +47,24 @@ say "votequorum-monitor --once (tools/, on the C++ API)"
 say "votequorum-monitor --once --json"
 "$build/tools/votequorum-monitor" --once --json || true
 
-say "votequorum-monitor --once --prometheus (the first lines)"
-"$build/tools/votequorum-monitor" --once --prometheus | head -6 || true
+say "votequorum-monitor --once --prometheus (some of its lines)"
+"$build/tools/votequorum-monitor" --once --prometheus | grep -E "^votequorum_(up|quorate|expected_votes|total_votes|quorum) " || true
+
+say "votequorum-monitor --listen 127.0.0.1:9669: a Prometheus scrape (GET /metrics, ha_cluster_exporter's names)"
+"$build/tools/votequorum-monitor" --listen 127.0.0.1:9669 2>/dev/null &
+exporter=$!
+for _ in $(seq 1 100); do
+	if curl -sf -o /dev/null http://127.0.0.1:9669/metrics; then break; fi
+	sleep 0.05
+done
+curl -s -D - http://127.0.0.1:9669/metrics | tr -d '\r' | grep -E '^(HTTP|Content-Type|votequorum_up|votequorum_quorate|ha_cluster_corosync)' || true
 
 say "cpp_status (examples/cpp_status.cpp, the C++ API)"
 "$build/examples/cpp_status" || true
 
 say "after the private corosync is killed"
 pkill -KILL -x corosync; sleep 0.3
+echo "GET /metrics now: $(curl -s http://127.0.0.1:9669/metrics | grep -E '^votequorum_(up|quorate) ' | tr '\n' ' ')"
+kill "$exporter"; wait "$exporter" || true
 LD_LIBRARY_PATH=$lib "$build/examples/vq_status" || echo "(exit status $?)"
 "$build/tools/votequorum-monitor" --once || echo "(votequorum-monitor exit status $?)"

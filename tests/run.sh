@@ -7,9 +7,11 @@
 #      system (the real corosync, private to each test), conformance on
 #      both daemon generations, cluster, package;
 #   4. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-#      the unit, fake, system and C++ API tiers again;
+#      the unit, fake, system and C++ API tiers again (CTest label asan);
 #   5. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
-#      (fake server) tiers again;
+#      (fake server) tiers again (label tsan);
+#      (these builds, the fuzzer's and the benchmark's run at nice 19 while
+#      step 3's tests run, on the CPU those leave idle)
 #   6. fuzzes the decoding path with libFuzzer (2 million executions);
 #   7. runs the benchmark once in its short mode;
 #   8. runs the unit, fake and system test programs under valgrind memcheck.
@@ -49,11 +51,16 @@ report_times() {
 	printf '  %s\n' "${step_times[@]}"
 	printf '%4d s  whole run\n' $((SECONDS - run_start))
 }
-configure_build() {  # DIR [CMAKE ARGS...]
-	local dir=$1; shift
+configure_build() {  # DIR TARGETS [CMAKE ARGS...]  (TARGETS: space-separated, or "all")
+	local dir=$1 targets=$2
+	shift 2
 	cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
-	cmake --build "$dir" -j"$jobs" >/dev/null
+	# shellcheck disable=SC2086  # one word per target
+	cmake --build "$dir" -j"$jobs" --target $targets >/dev/null
 }
+# The sanitizer tiers build only the programs their tests run (labels asan
+# and tsan: the Catch test programs, and what those start).
+sanitized_targets="unit_tests fake_tests system_tests cpp_tests"
 
 step "set-up"
 "$top/tests/setup.sh"
@@ -71,25 +78,42 @@ else
 fi
 
 step "build and run every test"
-configure_build "$top/build" -DVQ_MAINLINE_PREFIX="$mainline"
+configure_build "$top/build" all -DVQ_MAINLINE_PREFIX="$mainline"
+# The later tiers' builds run meanwhile at the lowest priority: the tests
+# here wait on daemons much of the time, and the builds take only that idle
+# CPU (nice 19 against 0 is a share of about 1.5% when both want it).
+later_builds() {
+	configure_build "$top/build-asan" "$sanitized_targets" -DVQ_SANITIZE=address,undefined
+	configure_build "$top/build-tsan" "$sanitized_targets" -DVQ_SANITIZE=thread
+	CC=clang CXX=clang++ configure_build "$top/build-fuzz" decode_fuzz -DVQ_FUZZ=ON
+	VQ_BENCH_BUILD="$top/build-bench" "$top/bench/run.sh" --build
+}
+builds_pid=""
+if [ "${VQ_QUICK:-}" != 1 ]; then
+	(renice -n 19 "$BASHPID" >/dev/null; later_builds) > "$top/build/later-builds.log" 2>&1 &
+	builds_pid=$!
+fi
 (cd "$top/build" && ctest -j"$jobs" --output-on-failure --no-tests=error)
 if [ "${VQ_QUICK:-}" = 1 ]; then
 	report_times
 	exit 0
 fi
+step "the sanitizer, fuzzer and benchmark builds (begun during the tests above)"
+if ! wait "$builds_pid"; then
+	cat "$top/build/later-builds.log" >&2
+	echo "FAIL: a build of the later tiers failed" >&2
+	exit 1
+fi
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
-configure_build "$top/build-asan" -DVQ_SANITIZE=address,undefined
 (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest -j"$jobs" --output-on-failure --no-tests=error -L asan)
 
 step "ThreadSanitizer"
-configure_build "$top/build-tsan" -DVQ_SANITIZE=thread
 (cd "$top/build-tsan" && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	ctest -j"$jobs" --output-on-failure --no-tests=error -L tsan)
 
 step "libFuzzer: the decoding path, 2 million executions from tests/fuzz/corpus"
-CC=clang CXX=clang++ configure_build "$top/build-fuzz" -DVQ_FUZZ=ON
 mkdir -p "$top/build-fuzz/corpus"
 "$top/build-fuzz/tests/fuzz/decode_fuzz" -runs=2000000 -max_len=8192 -max_total_time=600 \
 	-artifact_prefix="$top/build-fuzz/" "$top/build-fuzz/corpus" "$top/tests/fuzz/corpus" > "$top/build-fuzz/fuzz.log" 2>&1

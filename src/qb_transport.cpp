@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <string>
 #include <poll.h>
 #include <glob.h>
 #include <sys/uio.h>
@@ -24,18 +26,54 @@ constexpr int32_t kReplySliceMs = 100;
 // <client pid>-<n>-<random>/. When the server died, disconnecting unlinks
 // the files but leaves the directory; remove such empty directories of ours
 // (rmdir never removes one that still holds a live connection's files).
-void remove_empty_ring_dirs(pid_t server)
+// With `files`, the files in them go too: only once the server has exited,
+// when every connection of ours to it is dead.
+void remove_ring_dirs(pid_t server, bool files)
 {
 	char pattern[96];
 	std::snprintf(pattern, sizeof pattern, "/dev/shm/qb-%d-%d-*", static_cast<int>(server), static_cast<int>(getpid()));
 	glob_t found{};
 	if (glob(pattern, GLOB_NOSORT | GLOB_ONLYDIR, nullptr, &found) == 0) {
 		for (std::size_t i = 0; i < found.gl_pathc; ++i) {
+			if (files) {
+				const std::string inside = std::string(found.gl_pathv[i]) + "/*";
+				glob_t f{};
+				if (glob(inside.c_str(), GLOB_NOSORT, nullptr, &f) == 0) {
+					for (std::size_t k = 0; k < f.gl_pathc; ++k) {
+						unlink(f.gl_pathv[k]);
+					}
+				}
+				globfree(&f);
+			}
 			rmdir(found.gl_pathv[i]);
 		}
 	}
 	globfree(&found);
 }
+
+// Whether process `pid` has exited (no such process, or a zombie).
+bool exited(pid_t pid)
+{
+	char path[32];
+	std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+	FILE* f = std::fopen(path, "re");
+	if (f == nullptr) {
+		return true;
+	}
+	char line[512];
+	const bool read = std::fgets(line, sizeof line, f) != nullptr;
+	std::fclose(f);
+	const char* paren = read ? std::strrchr(line, ')') : nullptr;  // the state follows the name
+	return paren != nullptr && (paren[1] == ' ') && (paren[2] == 'Z' || paren[2] == 'X');
+}
+
+// libqb unlinks a dead server's rings on disconnect only when it has seen
+// the server go and the server's pid no longer answers; a client that
+// finalizes within moments of a SIGKILL (the server still dying, or not yet
+// reaped) would leave them in /dev/shm, a few MiB of RAM per connection.
+// So: once our socket shows the server gone, wait up to this long for the
+// server to exit, then remove what is left of our connections to it.
+constexpr auto kServerExitWait = std::chrono::milliseconds(200);
 
 class QbTransport final : public Transport {
 public:
@@ -47,14 +85,31 @@ public:
 	}
 	~QbTransport() override
 	{
-		const bool server_gone = !qb_ipcc_is_connected(conn_);
+		const bool server_gone = !qb_ipcc_is_connected(conn_) || peer_hung_up();
 		qb_ipcc_disconnect(conn_);
 		if (server_gone && have_credentials_ && server_pid_ > 0) {
-			remove_empty_ring_dirs(server_pid_);
+			const auto deadline = std::chrono::steady_clock::now() + kServerExitWait;
+			bool gone = exited(server_pid_);
+			while (!gone && std::chrono::steady_clock::now() < deadline) {
+				usleep(5000);
+				gone = exited(server_pid_);
+			}
+			remove_ring_dirs(server_pid_, gone);
 		}
 	}
 	QbTransport(const QbTransport&) = delete;
 	QbTransport& operator=(const QbTransport&) = delete;
+
+	// The server closed its end of the socket (it died, or dropped us).
+	bool peer_hung_up() const
+	{
+		int fd = -1;
+		if (qb_ipcc_fd_get(conn_, &fd) != 0) {
+			return false;
+		}
+		pollfd p{fd, POLLRDHUP, 0};
+		return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP | POLLERR)) != 0;
+	}
 
 	ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
 		const std::atomic<bool>& cancel, int timeout_ms) override

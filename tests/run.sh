@@ -83,8 +83,8 @@ configure_build "$top/build" all -DVQ_MAINLINE_PREFIX="$mainline"
 # here wait on daemons much of the time, and the builds take only that idle
 # CPU (nice 19 against 0 is a share of about 1.5% when both want it).
 later_builds() {
-	configure_build "$top/build-asan" "$sanitized_targets" -DVQ_SANITIZE=address,undefined
-	configure_build "$top/build-tsan" "$sanitized_targets" -DVQ_SANITIZE=thread
+	configure_build "$top/build-asan" "$sanitized_targets" -DVQ_SANITIZE=address,undefined -DCMAKE_BUILD_TYPE=Debug
+	configure_build "$top/build-tsan" "$sanitized_targets" -DVQ_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug
 	CC=clang CXX=clang++ configure_build "$top/build-fuzz" decode_fuzz -DVQ_FUZZ=ON
 	VQ_BENCH_BUILD="$top/build-bench" "$top/bench/run.sh" --build
 }

@@ -7,6 +7,7 @@
 #                         VQ_CLUSTER_QNETD=1 also corosync-qnetd (TLS off)
 #                         at 10.99.0.100 and a quorum.device section
 #   qdevice_start I [LIB] corosync-qdevice on node I (on LIB if given)
+#   qnetd_start           corosync-qnetd again (after it was killed)
 #   partition I J / heal I J   blackhole routes between nodes I and J
 #   on_node I CMD...      run CMD inside node I's namespaces
 #   node_stop I           SIGKILL node I's corosync (a crash)
@@ -75,16 +76,21 @@ _make_agent() {  # I: a namespace set with address 10.99.0.I on the bridge
 	local i=$1 bridge agent child
 	bridge=$(cat "$VQ_CLUSTER_DIR/bridge.pid")
 	mkdir -p "$VQ_CLUSTER_DIR/node$i"
-	# The node's agent holds its namespaces; private /run, /dev/shm, /var/lib/corosync.
+	# The node's agent holds its namespaces; private /run, /dev/shm,
+	# /var/lib/corosync. As the PID namespace's init it reaps what it
+	# inherits, as a real init does: a killed corosync must not stay a
+	# zombie (libqb's clients take a zombie server for a live one).
+	rm -f "$VQ_CLUSTER_DIR/node$i/agent.ready"
 	unshare --net --mount --pid --fork --mount-proc bash -c "
 		source $_VQ_SUPPORT/namespace.sh
 		vq_private_mounts
-		exec sleep infinity" &
+		touch $VQ_CLUSTER_DIR/node$i/agent.ready
+		while :; do sleep 3600 & wait; done" &
 	echo $! > "$VQ_CLUSTER_DIR/node$i/agent.unshare"
 	for _ in $(seq 1 100); do
 		# The agent is the unshare child in the new PID namespace.
 		child=$(pgrep -P "$(cat "$VQ_CLUSTER_DIR/node$i/agent.unshare")" | head -1 || true)
-		if [ -n "$child" ] && [ "$(readlink /proc/"$child"/exe)" = /usr/bin/sleep ]; then
+		if [ -n "$child" ] && [ -e "$VQ_CLUSTER_DIR/node$i/agent.ready" ]; then
 			echo "$child" > "$VQ_CLUSTER_DIR/node$i/agent.pid"
 			break
 		fi
@@ -129,6 +135,11 @@ heal() {  # I J
 	on_node "$2" ip route del blackhole "10.99.0.$1/32"
 }
 
+# corosync-qnetd (TLS off) at 10.99.0.100.
+qnetd_start() {
+	on_node 100 sh -c "rm -f /run/qnetd.pid; setsid corosync-qnetd -f -s off -l 10.99.0.100 -S local_socket_file=/run/qnetd.sock,lock_file=/run/qnetd.pid >> $VQ_CLUSTER_DIR/node100/qnetd.log 2>&1 < /dev/null &"
+}
+
 cluster_up() {  # N
 	local n=$1 i
 	# The bridge, in a namespace of its own.
@@ -142,9 +153,7 @@ cluster_up() {  # N
 		_write_conf "$i" "$n"
 		_make_agent "$i"
 	done
-	if [ -n "${VQ_CLUSTER_QNETD:-}" ]; then
-		on_node 100 sh -c "setsid corosync-qnetd -f -s off -l 10.99.0.100 -S local_socket_file=/run/qnetd.sock,lock_file=/run/qnetd.pid >> $VQ_CLUSTER_DIR/node100/qnetd.log 2>&1 < /dev/null &"
-	fi
+	[ -z "${VQ_CLUSTER_QNETD:-}" ] || qnetd_start
 	for i in $(seq 1 "$n"); do
 		node_start "$i"
 	done

@@ -1584,7 +1584,7 @@ static const struct scenario scenarios[] = {
 	{ "track_current", "real", s_track_current, 10 },
 	{ "track_twice", "real", s_track_twice, 10 },
 	{ "track_changes", "real", s_track_changes, 10 },
-	{ "track_changes_only", "real", s_track_changes_only, 10 },
+	{ "track_changes_only", "real", s_track_changes_only, 3 },  /* ends hung: nothing more comes */
 	{ "track_current_alone_does_not_track", "real", s_track_current_alone_does_not_track, 10 },
 	{ "trackstop", "real", s_trackstop, 10 },
 	{ "getinfo", "real", s_getinfo, 10 },

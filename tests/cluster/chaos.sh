@@ -1,0 +1,360 @@
+#!/bin/bash
+# Chaos: seeded random faults on a live 3-node cluster, with real clients on
+# our library, checking after every fault that each client converged to the
+# daemon's truth and that nothing crashed, hung or leaked.
+#
+# The cluster (tests/cluster/cluster.sh): 3 corosync nodes, corosync-qnetd
+# on a fourth namespace, Debian's corosync-qdevice on every node (on the
+# clients' library). The clients, on each node:
+#   - votequorum-monitor --listen --follow --json (it reconnects by itself);
+#   - chaos_client: tracks changes and keeps its view from its callbacks,
+#     two threads making requests (getinfo, context_get) in a loop;
+#   - on node 1 also chaos_client with 200 handles, all tracking.
+# Every client that loses its daemon reconnects: finalize, then initialize
+# again with retries (chaos_client.c), or the monitor's own loop.
+#
+# Faults, drawn from the seed, one at a time with random pauses: SIGKILL a
+# node's corosync and restart it (and its qdevice, as systemd would);
+# SIGSTOP a node's corosync for less (0.5 s) or more (3 s) than the token
+# timeout (1 s), then SIGCONT; cut a node off the bridge for 2 to 5 s and
+# heal it; kill and restart qnetd; kill and restart one client.
+#
+# After each fault, within VQ_CHAOS_SETTLE seconds (default 60), on every
+# node the monitor's last line, the client's view and the 200 handles must
+# all equal what Debian's corosync-quorumtool -s (on Debian's library) says
+# on that node: quorate, members, each member's votes, expected and total
+# votes, and the qdevice's registered/alive/cast-vote state. Every client
+# must answer within 2 s (chaos_client: SIGUSR1, an answer file; monitor: a
+# scrape of /metrics), and no process may have died that the fault did not
+# kill. At the end, each long-lived client's fd count, /dev/shm mappings
+# and anonymous RSS are compared with their values after warm-up (bounds:
+# 0 fds, 0 mappings, 2048 KiB), and the nodes' /dev/shm must hold no file
+# of a client that has exited. (Anonymous: the shared rings' pages count in
+# RSS as the ring cursors first reach them, up to the rings' size, which
+# the mapping count bounds; a leak of ours would be anonymous.)
+#
+# Run from the repository root, as root:
+#   VQ_BUILD=build VQ_CHAOS_SEED=S VQ_CHAOS_FAULTS=F tests/cluster/chaos.sh
+# VQ_BUILD: the build directory (default build); VQ_CHAOS_SEED: default
+# random (printed); VQ_CHAOS_FAULTS: default 24 (about 4 minutes);
+# VQ_CHAOS_LIB=debian runs chaos_client and qdevice on Debian's library
+# instead (the monitor is C++ and always ours): a comparison, not a gate.
+# The last line:
+#   chaos: seed S, F faults, C checks, D divergences, X crashes, H hangs, growth fd=N shm=N rss=NKiB
+# and the exit status is 0 only when D, X and H are 0 and growth is within
+# the bounds. A failure names the seed and the fault before it.
+set -euo pipefail
+shopt -s inherit_errexit
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(readlink -f "${VQ_BUILD:-build}")
+VQ_MONITOR=$build/tools/votequorum-monitor
+client=$build/tests/cluster/chaos_client
+for f in "$VQ_MONITOR" "$client"; do
+	[ -x "$f" ] || { echo "chaos: $f is missing (VQ_BUILD=$build)" >&2; exit 2; }
+done
+case ${VQ_CHAOS_LIB:-ours} in
+ours) clientlib=$build ;;
+debian) clientlib="" ;;
+*) echo "chaos: VQ_CHAOS_LIB is ours or debian" >&2; exit 2 ;;
+esac
+seed=${VQ_CHAOS_SEED:-$((SRANDOM % 1000000))}
+faults=${VQ_CHAOS_FAULTS:-24}
+settle=${VQ_CHAOS_SETTLE:-60}
+RANDOM=$seed
+export VQ_MONITOR VQ_CLUSTER_QNETD=1
+# shellcheck source=cluster.sh
+source "$top/tests/cluster/cluster.sh"
+trap cluster_down EXIT
+dir=$VQ_CLUSTER_DIR
+echo "chaos: seed $seed, $faults faults, clients on ${VQ_CHAOS_LIB:-ours} library (replay: VQ_CHAOS_SEED=$seed VQ_CHAOS_FAULTS=$faults)"
+
+checks=0 divergences=0 crashes=0 hangs=0
+fault_text="(none yet)"
+problem() {  # TEXT: one line, with what preceded it
+	echo "chaos: PROBLEM after fault \"$fault_text\" (seed $seed): $*"
+}
+
+# --- processes -------------------------------------------------------------
+# Each client has a name (monitor1, client2, many1); its pid (in its node's
+# PID namespace) is in $dir/NAME.pid, its output in $dir/NAME.log.
+node_of() { echo "${1//[!0-9]/}"; }
+start_client() {  # NAME
+	local name=$1 i pid
+	i=$(node_of "$name")
+	case $name in
+	monitor*) set -- "$VQ_MONITOR" --listen 127.0.0.1:9669 --follow --json --corosync-conf "$dir/node$i/corosync.conf" ;;
+	client*) set -- env LD_LIBRARY_PATH="$clientlib" "$client" --handles 1 --threads 2 --out "$dir/$name.view" ;;
+	many*) set -- env LD_LIBRARY_PATH="$clientlib" "$client" --handles 200 --threads 0 --out "$dir/$name.view" ;;
+	esac
+	pid=$(on_node "$i" bash -c 'setsid "$@" > "'"$dir/$name.log"'" 2>&1 < /dev/null & echo $!' _ "$@")
+	echo "$pid" > "$dir/$name.pid"
+	echo "$i:$pid" >> "$dir/started"  # for the leftover check at the end
+	rm -f "$dir/$name.base"  # its warm-up figures are taken anew
+}
+clients=(monitor1 client1 many1 monitor2 client2 monitor3 client3)
+alive() {  # NAME
+	on_node "$(node_of "$1")" kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null
+}
+stop_client() {  # NAME (SIGKILL, as a crash would)
+	on_node "$(node_of "$1")" kill -KILL "$(cat "$dir/$1.pid")" 2>/dev/null || true
+}
+# Live processes named COMM on node I. Zombies do not count: a node's PID 1
+# (cluster.sh's agent) does not reap what it inherits.
+live() {  # I COMM
+	on_node "$1" ps -C "$2" -o pid=,stat= | awk '$2 !~ /^Z/ { print $1 }'
+}
+qdevice_running() { [ -n "$(live "$1" corosync-qdevic)" ]; }  # comm: 15 characters
+ensure_qdevice() {  # I: a qdevice on node I, as its service manager would restart it
+	qdevice_running "$1" || qdevice_start "$1" "$clientlib"
+}
+corosync_pid() { live "$1" corosync; }
+
+# --- views -----------------------------------------------------------------
+# All views have one form:
+#   quorate=Q members=1,2,3 votes=1:1,2:1,3:1 expected=E total=T qdevice=R/A/C
+truth() {  # I: what Debian's corosync-quorumtool -s says on node I
+	local out
+	out=$(on_node "$1" env LD_LIBRARY_PATH='' corosync-quorumtool -s 2>/dev/null || true)
+	awk '
+		/^Quorate:/ { q = ($2 == "Yes") }
+		/^Expected votes:/ { e = $3 }
+		/^Total votes:/ { t = $3 }
+		/Nodeid +Votes/ { table = 1; next }
+		table && $1 ~ /^[0-9]+$/ && $1 != 0 {
+			m = m (m == "" ? "" : ",") $1; v = v (v == "" ? "" : ",") $1 ":" $2
+			if ($0 ~ /\(local\)/) {
+				d = $3
+				if (d == "NR") dev = "0/0/0"
+				else dev = "1/" (d ~ /(^|,)A(,|$)/ ? 1 : 0) "/" (d ~ /(^|,)V(,|$)/ ? 1 : 0)
+			}
+		}
+		END {
+			if (e == "") { print "none"; exit }
+			printf "quorate=%d members=%s votes=%s expected=%s total=%s qdevice=%s\n", q, m, v, e, t, dev
+		}' <<<"$out"
+}
+monitor_view() {  # I: the monitor's last JSON line, in the same form
+	tail -n 1 "$dir/monitor$1.log" 2>/dev/null | jq -r '
+		def b: if . then 1 else 0 end;
+		([.members[] | select(.nodeid != 0 and .state == "member")] | sort_by(.nodeid)) as $m
+		| "quorate=\(.quorate | b) members=\([$m[].nodeid | tostring] | join(",")) votes=\([$m[] | "\(.nodeid):\(.votes)"] | join(",")) expected=\(.expected_votes) total=\(.total_votes) qdevice=\(.qdevice.registered | b)/\(.qdevice.alive | b)/\(.qdevice.cast_vote | b)"' 2>/dev/null || echo none
+}
+# Asks a chaos_client for its answer file; fails (a hang) after 2 s.
+ask() {  # NAME
+	local name=$1 before="" after=""
+	[ -f "$dir/$name.view" ] && before=$(sed -E 's/^answer=([0-9]+).*/\1/' "$dir/$name.view")
+	on_node "$(node_of "$name")" kill -USR1 "$(cat "$dir/$name.pid")" 2>/dev/null || return 1
+	for _ in $(seq 1 40); do
+		[ -f "$dir/$name.view" ] && after=$(sed -E 's/^answer=([0-9]+).*/\1/' "$dir/$name.view")
+		if [ -n "$after" ] && [ "$after" != "$before" ]; then return 0; fi
+		sleep 0.05
+	done
+	return 1
+}
+client_view() {  # NAME: its view, after asking
+	sed -E 's/.* view=//' "$dir/$1.view"
+}
+field() {  # NAME KEY: a key=value of its answer file
+	sed -E "s/.* $2=([^ ]*).*/\\1/" "$dir/$1.view"
+}
+
+# Waits until, at one moment, every client's view equals its node's truth.
+# Counts one check per client; divergences are what never converged.
+settle_and_check() {
+	local deadline=$((SECONDS + settle)) i name t v bad
+	while :; do
+		bad=()
+		for i in 1 2 3; do
+			t=$(truth "$i")
+			[ "$t" != none ] || { bad+=("node $i: no truth (corosync not answering)"); continue; }
+			v=$(monitor_view "$i")
+			[ "$v" = "$t" ] || bad+=("monitor$i: $v | truth: $t")
+			for name in "client$i" "many$i"; do
+				[ -f "$dir/$name.pid" ] || continue
+				if ! ask "$name"; then
+					bad+=("$name: no answer within 2 s")
+					continue
+				fi
+				v=$(client_view "$name")
+				[ "$v" = "$t" ] || bad+=("$name: $v | truth: $t")
+				if [ "$name" = many1 ] && [ "$(field many1 agree)" != 200/200 ]; then
+					bad+=("many1: handles agreeing $(field many1 agree)")
+				fi
+			done
+		done
+		if [ ${#bad[@]} = 0 ] || [ $SECONDS -ge $deadline ]; then break; fi
+		sleep 0.5
+	done
+	checks=$((checks + ${#clients[@]}))
+	for v in "${bad[@]}"; do
+		if [[ $v == *"no answer within 2 s"* ]]; then hangs=$((hangs + 1)); else divergences=$((divergences + 1)); fi
+		problem "$v"
+	done
+	# Every client answers a request within 2 s (the monitor: a scrape).
+	for i in 1 2 3; do
+		if ! on_node "$i" curl -s --max-time 2 -o /dev/null http://127.0.0.1:9669/metrics; then
+			hangs=$((hangs + 1))
+			problem "monitor$i: /metrics not answered within 2 s"
+		fi
+	done
+	# No wrong answer to a request, ever.
+	for name in "${clients[@]}"; do
+		[[ $name == monitor* ]] && continue
+		if [ -f "$dir/$name.view" ] && [ "$(field "$name" bad)" != 0 ]; then
+			divergences=$((divergences + 1))
+			problem "$name: $(field "$name" bad) wrong answers to requests"
+		fi
+	done
+}
+
+# No process died that the fault did not kill (EXPECTED: names it killed).
+check_alive() {  # [EXPECTED...]
+	local name
+	for name in "${clients[@]}"; do
+		if [[ " $* " == *" $name "* ]]; then continue; fi
+		if ! alive "$name"; then
+			crashes=$((crashes + 1))
+			problem "$name died; its last lines:"
+			tail -n 5 "$dir/$name.log" | sed 's/^/    | /'
+			start_client "$name"
+		fi
+	done
+}
+
+# --- resources ---------------------------------------------------------------
+usage_of() {  # NAME: "FDS SHM RSS_KIB" of a client now
+	on_node "$(node_of "$1")" bash -c '
+		p=$1
+		fds=$(find /proc/$p/fd -mindepth 1 | wc -l)
+		shm=$(grep -o " /dev/shm/.*" /proc/$p/maps | sort -u | wc -l)
+		rss=$(awk "/^RssAnon:/ {print \$2}" /proc/$p/status)
+		echo "$fds $shm $rss"' _ "$(cat "$dir/$1.pid")"
+}
+take_baselines() {  # for clients without one (new, or restarted)
+	local name
+	for name in "${clients[@]}"; do
+		[ -f "$dir/$name.base" ] || usage_of "$name" > "$dir/$name.base"
+	done
+}
+
+# --- faults ------------------------------------------------------------------
+one_fault() {
+	local kind=$((RANDOM % 7)) i=$((RANDOM % 3 + 1)) pid name killed=()
+	case $kind in
+	0 | 1)
+		fault_text="SIGKILL corosync on node $i, restart it"
+		node_stop "$i"
+		sleep "0.$((RANDOM % 10))"
+		node_start "$i"
+		sleep 1
+		ensure_qdevice "$i" ;;
+	2)
+		fault_text="SIGSTOP corosync on node $i for 0.5 s (under the token timeout)"
+		pid=$(corosync_pid "$i")
+		on_node "$i" kill -STOP "$pid"
+		sleep 0.5
+		on_node "$i" kill -CONT "$pid" ;;
+	3)
+		fault_text="SIGSTOP corosync on node $i for 3 s (over the token timeout)"
+		pid=$(corosync_pid "$i")
+		on_node "$i" kill -STOP "$pid"
+		sleep 3
+		on_node "$i" kill -CONT "$pid" ;;
+	4)
+		local cut=$((RANDOM % 4 + 2))
+		fault_text="node $i cut off the bridge for $cut s, then healed"
+		nsenter --target "$(cat "$dir/bridge.pid")" --net ip link set "vq$i-b" down
+		sleep "$cut"
+		nsenter --target "$(cat "$dir/bridge.pid")" --net ip link set "vq$i-b" up ;;
+	5)
+		fault_text="qnetd killed and restarted"
+		on_node 100 pkill -KILL -x corosync-qnetd || true
+		sleep "0.$((RANDOM % 10))"
+		qnetd_start ;;
+	6)
+		name=${clients[$((RANDOM % ${#clients[@]}))]}
+		fault_text="client $name killed (SIGKILL) and restarted"
+		stop_client "$name"
+		killed+=("$name")
+		start_client "$name" ;;
+	esac
+	for i in 1 2 3; do
+		# corosync-qdevice exits when its corosync is gone: restarted as
+		# systemd's Restart= would.
+		if [ -n "$(corosync_pid "$i" || true)" ]; then ensure_qdevice "$i"; fi
+	done
+	check_alive "${killed[@]}"
+}
+
+# --- the run -----------------------------------------------------------------
+step "3 nodes, qnetd, qdevice on each node"
+cluster_up 3
+for i in 1 2 3; do wait_for "$i" '"quorate":true'; done
+for i in 1 2 3; do ensure_qdevice "$i"; done
+for i in 1 2 3; do wait_for "$i" '"qdevice_registered","qdevice_alive","qdevice_cast_vote".*"total_votes":4'; done
+step "clients: ${clients[*]}"
+for name in "${clients[@]}"; do start_client "$name"; done
+settle_and_check
+# Warm-up: every corosync killed and restarted twice, so that every client
+# has reconnected twice. A process's first reconnections move libqb's
+# receive buffers onto the heap (glibc raises its mmap threshold once a
+# mapped block is freed), the same on Debian's library: the 200-handle
+# process's anonymous RSS goes from about 2 to 43 MiB and stays there.
+for round in 1 2; do
+	for i in 1 2 3; do node_stop "$i"; done
+	for i in 1 2 3; do node_start "$i"; done
+	sleep 1
+	for i in 1 2 3; do ensure_qdevice "$i"; done
+	fault_text="warm-up round $round: every corosync killed and restarted"
+	settle_and_check
+done
+take_baselines
+step "warm-up done: ${checks} checks, $divergences divergences"
+for n in $(seq 1 "$faults"); do
+	sleep "$((RANDOM % 3)).$((RANDOM % 10))"
+	one_fault
+	step "fault $n/$faults: $fault_text"
+	settle_and_check
+	take_baselines
+done
+
+# Growth of each client's fds, /dev/shm mappings and RSS since its warm-up.
+g_fd=0 g_shm=0 g_rss=0
+for name in "${clients[@]}"; do
+	read -r fd0 shm0 rss0 < "$dir/$name.base"
+	read -r fd1 shm1 rss1 < <(usage_of "$name")
+	echo "    $name: fds $fd0 -> $fd1, /dev/shm mappings $shm0 -> $shm1, anonymous RSS $rss0 -> $rss1 KiB"
+	[ $((fd1 - fd0)) -le "$g_fd" ] || g_fd=$((fd1 - fd0))
+	[ $((shm1 - shm0)) -le "$g_shm" ] || g_shm=$((shm1 - shm0))
+	[ $((rss1 - rss0)) -le "$g_rss" ] || g_rss=$((rss1 - rss0))
+done
+# No file of an exited client left in any node's /dev/shm: libqb names a
+# connection's directory qb-SERVERPID-CLIENTPID-FD-RANDOM. Every client
+# ever started is checked, those the faults killed too.
+left=0
+for name in "${clients[@]}"; do stop_client "$name"; done
+# corosync frees a dead client's connection when it notices: give it time.
+for _ in $(seq 1 50); do
+	n=0
+	for i in 1 2 3; do n=$((n + $(on_node "$i" sh -c "ls /dev/shm | grep -c '^qb-[0-9]*-[0-9]*-' || true"))); done
+	[ "$n" -gt 3 ] || break  # each node's qdevice keeps one connection
+	sleep 0.2
+done
+while IFS=: read -r i pid; do
+	entries=$(on_node "$i" sh -c "ls /dev/shm | grep -E '^qb-[0-9]+-$pid-' || true")
+	n=$(grep -c . <<<"$entries" || true)
+	if [ "$n" != 0 ]; then
+		echo "    node $i: $n /dev/shm entries of exited client $pid: $(head -n 3 <<<"$entries" | tr '\n' ' ')"
+		on_node "$i" ps -eo pid,stat,comm,args | sed 's/^/      | /' 
+		left=$((left + n))
+	fi
+done < "$dir/started"
+[ "$left" = 0 ] || problem "$left /dev/shm files of exited clients left"
+
+status=0
+if [ "$divergences" != 0 ] || [ "$crashes" != 0 ] || [ "$hangs" != 0 ] || [ "$left" != 0 ] ||
+	[ "$g_fd" -gt 0 ] || [ "$g_shm" -gt 0 ] || [ "$g_rss" -gt 2048 ]; then
+	status=1
+fi
+echo "chaos: seed $seed, $faults faults, $checks checks, $divergences divergences, $crashes crashes, $hangs hangs, growth fd=$g_fd shm=$g_shm rss=${g_rss}KiB"
+exit "$status"

@@ -6,18 +6,20 @@
 #   3. builds and runs every test: unit, abi, fake (scripted libqb server),
 #      system (the real corosync, private to each test), conformance on
 #      both daemon generations, cluster, package;
-#   4. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
+#   4. runs the chaos test: random faults on a live 3-node cluster, from a
+#      fresh seed (its output says how to replay it);
+#   5. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      the unit, fake, system and C++ API tiers again (CTest label asan);
-#   5. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
+#   6. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
 #      (fake server) tiers again (label tsan);
-#      (these builds, the fuzzer's and the benchmark's run at nice 19 while
-#      step 3's tests run, on the CPU those leave idle)
-#   6. fuzzes the decoding path with libFuzzer (2 million executions);
-#   7. runs the benchmark once in its short mode;
-#   8. runs the unit, fake and system test programs under valgrind memcheck.
+#      (these builds, the fuzzer's and the benchmark's run at nice 19 during
+#      steps 3 and 4, on the CPU those leave idle)
+#   7. fuzzes the decoding path with libFuzzer (2 million executions);
+#   8. runs the benchmark once in its short mode;
+#   9. runs the four Catch test programs under valgrind memcheck.
 # Any failure fails the run; nothing is skipped. Outside CI, with no
 # main-line tarball, step 2 says in one line that its tier did not run (in
-# CI that fails the run). Set VQ_QUICK=1 to stop after step 3.
+# CI that fails the run). Set VQ_QUICK=1 to stop after step 3 (chaos excluded).
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,11 +95,14 @@ if [ "${VQ_QUICK:-}" != 1 ]; then
 	(renice -n 19 "$BASHPID" >/dev/null; later_builds) > "$top/build/later-builds.log" 2>&1 &
 	builds_pid=$!
 fi
-(cd "$top/build" && ctest -j"$jobs" --output-on-failure --no-tests=error)
+(cd "$top/build" && ctest -j"$jobs" --output-on-failure --no-tests=error -LE chaos)
 if [ "${VQ_QUICK:-}" = 1 ]; then
 	report_times
 	exit 0
 fi
+step "chaos: seeded random faults on a 3-node cluster (tests/cluster/chaos.sh, a fresh seed)"
+(cd "$top/build" && ctest --verbose --no-tests=error -L chaos)  # the seed, the faults and the counts in the log
+
 step "the sanitizer, fuzzer and benchmark builds (begun during the tests above)"
 if ! wait "$builds_pid"; then
 	cat "$top/build/later-builds.log" >&2

@@ -33,7 +33,7 @@ if [ -n "$lib" ]; then  # the running qdevices really have our library mapped
 	qdevice_maps 2 "$lib"
 fi
 step "Debian's corosync-quorumtool -m on node 2"
-on_node 2 env LD_LIBRARY_PATH="$lib" timeout -s INT 60 stdbuf -oL corosync-quorumtool -m > "$VQ_CLUSTER_DIR/monitor.out" 2>&1 &
+on_node 2 env LD_LIBRARY_PATH="$lib" timeout -s INT 280 stdbuf -oL corosync-quorumtool -m > "$VQ_CLUSTER_DIR/monitor.out" 2>&1 &
 monitor=$!
 for _ in $(seq 1 250); do
 	if grep -q 'Membership information' "$VQ_CLUSTER_DIR/monitor.out"; then break; fi

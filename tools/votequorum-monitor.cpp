@@ -90,6 +90,10 @@ std::variant<Options, int> parse_options(int argc, char** argv)
 	return o;
 }
 
+// How long the loops wait for a notification before reading the state
+// anew (see Tracker::refresh_now).
+constexpr int kRefreshMs = 5000;
+
 double now_seconds()
 {
 	using namespace std::chrono;
@@ -163,6 +167,24 @@ public:
 		return changed ? update() : std::nullopt;
 	}
 
+	// Reads the state anew without a notification: corosync does not
+	// notify every change (a quorum device starting or stopping to cast
+	// its vote moves total_votes silently), so the loops call this when no
+	// notification has come for kRefreshMs. `changed` says whether
+	// anything moved.
+	std::optional<Failure> refresh_now(bool& changed)
+	{
+		const std::string before = monitor::prometheus(&state_, {});
+		if (auto f = update()) {
+			return f;
+		}
+		changed = monitor::prometheus(&state_, {}) != before;
+		if (changed) {
+			state_.cause = "refresh";
+		}
+		return std::nullopt;
+	}
+
 	int fd() const { return client_->fd(); }
 	const State& state() const { return state_; }
 
@@ -215,7 +237,8 @@ int run_once_or_follow(const Options& o)
 	print(tracker.state(), o.format);
 	while (o.follow) {
 		pollfd p{tracker.fd(), POLLIN, 0};
-		if (poll(&p, 1, -1) < 0) {
+		const int n = poll(&p, 1, kRefreshMs);
+		if (n < 0) {
 			if (errno == EINTR) {
 				continue;
 			}
@@ -223,7 +246,7 @@ int run_once_or_follow(const Options& o)
 			return 2;
 		}
 		bool changed = false;
-		if (auto f = tracker.on_readable(changed)) {
+		if (auto f = n == 0 ? tracker.refresh_now(changed) : tracker.on_readable(changed)) {
 			std::cerr << "votequorum-monitor: " << describe(*f) << "\n";
 			return 2;
 		}
@@ -301,7 +324,8 @@ int serve(const Options& o)
 		}
 		for (;;) {
 			pollfd p[2] = {{tracker.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
-			if (poll(p, 2, -1) < 0) {
+			const int n = poll(p, 2, kRefreshMs);
+			if (n < 0) {
 				if (errno == EINTR) {
 					continue;
 				}
@@ -314,7 +338,7 @@ int serve(const Options& o)
 				break;
 			}
 			bool changed = false;
-			if (auto f = tracker.on_readable(changed)) {
+			if (auto f = n == 0 ? tracker.refresh_now(changed) : tracker.on_readable(changed)) {
 				std::cerr << "votequorum-monitor: " << describe(*f) << "; reconnecting\n";
 				health.up = false;
 				health.last_change_seconds = now_seconds();

@@ -1,6 +1,7 @@
 // The C ABI of libvotequorum.so.8: every exported entry point, and nothing
 // else. Each validates its arguments, resolves the handle, calls the core
 // and returns a cs_error_t; no exception leaves this file.
+#include "callback_sink.hpp"
 #include "connection.hpp"
 #include "errors.hpp"
 #include "handle_table.hpp"
@@ -32,16 +33,11 @@ cs_error_t with_connection(votequorum_handle_t handle, F&& body)
 	});
 }
 
-// The int a C caller passed for an enum parameter. C lets any int through;
-// C++ may not load a value outside the enumerators' range through the enum
-// type, so the shim reads the bytes and validates the int.
-template <class Enum>
-int raw_value(const Enum& value) noexcept
+// The per-handle state of the C ABI besides the connection.
+vq::CallbackSink& c_state(Connection& connection) noexcept
 {
-	static_assert(sizeof(Enum) == sizeof(int));
-	int raw;
-	std::memcpy(&raw, &value, sizeof raw);
-	return raw;
+	// Every connection of the handle table is opened with a CallbackSink.
+	return static_cast<vq::CallbackSink&>(connection.sink());
 }
 
 // A qdevice name is 1 to VOTEQUORUM_QDEVICE_MAX_NAME_LEN - 1 characters.
@@ -53,12 +49,13 @@ bool valid_name(const char* name)
 cs_error_t open_handle(votequorum_handle_t* handle, const vq::Callbacks& callbacks)
 {
 	return guarded([&]() -> cs_error_t {
+		auto sink = std::make_shared<vq::CallbackSink>(callbacks);
 		std::shared_ptr<Connection> connection;
-		if (cs_error_t err = Connection::open(callbacks, connection); err != CS_OK) {
+		if (cs_error_t err = Connection::open(sink, connection); err != CS_OK) {
 			return err;
 		}
 		const votequorum_handle_t issued = HandleTable::global().insert(connection);
-		connection->set_handle(issued);
+		sink->set_handle(issued);
 		*handle = issued;
 		return CS_OK;
 	});
@@ -88,7 +85,10 @@ VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
 	}
 	vq::Callbacks cb;
 	if (model != nullptr) {
-		if (raw_value(model->model) != VOTEQUORUM_MODEL_V1) {
+		int raw_model;  // C lets any int through the enum; read it as the int it is
+		static_assert(sizeof(model->model) == sizeof raw_model);
+		std::memcpy(&raw_model, &model->model, sizeof raw_model);
+		if (raw_model != VOTEQUORUM_MODEL_V1) {
 			return CS_ERR_INVALID_PARAM;
 		}
 		cb.quorum = model->votequorum_quorum_notify_fn;
@@ -113,11 +113,11 @@ VQ_EXPORT cs_error_t votequorum_finalize(votequorum_handle_t handle)
 
 VQ_EXPORT cs_error_t votequorum_dispatch(votequorum_handle_t handle, cs_dispatch_flags_t dispatch_types)
 {
-	const int mode = raw_value(dispatch_types);
-	if (mode < CS_DISPATCH_ONE || mode > CS_DISPATCH_ONE_NONBLOCKING) {
-		return CS_ERR_INVALID_PARAM;
+	cs_dispatch_flags_t mode;
+	if (!vq::dispatch_mode(dispatch_types, mode)) {
+		return CS_ERR_INVALID_PARAM;  // before the handle, as the reference
 	}
-	return with_connection(handle, [&](Connection& c) { return c.dispatch(static_cast<cs_dispatch_flags_t>(mode)); });
+	return with_connection(handle, [&](Connection& c) { return c.dispatch(mode); });
 }
 
 // getinfo, fd_get and context_get check the handle before the out-pointer,
@@ -168,7 +168,7 @@ VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** c
 		if (context == nullptr) {
 			return CS_ERR_INVALID_PARAM;
 		}
-		*context = c.context();
+		*context = c_state(c).context();
 		return CS_OK;
 	});
 }
@@ -176,7 +176,7 @@ VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** c
 VQ_EXPORT cs_error_t votequorum_context_set(votequorum_handle_t handle, void* context)
 {
 	return with_connection(handle, [&](Connection& c) {
-		c.set_context(context);
+		c_state(c).set_context(context);
 		return CS_OK;
 	});
 }
@@ -231,15 +231,7 @@ VQ_EXPORT cs_error_t votequorum_set_qdevice_extra_info(votequorum_handle_t handl
 	const void* extra_info)
 {
 	// The handle first, then the size, in the main-line library's order.
-	return with_connection(handle, [&](Connection& c) {
-		if (extra_info == nullptr) {
-			ei_size = 0;  // NULL data clears, whatever the size says
-		}
-		if (ei_size > VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE) {
-			return CS_ERR_INVALID_PARAM;
-		}
-		return c.status_request(vq::wire::set_extra_info(extra_info, ei_size));
-	});
+	return with_connection(handle, [&](Connection& c) { return c.set_extra_info(extra_info, ei_size); });
 }
 
 VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handle, unsigned int nodeid,

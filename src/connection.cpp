@@ -4,16 +4,150 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <mutex>
 #include <new>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <type_traits>
 #include <unistd.h>
 
 namespace vq {
 
-cs_error_t Connection::open(const Callbacks& callbacks, std::shared_ptr<Connection>& out, int connect_timeout_ms)
+namespace {
+
+// Replies and notifications are received into buffers of the calling
+// thread, not of the connection: a thousand handles cost no more buffer
+// memory than one. Each is an anonymous mapping (the reference puts 1 MiB on
+// the stack), so the kernel backs only the pages messages reach.
+//
+// A notification is handed to the sink as a view into its buffer, and the
+// sink may dispatch again from inside itself; so there is one buffer per
+// nesting depth: a dispatch receives into the buffer of the current depth,
+// and the sink runs one depth further down. A request (no sink runs during
+// it) uses the buffer of the current depth too.
+//
+// The state is a plain, trivially destructible thread_local with the
+// initial-exec model: reaching it is one load, with no lookup function and
+// no guard. The mappings are released at thread exit by a pthread key's
+// destructor, registered the first time a thread maps a buffer.
+constexpr unsigned kDepths = 8;  // deeper nesting maps a buffer per call
+struct ThreadBuffers {
+	unsigned depth;
+	std::byte* data[kDepths];
+	std::size_t size[kDepths];
+};
+constinit thread_local ThreadBuffers t_buffers __attribute__((tls_model("initial-exec"))) = {};
+
+void release_buffers(void* state) noexcept
+{
+	auto* b = static_cast<ThreadBuffers*>(state);
+	for (unsigned i = 0; i < kDepths; ++i) {
+		if (b->data[i] != nullptr) {
+			munmap(b->data[i], b->size[i]);
+			b->data[i] = nullptr;
+			b->size[i] = 0;
+		}
+	}
+}
+
+pthread_key_t buffers_key()
+{
+	static const pthread_key_t key = [] {
+		pthread_key_t k;
+		if (pthread_key_create(&k, release_buffers) != 0) {
+			throw std::bad_alloc();
+		}
+		return k;
+	}();
+	return key;
+}
+
+std::byte* map_bytes(std::size_t size)
+{
+	void* mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED) {
+		throw std::bad_alloc();
+	}
+	return static_cast<std::byte*>(mem);
+}
+
+// Maps depth's buffer anew, at least `size` bytes. Throws std::bad_alloc.
+[[gnu::noinline, gnu::cold]] std::byte* grow_buffer(unsigned depth, std::size_t size)
+{
+	ThreadBuffers& b = t_buffers;
+	std::byte* mem = map_bytes(size);
+	if (b.data[depth] != nullptr) {
+		munmap(b.data[depth], b.size[depth]);
+	}
+	b.data[depth] = mem;
+	b.size[depth] = size;
+	if (pthread_getspecific(buffers_key()) == nullptr) {
+		pthread_setspecific(buffers_key(), &b);  // release_buffers at thread exit
+	}
+	return mem;
+}
+
+// The receive buffer of the current depth for one call, at least `size`
+// bytes; past kDepths, a mapping of its own, unmapped when the call returns.
+class Buffer {
+public:
+	explicit Buffer(std::size_t size) : size_(size)
+	{
+		const unsigned depth = t_buffers.depth;
+		if (depth >= kDepths) [[unlikely]] {
+			data_ = map_bytes(size);
+			owned_ = true;
+		} else if (t_buffers.size[depth] >= size) [[likely]] {
+			data_ = t_buffers.data[depth];
+		} else {
+			data_ = grow_buffer(depth, size);
+		}
+	}
+	~Buffer()
+	{
+		if (owned_) [[unlikely]] {
+			munmap(data_, size_);
+		}
+	}
+	Buffer(const Buffer&) = delete;
+	Buffer& operator=(const Buffer&) = delete;
+
+	std::span<std::byte> bytes() const noexcept { return {data_, size_}; }
+
+private:
+	std::byte* data_;
+	std::size_t size_;
+	bool owned_ = false;
+};
+
+// While it lives, dispatches on this thread are one depth further down.
+class Nested {
+public:
+	Nested() noexcept { ++t_buffers.depth; }
+	~Nested() { --t_buffers.depth; }
+	Nested(const Nested&) = delete;
+	Nested& operator=(const Nested&) = delete;
+};
+
+
+}  // namespace
+
+bool dispatch_mode(const cs_dispatch_flags_t& given, cs_dispatch_flags_t& out) noexcept
+{
+	static_assert(sizeof(cs_dispatch_flags_t) == sizeof(int));
+	int raw;
+	std::memcpy(&raw, &given, sizeof raw);
+	if (raw < CS_DISPATCH_ONE || raw > CS_DISPATCH_ONE_NONBLOCKING) {
+		return false;
+	}
+	out = static_cast<cs_dispatch_flags_t>(raw);
+	return true;
+}
+
+cs_error_t Connection::open(std::shared_ptr<wire::EventSink> sink, std::shared_ptr<Connection>& out,
+	int connect_timeout_ms)
 {
 	std::unique_ptr<Transport> transport;
 	if (int res = connect_qb("votequorum", kMaxMessageSize, transport, connect_timeout_ms); res < 0) {
@@ -22,7 +156,7 @@ cs_error_t Connection::open(const Callbacks& callbacks, std::shared_ptr<Connecti
 	if (!trusted_server(*transport)) {
 		return CS_ERR_ACCESS;  // `transport` disconnects on the way out
 	}
-	return create(std::move(transport), callbacks, out);
+	return create(std::move(transport), std::move(sink), out);
 }
 
 bool trusted_server(const Transport& transport) noexcept
@@ -36,7 +170,7 @@ bool trusted_server(const Transport& transport) noexcept
 	return uid == 0 || uid == geteuid();
 }
 
-cs_error_t Connection::create(std::unique_ptr<Transport> transport, const Callbacks& callbacks,
+cs_error_t Connection::create(std::unique_ptr<Transport> transport, std::shared_ptr<wire::EventSink> sink,
 	std::shared_ptr<Connection>& out)
 {
 	int wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -44,62 +178,16 @@ cs_error_t Connection::create(std::unique_ptr<Transport> transport, const Callba
 		return errno == ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_NO_RESOURCES;
 	}
 	// From here the Connection owns wake_fd and the transport.
-	out.reset(new Connection(std::move(transport), callbacks, wake_fd));
+	if (!sink) {
+		sink = wire::drop_sink();
+	}
+	out.reset(new Connection(std::move(transport), std::move(sink), wake_fd));
 	return CS_OK;
 }
 
-namespace {
-
-// Replies and notifications are received into a scratch buffer of the
-// calling thread, not one per connection: the bytes are decoded (and copied
-// out) before the call returns or runs a callback, so a buffer is never in
-// use across calls, and a thousand handles cost no more buffer memory than
-// one. It is an anonymous mapping (the reference puts 1 MiB on the stack),
-// so the kernel backs only the pages messages reach.
-class ScratchBuffer {
-public:
-	ScratchBuffer() = default;
-	ScratchBuffer(const ScratchBuffer&) = delete;
-	ScratchBuffer& operator=(const ScratchBuffer&) = delete;
-	~ScratchBuffer()
-	{
-		if (data_ != nullptr) {
-			munmap(data_, size_);
-		}
-	}
-
-	// At least `size` bytes; throws std::bad_alloc if they cannot be mapped.
-	std::span<std::byte> get(std::size_t size)
-	{
-		if (size_ < size) {
-			void* mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (mem == MAP_FAILED) {
-				throw std::bad_alloc();
-			}
-			if (data_ != nullptr) {
-				munmap(data_, size_);
-			}
-			data_ = static_cast<std::byte*>(mem);
-			size_ = size;
-		}
-		return {data_, size};
-	}
-
-private:
-	std::byte* data_ = nullptr;
-	std::size_t size_ = 0;
-};
-
-std::span<std::byte> scratch(std::size_t size)
-{
-	thread_local ScratchBuffer buffer;
-	return buffer.get(size);
-}
-
-}  // namespace
-
-Connection::Connection(std::unique_ptr<Transport> transport, const Callbacks& callbacks, int wake_fd)
-    : transport_(std::move(transport)), callbacks_(callbacks), wake_fd_(wake_fd),
+Connection::Connection(std::unique_ptr<Transport> transport, std::shared_ptr<wire::EventSink> sink, int wake_fd)
+    : transport_(std::move(transport)), receiver_(transport_->event_receiver()), sink_(std::move(sink)),
+      wake_fd_(wake_fd),
       buffer_size_(std::max<std::size_t>(transport_->max_message_size(), sizeof(wire::ResGetinfo)))
 {
 }
@@ -123,12 +211,13 @@ void Connection::close() noexcept
 template <class Decode>
 cs_error_t Connection::transact(const wire::Request& request, Decode&& decode)
 {
-	std::lock_guard lock(io_mutex_);
+	std::lock_guard lock(io_lock_);
 	if (closed()) {
 		return CS_ERR_BAD_HANDLE;
 	}
-	const std::span<std::byte> buffer = scratch(buffer_size_);
-	ssize_t res = transport_->call(request.bytes(), buffer, closed_, request_timeout_ms_.load(std::memory_order_relaxed));
+	const Buffer buffer(buffer_size_);
+	ssize_t res = transport_->call(request.bytes(), buffer.bytes(), closed_,
+		request_timeout_ms_.load(std::memory_order_relaxed));
 	if (res == -ETIME) {
 		close();  // the reply may still come: this connection cannot be trusted any more
 		return CS_ERR_TIMEOUT;
@@ -136,7 +225,7 @@ cs_error_t Connection::transact(const wire::Request& request, Decode&& decode)
 	if (res < 0) {
 		return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
 	}
-	return decode(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(res)));
+	return decode(std::span<const std::byte>(buffer.bytes().first(static_cast<std::size_t>(res))));
 }
 
 cs_error_t Connection::status_request(const wire::Request& request)
@@ -163,6 +252,17 @@ cs_error_t Connection::get_extra_info(uint32_t nodeid, uint32_t& size, void* out
 	});
 }
 
+cs_error_t Connection::set_extra_info(const void* data, uint32_t size)
+{
+	if (data == nullptr) {
+		size = 0;  // NULL data clears, whatever the size says
+	}
+	if (size > wire::kExtraInfoMax) {
+		return CS_ERR_INVALID_PARAM;
+	}
+	return status_request(wire::set_extra_info(data, size));
+}
+
 void Connection::wait_readable() const noexcept
 {
 	pollfd fds[2] = {{transport_->fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
@@ -177,83 +277,46 @@ cs_error_t Connection::dispatch(cs_dispatch_flags_t mode)
 {
 	const bool wait = mode == CS_DISPATCH_ONE || mode == CS_DISPATCH_BLOCKING;
 	const bool just_one = mode == CS_DISPATCH_ONE || mode == CS_DISPATCH_ONE_NONBLOCKING;
+	const Buffer buffer(buffer_size_);
+	const std::span<std::byte> bytes = buffer.bytes();
 
+	if (closed()) {
+		return CS_ERR_BAD_HANDLE;
+	}
 	for (;;) {
-		if (closed()) {
-			return CS_ERR_BAD_HANDLE;
-		}
-		wire::Event event;
 		ssize_t res;
-		cs_error_t decoded = CS_OK;
 		{
-			std::lock_guard lock(io_mutex_);
-			const std::span<std::byte> buffer = scratch(buffer_size_);
-			res = transport_->receive_event(buffer);
-			if (res >= 0) {
-				decoded = wire::decode_event({buffer.data(), static_cast<std::size_t>(res)}, event);
-			}
+			std::lock_guard lock(io_lock_);
+			res = receiver_.receive(receiver_.arg, bytes.data(), bytes.size());
 		}
-		if (res == -EAGAIN) {
+		if (res < 0) [[unlikely]] {
+			if (res != -EAGAIN && res != -ETIMEDOUT) {
+				return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
+			}
 			if (!wait) {
 				return mode == CS_DISPATCH_ONE_NONBLOCKING ? CS_ERR_TRY_AGAIN : CS_OK;
 			}
 			wait_readable();
+			if (closed()) {
+				return CS_ERR_BAD_HANDLE;
+			}
 			continue;
 		}
-		if (res < 0) {
-			return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
+		cs_error_t decoded;
+		{
+			const Nested nested;  // the sink's own dispatches use the next buffer
+			decoded = wire::decode_event(bytes.first(static_cast<std::size_t>(res)), *sink_);
 		}
-		if (decoded != CS_OK) {
+		if (decoded != CS_OK) [[unlikely]] {
 			return decoded;  // the malformed message is consumed
 		}
-		deliver(event);
-		if (closed()) {
-			return CS_ERR_BAD_HANDLE;  // finalized from inside the callback
+		if (closed()) [[unlikely]] {
+			return CS_ERR_BAD_HANDLE;  // finalized from inside the callback, or by another thread
 		}
 		if (just_one) {
 			return CS_OK;
 		}
 	}
-}
-
-void Connection::deliver(const wire::Event& event) const
-{
-	// Callbacks get a valid pointer even for an empty list.
-	static votequorum_node_t no_nodes[1];
-	static uint32_t no_ids[1];
-	static std::byte no_bytes[1];
-
-	if (sink_) {
-		sink_(event);
-		return;
-	}
-	const votequorum_handle_t handle = handle_.load(std::memory_order_acquire);
-	std::visit(
-		[this, handle](const auto& ev) {
-			using T = std::decay_t<decltype(ev)>;
-			if constexpr (std::is_same_v<T, wire::QuorumEvent>) {
-				if (callbacks_.quorum) {
-					auto* nodes = ev.nodes.empty() ? no_nodes : const_cast<votequorum_node_t*>(ev.nodes.data());
-					callbacks_.quorum(handle, ev.context, ev.quorate, static_cast<uint32_t>(ev.nodes.size()), nodes);
-				}
-			} else if constexpr (std::is_same_v<T, wire::ExpectedVotesEvent>) {
-				if (callbacks_.expected_votes) {
-					callbacks_.expected_votes(handle, ev.context, ev.expected_votes);
-				}
-			} else if constexpr (std::is_same_v<T, wire::NodelistEvent>) {
-				if (callbacks_.nodelist) {
-					auto* ids = ev.nodes.empty() ? no_ids : const_cast<uint32_t*>(ev.nodes.data());
-					callbacks_.nodelist(handle, ev.context, ev.ring_id, static_cast<uint32_t>(ev.nodes.size()), ids);
-				}
-			} else if constexpr (std::is_same_v<T, wire::ExtraInfoEvent>) {
-				if (callbacks_.extra_info) {
-					auto* data = ev.data.empty() ? no_bytes : const_cast<std::byte*>(ev.data.data());
-					callbacks_.extra_info(handle, ev.context, ev.nodeid, static_cast<uint32_t>(ev.data.size()), data);
-				}
-			}
-			// UnknownEvent: a newer daemon's notification, consumed and skipped.
-		},
-		event);
 }
 
 }  // namespace vq

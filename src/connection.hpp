@@ -4,25 +4,21 @@
 // (finalize) may race with anything.
 #pragma once
 
+#include "io_lock.hpp"
 #include "transport.hpp"
 #include "wire.hpp"
 
 #include <corosync/votequorum.h>
 
 #include <atomic>
-#include <functional>
 #include <memory>
-#include <mutex>
 
 namespace vq {
 
-// The user's callbacks; fixed for the life of the connection. Any may be null.
-struct Callbacks {
-	votequorum_quorum_notification_fn_t quorum = nullptr;
-	votequorum_expectedvotes_notification_fn_t expected_votes = nullptr;
-	votequorum_nodelist_notification_fn_t nodelist = nullptr;
-	votequorum_qdevice_extra_info_fn_t extra_info = nullptr;
-};
+// The dispatch mode a caller passed, read as the int it is: C lets any int
+// through, and C++ may not load a value outside the enumerators through the
+// enum type. True, and `out` set, for the four modes of votequorum_dispatch(3).
+bool dispatch_mode(const cs_dispatch_flags_t& given, cs_dispatch_flags_t& out) noexcept;
 
 // Whether a votequorum server with these credentials may be trusted: root
 // (corosync) or the caller's own effective uid (a corosync the same user
@@ -47,39 +43,42 @@ public:
 	// effective uid (see trusted_server); else CS_ERR_ACCESS. With
 	// connect_timeout_ms >= 0, CS_ERR_TIMEOUT when the daemon does not
 	// complete the connection in time.
-	static cs_error_t open(const Callbacks& callbacks, std::shared_ptr<Connection>& out, int connect_timeout_ms = -1);
+	// Every notification dispatched goes to `sink` (null: checked, then
+	// dropped), which the connection keeps alive.
+	static cs_error_t open(std::shared_ptr<wire::EventSink> sink, std::shared_ptr<Connection>& out,
+		int connect_timeout_ms = -1);
 
-	// C++ API: receives every decoded notification instead of the C
-	// callbacks. Set before the connection is shared.
-	using EventSink = std::function<void(const wire::Event&)>;
-	void set_event_sink(EventSink sink) { sink_ = std::move(sink); }
 	// Requests give up after this long (-1: never) with CS_ERR_TIMEOUT, and
 	// the connection is closed: a reply that comes later could otherwise be
 	// taken for the next request's.
 	void set_request_timeout(int ms) noexcept { request_timeout_ms_.store(ms, std::memory_order_relaxed); }
 	// Wraps an already connected transport (tests use this).
-	static cs_error_t create(std::unique_ptr<Transport> transport, const Callbacks& callbacks,
+	static cs_error_t create(std::unique_ptr<Transport> transport, std::shared_ptr<wire::EventSink> sink,
 		std::shared_ptr<Connection>& out);
 
 	~Connection();
 	Connection(const Connection&) = delete;
 	Connection& operator=(const Connection&) = delete;
 
-	// The handle the callbacks report; set once, right after the handle table
-	// has issued it, before any other thread can know the handle.
-	void set_handle(votequorum_handle_t handle) noexcept { handle_.store(handle, std::memory_order_release); }
+	// The sink given to open() or create().
+	wire::EventSink& sink() const noexcept { return *sink_; }
 
 	// A request whose reply is a bare STATUS: the reply's header.error.
 	cs_error_t status_request(const wire::Request& request);
 	cs_error_t getinfo(uint32_t nodeid, votequorum_info& out);
 	cs_error_t get_extra_info(uint32_t nodeid, uint32_t& size, void* out);
+	// Null `data` clears the extra info whatever `size` says; more than
+	// VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE bytes is CS_ERR_INVALID_PARAM.
+	cs_error_t set_extra_info(const void* data, uint32_t size);
 
-	// The four dispatch modes of votequorum_dispatch(3). `mode` is valid.
+	// The four dispatch modes of votequorum_dispatch(3); `mode` is one of
+	// them (dispatch_mode). Each notification is received into a buffer of
+	// the calling thread, one per nesting depth, and handed to the sink as a
+	// view into it: a sink may dispatch again (this connection or another)
+	// and its own view stays intact.
 	cs_error_t dispatch(cs_dispatch_flags_t mode);
 
 	int fd() const noexcept { return transport_->fd(); }
-	void* context() const noexcept { return context_.load(std::memory_order_acquire); }
-	void set_context(void* context) noexcept { context_.store(context, std::memory_order_release); }
 
 	// Finalize: every call in progress or to come returns CS_ERR_BAD_HANDLE
 	// promptly; the connection itself closes when the last call holding it
@@ -88,7 +87,7 @@ public:
 	bool closed() const noexcept { return closed_.load(std::memory_order_acquire); }
 
 private:
-	Connection(std::unique_ptr<Transport> transport, const Callbacks& callbacks, int wake_fd);
+	Connection(std::unique_ptr<Transport> transport, std::shared_ptr<wire::EventSink> sink, int wake_fd);
 
 	// Sends `request`, then runs `decode` on the reply while the buffer is
 	// still ours. Returns the transport's error, or decode's result.
@@ -98,18 +97,15 @@ private:
 	// Blocks until a notification may be pending, the peer is gone, or
 	// close() is called.
 	void wait_readable() const noexcept;
-	void deliver(const wire::Event& event) const;
 
 	std::unique_ptr<Transport> transport_;
-	const Callbacks callbacks_;
-	EventSink sink_;
+	const Transport::EventReceiver receiver_;  // transport_'s
+	const std::shared_ptr<wire::EventSink> sink_;  // never null
 	std::atomic<int> request_timeout_ms_{-1};
-	std::atomic<votequorum_handle_t> handle_{0};
-	std::atomic<void*> context_{nullptr};
 	std::atomic<bool> closed_{false};
 	const int wake_fd_;  // eventfd, readable once close() has run
 
-	std::mutex io_mutex_;  // serializes transport_ calls
+	IoLock io_lock_;  // serializes transport_ calls
 	const std::size_t buffer_size_;  // the largest message the connection may carry
 };
 

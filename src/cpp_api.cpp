@@ -5,8 +5,8 @@
 
 #include <votequorum/client.hpp>
 
-#include <cstring>
-#include <type_traits>
+#include <algorithm>
+#include <cstdint>
 
 namespace votequorum {
 
@@ -27,25 +27,29 @@ bool valid_name(std::string_view name) noexcept
 	return vq::wire::name_length_fits(name.size()) && name.find('\0') == std::string_view::npos;
 }
 
-Event to_event(const vq::wire::Event& ev)
-{
-	return std::visit(
-		[](const auto& e) -> Event {
-			using T = std::decay_t<decltype(e)>;
-			if constexpr (std::is_same_v<T, vq::wire::QuorumEvent>) {
-				return QuorumEvent{e.context, e.quorate != 0, e.nodes};
-			} else if constexpr (std::is_same_v<T, vq::wire::NodelistEvent>) {
-				return NodelistEvent{e.context, {e.ring_id.nodeid, e.ring_id.seq}, e.nodes};
-			} else if constexpr (std::is_same_v<T, vq::wire::ExpectedVotesEvent>) {
-				return ExpectedVotesEvent{e.context, e.expected_votes};
-			} else if constexpr (std::is_same_v<T, vq::wire::ExtraInfoEvent>) {
-				return ExtraInfoEvent{e.context, e.nodeid, e.data};
-			} else {
-				return ExpectedVotesEvent{0, 0};  // never used: unknown ids are filtered out below
-			}
-		},
-		ev);
-}
+// The C++ API's end of the event path: each view becomes the public Event
+// (spans over the same bytes) and goes to the handler.
+class HandlerSink final : public vq::wire::EventSink {
+public:
+	explicit HandlerSink(Client::Handler handler) : handler_(std::move(handler)) {}
+
+	void on(const vq::wire::QuorumEvent& e) override { deliver(QuorumEvent{e.context, e.quorate != 0, e.nodes}); }
+	void on(const vq::wire::ExpectedVotesEvent& e) override { deliver(ExpectedVotesEvent{e.context, e.expected_votes}); }
+	void on(const vq::wire::NodelistEvent& e) override
+	{
+		deliver(NodelistEvent{e.context, {e.ring_id.nodeid, e.ring_id.seq}, e.nodes});
+	}
+	void on(const vq::wire::ExtraInfoEvent& e) override { deliver(ExtraInfoEvent{e.context, e.nodeid, e.data}); }
+
+private:
+	void deliver(const Event& event) const
+	{
+		if (handler_) {
+			handler_(event);
+		}
+	}
+	const Client::Handler handler_;
+};
 
 }  // namespace
 
@@ -75,20 +79,15 @@ Result<Client> Client::connect(Handler handler, Options options)
 {
 	std::shared_ptr<vq::Connection> connection;
 	const int connect_ms = options.connect_timeout ? static_cast<int>(options.connect_timeout->count()) : -1;
-	if (cs_error_t err = vq::Connection::open({}, connection, connect_ms); err != CS_OK) {
+	// The connection owns the sink, and the sink the handler: a dispatch
+	// still running elsewhere keeps both alive.
+	auto sink = std::make_shared<HandlerSink>(std::move(handler));
+	if (cs_error_t err = vq::Connection::open(std::move(sink), connection, connect_ms); err != CS_OK) {
 		return ::make_error_code(err);
 	}
 	if (options.request_timeout) {
 		connection->set_request_timeout(static_cast<int>(options.request_timeout->count()));
 	}
-	// The sink owns the handler, and the connection owns the sink: a
-	// dispatch still running elsewhere keeps both alive.
-	auto shared_handler = std::make_shared<Handler>(std::move(handler));
-	connection->set_event_sink([shared_handler](const vq::wire::Event& ev) {
-		if (*shared_handler && !std::holds_alternative<vq::wire::UnknownEvent>(ev)) {
-			(*shared_handler)(to_event(ev));
-		}
-	});
 	auto impl = std::make_unique<Impl>();
 	impl->connection = std::move(connection);
 	return Client(std::move(impl));
@@ -212,10 +211,10 @@ std::error_code Client::qdevice_master_wins(std::string_view name, bool allow) c
 
 std::error_code Client::set_extra_info(std::span<const std::byte> data) const
 {
-	if (data.size() > VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE) {
-		return ::make_error_code(CS_ERR_INVALID_PARAM);
-	}
-	return VQ_REQUEST(vq::wire::set_extra_info(data.data(), static_cast<uint32_t>(data.size())));
+	// A size past 32 bits is too big whatever its low bits say.
+	const auto size = static_cast<uint32_t>(std::min<std::size_t>(data.size(), UINT32_MAX));
+	return on_connection(impl_ ? impl_->connection : nullptr,
+		[&](vq::Connection& c) { return c.set_extra_info(data.data(), size); });
 }
 
 #undef VQ_REQUEST
@@ -240,13 +239,11 @@ int Client::fd() const noexcept
 
 std::error_code Client::dispatch(cs_dispatch_flags_t mode) const
 {
-	int raw;
-	std::memcpy(&raw, &mode, sizeof raw);  // any int may arrive; validate it as an int
-	if (raw < CS_DISPATCH_ONE || raw > CS_DISPATCH_ONE_NONBLOCKING) {
+	cs_dispatch_flags_t valid;
+	if (!vq::dispatch_mode(mode, valid)) {
 		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
-	return on_connection(impl_ ? impl_->connection : nullptr,
-		[&](vq::Connection& c) { return c.dispatch(static_cast<cs_dispatch_flags_t>(raw)); });
+	return on_connection(impl_ ? impl_->connection : nullptr, [&](vq::Connection& c) { return c.dispatch(valid); });
 }
 
 }  // namespace votequorum

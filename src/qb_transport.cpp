@@ -137,10 +137,12 @@ public:
 		}
 	}
 
-	ssize_t receive_event(std::span<std::byte> buffer) override
+	EventReceiver event_receiver() override
 	{
-		ssize_t res = qb_ipcc_event_recv(conn_, buffer.data(), buffer.size(), 0);
-		return res == -ETIMEDOUT ? -EAGAIN : res;
+		return {[](void* conn, std::byte* buffer, std::size_t size) -> ssize_t {
+			        return qb_ipcc_event_recv(static_cast<qb_ipcc_connection_t*>(conn), buffer, size, 0);
+		        },
+			conn_};
 	}
 
 	int fd() const override

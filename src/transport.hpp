@@ -23,10 +23,17 @@ public:
 	virtual ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
 		const std::atomic<bool>& cancel, int timeout_ms = -1) = 0;
 
-	// Takes one pending notification without waiting. Returns its length,
-	// -EAGAIN when none is pending, or another negative errno (the peer is
-	// gone: -ENOTCONN and friends).
-	virtual ssize_t receive_event(std::span<std::byte> buffer) = 0;
+	// Takes one pending notification without waiting: a plain function and
+	// its argument, which the connection reads once and then calls for every
+	// notification (no virtual call on the hot path). The function returns
+	// the message's length, -EAGAIN or -ETIMEDOUT when none is pending, or
+	// another negative errno (the peer is gone: -ENOTCONN and friends). It
+	// is valid as long as the transport is.
+	struct EventReceiver {
+		ssize_t (*receive)(void* arg, std::byte* buffer, std::size_t size);
+		void* arg;
+	};
+	virtual EventReceiver event_receiver() = 0;
 
 	// The fd to poll for POLLIN: readable while a notification is pending
 	// or once the peer has gone away.

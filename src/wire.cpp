@@ -3,6 +3,7 @@
 #include "errors.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace vq::wire {
@@ -59,11 +60,6 @@ cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t
 	return CS_OK;
 }
 
-// Does `fixed + count * entry` bytes fit in `size`, without overflow?
-bool fits(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry) noexcept
-{
-	return size >= fixed && count <= (size - fixed) / entry;
-}
 
 }  // namespace
 
@@ -207,7 +203,7 @@ cs_error_t decode_get_extra_info(std::span<const std::byte> reply, uint32_t& siz
 	}
 	uint32_t ei_size;
 	std::memcpy(&ei_size, reply.data() + offsetof(ResGetExtraInfo, ei_size), sizeof ei_size);
-	if (ei_size > kExtraInfoMax || !fits(reply.size(), kGetExtraInfoData, ei_size, 1)) {
+	if (ei_size > kExtraInfoMax || !detail::entries_fit(reply.size(), kGetExtraInfoData, ei_size, 1)) {
 		return CS_ERR_MESSAGE_ERROR;
 	}
 	if (ei_size != 0) {
@@ -217,68 +213,16 @@ cs_error_t decode_get_extra_info(std::span<const std::byte> reply, uint32_t& siz
 	return CS_OK;
 }
 
-cs_error_t decode_event(std::span<const std::byte> msg, Event& out)
+std::shared_ptr<EventSink> drop_sink()
 {
-	ResponseHeader header;
-	if (!header_ok(msg, header)) {
-		return CS_ERR_MESSAGE_ERROR;
-	}
-	switch (header.id) {
-	case RES_QUORUM_NOTIFICATION: {
-		if (msg.size() < sizeof(ResQuorumNotification)) {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto res = load<ResQuorumNotification>(msg);
-		if (!fits(msg.size(), kQuorumNodes, res.node_list_entries, sizeof(votequorum_node_t))) {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		QuorumEvent ev{res.context, res.quorate, std::vector<votequorum_node_t>(res.node_list_entries)};
-		if (!ev.nodes.empty()) {
-			std::memcpy(ev.nodes.data(), msg.data() + kQuorumNodes, ev.nodes.size() * sizeof(votequorum_node_t));
-		}
-		out = std::move(ev);
-		return CS_OK;
-	}
-	case RES_EXPECTEDVOTES_NOTIFICATION: {
-		if (msg.size() < sizeof(ResExpectedVotesNotification)) {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto res = load<ResExpectedVotesNotification>(msg);
-		out = ExpectedVotesEvent{res.context, res.expected_votes};
-		return CS_OK;
-	}
-	case RES_NODELIST_NOTIFICATION: {
-		if (msg.size() < sizeof(ResNodelistNotification)) {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto res = load<ResNodelistNotification>(msg);
-		if (!fits(msg.size(), kNodelistNodes, res.node_list_entries, sizeof(uint32_t))) {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		NodelistEvent ev{res.context, {res.ring_id.nodeid, res.ring_id.seq},
-			std::vector<uint32_t>(res.node_list_entries)};
-		if (!ev.nodes.empty()) {
-			std::memcpy(ev.nodes.data(), msg.data() + kNodelistNodes, ev.nodes.size() * sizeof(uint32_t));
-		}
-		out = std::move(ev);
-		return CS_OK;
-	}
-	case RES_EXTRA_INFO_NOTIFICATION: {
-		if (msg.size() < sizeof(ResExtraInfoNotification)) {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto res = load<ResExtraInfoNotification>(msg);
-		if (res.ei_size > kExtraInfoMax || !fits(msg.size(), kExtraInfoNotificationData, res.ei_size, 1)) {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto* data = msg.data() + kExtraInfoNotificationData;
-		out = ExtraInfoEvent{res.context, res.nodeid, std::vector<std::byte>(data, data + res.ei_size)};
-		return CS_OK;
-	}
-	default:
-		out = UnknownEvent{header.id};
-		return CS_OK;
-	}
+	class Drop final : public EventSink {
+	public:
+		void on(const QuorumEvent&) override {}
+		void on(const ExpectedVotesEvent&) override {}
+		void on(const NodelistEvent&) override {}
+		void on(const ExtraInfoEvent&) override {}
+	};
+	return std::make_shared<Drop>();
 }
 
 }  // namespace vq::wire

@@ -7,11 +7,12 @@
 
 #include <corosync/votequorum.h>
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
-#include <variant>
 #include <vector>
 
 namespace vq::wire {
@@ -230,12 +231,13 @@ cs_error_t decode_status(std::span<const std::byte> reply);
 cs_error_t decode_getinfo(std::span<const std::byte> reply, votequorum_info& out);
 cs_error_t decode_get_extra_info(std::span<const std::byte> reply, uint32_t& size, void* out);
 
-// Decoded notifications, owning their data so that no lock or buffer is
-// held while a callback runs.
+// Notifications, decoded as views over the bytes received: no copy, no
+// allocation. A view is valid only while the sink's call runs (the bytes
+// are the receive buffer's, which the next receive overwrites).
 struct QuorumEvent {
 	uint64_t context;
 	uint32_t quorate;
-	std::vector<votequorum_node_t> nodes;
+	std::span<const votequorum_node_t> nodes;
 };
 struct ExpectedVotesEvent {
 	uint64_t context;
@@ -244,22 +246,129 @@ struct ExpectedVotesEvent {
 struct NodelistEvent {
 	uint64_t context;
 	votequorum_ring_id_t ring_id;
-	std::vector<uint32_t> nodes;
+	std::span<const uint32_t> nodes;
 };
 struct ExtraInfoEvent {
 	uint64_t context;
 	uint32_t nodeid;
-	std::vector<std::byte> data;
+	std::span<const std::byte> data;
 };
-// A notification id this library does not know (a newer daemon's): skipped.
-struct UnknownEvent {
-	int32_t id;
-};
-using Event = std::variant<QuorumEvent, ExpectedVotesEvent, NodelistEvent, ExtraInfoEvent, UnknownEvent>;
 
-// CS_OK and fills `out`, or CS_ERR_MESSAGE_ERROR for a message that is
-// shorter than its type, whose header.size differs from its length, or whose
-// entry count or data size does not fit the bytes received.
-cs_error_t decode_event(std::span<const std::byte> message, Event& out);
+// Where decode_event delivers: one call per well-formed notification. The
+// C shim adapts it to the C callbacks, the C++ API to its Event variant.
+class EventSink {
+public:
+	virtual ~EventSink() = default;
+	virtual void on(const QuorumEvent& event) = 0;
+	virtual void on(const ExpectedVotesEvent& event) = 0;
+	virtual void on(const NodelistEvent& event) = 0;
+	virtual void on(const ExtraInfoEvent& event) = 0;
+	// An id this library does not know (a newer daemon's): consumed and
+	// passed over; nothing to deliver.
+	virtual void on_unknown(int32_t id) { (void)id; }
+};
+
+// A sink that drops every notification (after decode_event's checks).
+std::shared_ptr<EventSink> drop_sink();
+
+namespace detail {
+
+// The T at `offset` of a message known to hold it.
+template <class T>
+inline T field(std::span<const std::byte> msg, std::size_t offset) noexcept
+{
+	T value;
+	std::memcpy(&value, msg.data() + offset, sizeof value);
+	return value;
+}
+
+// The array of T at `offset` of an aligned message, in place. Callers have
+// checked that the entries fit.
+template <class T>
+inline const T* view(std::span<const std::byte> msg, std::size_t offset) noexcept
+{
+	static_assert(alignof(T) <= 8 && kQuorumNodes % alignof(T) == 0 &&
+		kNodelistNodes % alignof(T) == 0);
+	assert(reinterpret_cast<std::uintptr_t>(msg.data()) % 8 == 0);
+	return reinterpret_cast<const T*>(msg.data() + offset);
+}
+
+// Does `fixed + count * entry` bytes fit in `size`, without overflow?
+inline bool entries_fit(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry) noexcept
+{
+	return size >= fixed && count <= (size - fixed) / entry;
+}
+
+}  // namespace detail
+
+// Checks `message` and hands the sink its view: CS_OK, or
+// CS_ERR_MESSAGE_ERROR (the sink not called) for a message that is shorter
+// than its type, whose header.size differs from its length, or whose entry
+// count or data size does not fit the bytes received. `message` must start
+// 8-byte aligned (node lists are viewed in place).
+//
+// Inline: it runs once per notification dispatched, each field read where
+// the layout puts it (a single load each).
+inline cs_error_t decode_event(std::span<const std::byte> msg, EventSink& sink)
+{
+	const std::size_t size = msg.size();
+	// header.size as unsigned: a negative one never equals a length
+	if (size < sizeof(ResponseHeader) ||
+		detail::field<uint32_t>(msg, offsetof(ResponseHeader, size)) != size) [[unlikely]] {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	switch (detail::field<int32_t>(msg, offsetof(ResponseHeader, id))) {
+	case RES_EXPECTEDVOTES_NOTIFICATION:
+		if (size < sizeof(ResExpectedVotesNotification)) [[unlikely]] {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		sink.on(ExpectedVotesEvent{detail::field<uint64_t>(msg, offsetof(ResExpectedVotesNotification, context)),
+			detail::field<uint32_t>(msg, offsetof(ResExpectedVotesNotification, expected_votes))});
+		return CS_OK;
+	case RES_QUORUM_NOTIFICATION: {
+		if (size < sizeof(ResQuorumNotification)) [[unlikely]] {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto entries = detail::field<uint32_t>(msg, offsetof(ResQuorumNotification, node_list_entries));
+		if (!detail::entries_fit(size, kQuorumNodes, entries, sizeof(votequorum_node_t))) [[unlikely]] {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		sink.on(QuorumEvent{detail::field<uint64_t>(msg, offsetof(ResQuorumNotification, context)),
+			detail::field<uint32_t>(msg, offsetof(ResQuorumNotification, quorate)),
+			{detail::view<votequorum_node_t>(msg, kQuorumNodes), entries}});
+		return CS_OK;
+	}
+	case RES_NODELIST_NOTIFICATION: {
+		if (size < sizeof(ResNodelistNotification)) [[unlikely]] {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto entries = detail::field<uint32_t>(msg, offsetof(ResNodelistNotification, node_list_entries));
+		if (!detail::entries_fit(size, kNodelistNodes, entries, sizeof(uint32_t))) [[unlikely]] {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto ring = detail::field<RingId>(msg, offsetof(ResNodelistNotification, ring_id));
+		sink.on(NodelistEvent{detail::field<uint64_t>(msg, offsetof(ResNodelistNotification, context)),
+			{ring.nodeid, ring.seq}, {detail::view<uint32_t>(msg, kNodelistNodes), entries}});
+		return CS_OK;
+	}
+	case RES_EXTRA_INFO_NOTIFICATION: {
+		if (size < sizeof(ResExtraInfoNotification)) [[unlikely]] {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		const auto ei_size = detail::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, ei_size));
+		if (ei_size > kExtraInfoMax || !detail::entries_fit(size, kExtraInfoNotificationData, ei_size, 1)) [[unlikely]] {
+			return CS_ERR_MESSAGE_ERROR;
+		}
+		sink.on(ExtraInfoEvent{detail::field<uint64_t>(msg, offsetof(ResExtraInfoNotification, context)),
+			detail::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, nodeid)),
+			msg.subspan(kExtraInfoNotificationData, ei_size)});
+		return CS_OK;
+	}
+	default:
+		sink.on_unknown(detail::field<int32_t>(msg, offsetof(ResponseHeader, id)));
+		return CS_OK;
+	}
+}
+
 
 }  // namespace vq::wire

@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <string>
 #include <unistd.h>
+#include <utility>
 
 using namespace vqtest;
 using namespace vq::wire;
@@ -201,11 +202,29 @@ std::map<std::string, Script> scripts()
 			ordinary(peer, id, req);
 		}
 	};
-	s["burst100k"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
+	// The benchmark's bursts, sent on trackstart after the reply: the first
+	// fits the client's event ring, the second is queued as the ring fills.
+	for (const auto& [name, count] : {std::pair{"burst2k", 2000u}, std::pair{"burst100k", 100000u}}) {
+		s[name] = [count = count](Peer& peer, int32_t id, std::span<const std::byte> req) {
+			if (id == REQ_TRACKSTART) {
+				peer.reply_status(CS_OK);
+				for (uint32_t i = 0; i < count; ++i) {
+					peer.event(expectedvotes_event(1, i));
+				}
+			} else {
+				ordinary(peer, id, req);
+			}
+		};
+	}
+	// Membership notifications: 4,000, quorum and node list in turn, 3 nodes each.
+	s["members4k"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
 		if (id == REQ_TRACKSTART) {
 			peer.reply_status(CS_OK);
-			for (uint32_t i = 0; i < 100000; ++i) {  // queued as the client's ring fills
-				peer.event(expectedvotes_event(1, i));
+			const auto quorum = quorum_event(1, 1, {{1, 1}, {2, 1}, {3, 1}});
+			const auto nodes = nodelist_event(1, {1, 8}, {1, 2, 3});
+			for (uint32_t i = 0; i < 2000; ++i) {
+				send_bytes_event(peer, quorum);
+				send_bytes_event(peer, nodes);
 			}
 		} else {
 			ordinary(peer, id, req);

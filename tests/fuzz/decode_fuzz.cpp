@@ -5,6 +5,7 @@
 //   1: a getinfo reply; 2: a status reply; 3: a get_extra_info reply.
 // ASan/UBSan (built in) catch any read past the message; the checks below
 // catch decoders that accept what they should not.
+#include "callback_sink.hpp"
 #include "connection.hpp"
 #include "errors.hpp"
 #include "stub_transport.hpp"
@@ -83,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 		vq::Callbacks cb{on_quorum, on_expected, on_nodelist, on_extra};
 		auto transport = std::make_unique<vqtest::StubTransport>();  // 64 KiB: above max_len
 		transport->push(data, size);
-		if (vq::Connection::create(std::move(transport), cb, conn) != CS_OK) {
+		if (vq::Connection::create(std::move(transport), std::make_shared<vq::CallbackSink>(cb), conn) != CS_OK) {
 			return 0;
 		}
 		const cs_error_t err = conn->dispatch(CS_DISPATCH_ONE_NONBLOCKING);

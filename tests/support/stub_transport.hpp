@@ -61,7 +61,14 @@ public:
 	{
 		return -ENOTCONN;
 	}
-	ssize_t receive_event(std::span<std::byte> buf) override
+	EventReceiver event_receiver() override
+	{
+		return {[](void* self, std::byte* buf, std::size_t size) {
+			        return static_cast<StubTransport*>(self)->receive_event({buf, size});
+		        },
+			this};
+	}
+	ssize_t receive_event(std::span<std::byte> buf)
 	{
 		if (state_->queue.empty()) {
 			return state_->gone ? -ENOTCONN : -EAGAIN;

@@ -1,13 +1,16 @@
 // Dispatch semantics over an in-memory transport: the core's event path
 // without libqb.
+#include "callback_sink.hpp"
 #include "connection.hpp"
 #include "stub_transport.hpp"
 #include "wire.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 using namespace vq::wire;
 
@@ -35,7 +38,7 @@ struct Fixture {
 		if (with_callback) {
 			cb.expected_votes = on_expected;
 		}
-		REQUIRE(vq::Connection::create(std::move(t), cb, conn) == CS_OK);
+		REQUIRE(vq::Connection::create(std::move(t), std::make_shared<vq::CallbackSink>(cb), conn) == CS_OK);
 		g_seen.clear();
 	}
 	vqtest::StubTransport* transport;  // owned by conn
@@ -104,6 +107,92 @@ TEST_CASE("dispatch: close() ends a blocking dispatch", "[dispatch]")
 	f.conn->close();
 	CHECK(f.conn->dispatch(CS_DISPATCH_BLOCKING) == CS_ERR_BAD_HANDLE);
 	CHECK(f.conn->status_request(trackstop()) == CS_ERR_BAD_HANDLE);
+}
+
+namespace {
+
+std::vector<std::byte> nodelist(uint32_t first, uint32_t count)
+{
+	std::vector<std::byte> bytes(kNodelistNodes + count * sizeof(uint32_t));
+	ResNodelistNotification head{};
+	head.header = {RES_NODELIST_NOTIFICATION, static_cast<int32_t>(bytes.size()), CS_OK};
+	head.context = first;
+	head.node_list_entries = count;
+	std::memcpy(bytes.data(), &head, sizeof head);
+	for (uint32_t i = 0; i < count; ++i) {
+		const uint32_t id = first + i;
+		std::memcpy(bytes.data() + kNodelistNodes + i * sizeof id, &id, sizeof id);
+	}
+	return bytes;
+}
+
+// A sink that, for each node list, dispatches again (one level deeper)
+// before it looks at its own view once more: the view must be intact, and
+// must not be where a deeper level's was.
+class Nesting final : public vq::wire::EventSink {
+public:
+	explicit Nesting(unsigned levels) : levels_(levels) {}
+	std::shared_ptr<vq::Connection> conn;
+	std::vector<std::string> problems;
+	unsigned deepest = 0;
+	std::vector<const void*> views;
+
+	void on(const vq::wire::NodelistEvent& e) override
+	{
+		const std::vector<uint32_t> before(e.nodes.begin(), e.nodes.end());
+		views.push_back(e.nodes.data());
+		const unsigned level = depth_++;
+		deepest = std::max(deepest, depth_);
+		if (depth_ < levels_) {
+			if (conn->dispatch(CS_DISPATCH_ONE_NONBLOCKING) != CS_OK) {
+				problems.push_back("level " + std::to_string(level) + ": the nested dispatch failed");
+			}
+		}
+		if (!std::equal(before.begin(), before.end(), e.nodes.begin(), e.nodes.end())) {
+			problems.push_back("level " + std::to_string(level) + ": the view changed under a nested dispatch");
+		}
+		for (uint32_t i = 0; i < e.nodes.size(); ++i) {
+			if (e.nodes[i] != e.context + i) {
+				problems.push_back("level " + std::to_string(level) + ": wrong contents");
+				break;
+			}
+		}
+		--depth_;
+	}
+	void on(const vq::wire::QuorumEvent&) override {}
+	void on(const vq::wire::ExpectedVotesEvent&) override {}
+	void on(const vq::wire::ExtraInfoEvent&) override {}
+
+private:
+	unsigned levels_;
+	unsigned depth_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("dispatch: a sink that dispatches again keeps its own view intact", "[dispatch][nested]")
+{
+	// 3 levels fit the per-depth buffers; 12 go past them (a buffer of its
+	// own per call, unmapped as the call returns).
+	for (unsigned levels : {3u, 12u}) {
+		CAPTURE(levels);
+		auto t = std::make_unique<vqtest::StubTransport>();
+		auto* transport = t.get();
+		auto sink = std::make_shared<Nesting>(levels);
+		std::shared_ptr<vq::Connection> conn;
+		REQUIRE(vq::Connection::create(std::move(t), sink, conn) == CS_OK);
+		sink->conn = conn;
+		for (uint32_t level = 0; level < levels; ++level) {
+			transport->push(nodelist(1000 * (level + 1), 100 + level));  // each a different length
+		}
+		CHECK(conn->dispatch(CS_DISPATCH_ONE) == CS_OK);
+		CHECK(sink->problems == std::vector<std::string>{});
+		CHECK(sink->deepest == levels);
+		CHECK(transport->state()->queue.empty());
+		std::sort(sink->views.begin(), sink->views.end());
+		CHECK(std::adjacent_find(sink->views.begin(), sink->views.end()) == sink->views.end());
+		sink->conn.reset();  // the sink held the connection that holds it
+	}
 }
 
 namespace {

@@ -1,0 +1,72 @@
+// The C ABI's end of the event path: a connection's sink that hands each
+// notification to the callbacks given to votequorum_initialize or
+// votequorum_model_initialize, with the handle and the views' pointers. It
+// also holds what the C ABI keeps per handle besides the connection: the
+// handle itself and the context of votequorum_context_set.
+#pragma once
+
+#include "wire.hpp"
+
+#include <corosync/votequorum.h>
+
+#include <atomic>
+
+namespace vq {
+
+// The user's callbacks; fixed for the life of the handle. Any may be null.
+struct Callbacks {
+	votequorum_quorum_notification_fn_t quorum = nullptr;
+	votequorum_expectedvotes_notification_fn_t expected_votes = nullptr;
+	votequorum_nodelist_notification_fn_t nodelist = nullptr;
+	votequorum_qdevice_extra_info_fn_t extra_info = nullptr;
+};
+
+class CallbackSink final : public wire::EventSink {
+public:
+	explicit CallbackSink(const Callbacks& callbacks) noexcept : callbacks_(callbacks) {}
+
+	// The handle the callbacks report; set once, right after the handle
+	// table has issued it, before any other thread can know the handle.
+	void set_handle(votequorum_handle_t handle) noexcept { handle_.store(handle, std::memory_order_release); }
+	void* context() const noexcept { return context_.load(std::memory_order_acquire); }
+	void set_context(void* context) noexcept { context_.store(context, std::memory_order_release); }
+
+	// The C callbacks take non-const pointers, as the reference's do; they
+	// point into this thread's receive buffer (even for an empty list).
+	void on(const wire::QuorumEvent& ev) override
+	{
+		if (callbacks_.quorum != nullptr) {
+			callbacks_.quorum(handle(), ev.context, ev.quorate, static_cast<uint32_t>(ev.nodes.size()),
+				const_cast<votequorum_node_t*>(ev.nodes.data()));
+		}
+	}
+	void on(const wire::ExpectedVotesEvent& ev) override
+	{
+		if (callbacks_.expected_votes != nullptr) {
+			callbacks_.expected_votes(handle(), ev.context, ev.expected_votes);
+		}
+	}
+	void on(const wire::NodelistEvent& ev) override
+	{
+		if (callbacks_.nodelist != nullptr) {
+			callbacks_.nodelist(handle(), ev.context, ev.ring_id, static_cast<uint32_t>(ev.nodes.size()),
+				const_cast<uint32_t*>(ev.nodes.data()));
+		}
+	}
+	void on(const wire::ExtraInfoEvent& ev) override
+	{
+		if (callbacks_.extra_info != nullptr) {
+			callbacks_.extra_info(handle(), ev.context, ev.nodeid, static_cast<uint32_t>(ev.data.size()),
+				const_cast<std::byte*>(ev.data.data()));
+		}
+	}
+
+private:
+	votequorum_handle_t handle() const noexcept { return handle_.load(std::memory_order_acquire); }
+
+	const Callbacks callbacks_;
+	std::atomic<votequorum_handle_t> handle_{0};
+	std::atomic<void*> context_{nullptr};
+};
+
+}  // namespace vq

@@ -17,7 +17,7 @@ if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	"$top/tests/setup.sh"
 	command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }
 	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build "$build" -j"$(nproc)" --target votequorum vq_bench qb_getinfo fake_votequorum >/dev/null
+	cmake --build "$build" -j"$(nproc)" --target votequorum vq_bench qb_getinfo qb_dispatch fake_votequorum >/dev/null
 	[ "${1:-}" != --build ] || exit 0
 	rm -rf "$out"
 	mkdir -p "$out"
@@ -27,12 +27,16 @@ fi
 short=0
 [ "${1:-}" = --short ] && short=1
 if [ $short = 1 ]; then
-	pairs=1 n_getinfo=500 n_notify=20 n_initfin=10 n_handles=10 n_drain=100000 n_backlog=500 n_threads=2000
+	pairs=1 n_getinfo=500 n_notify=20 n_initfin=10 n_handles=10 n_threads=2000 n_counted=500
 else
-	pairs=5 n_getinfo=20000 n_notify=2000 n_initfin=300 n_handles=1000 n_drain=100000 n_backlog=20000 n_threads=100000
+	pairs=5 n_getinfo=20000 n_notify=2000 n_initfin=300 n_handles=1000 n_threads=100000 n_counted=4000
 fi
+# Backlogs and bursts: one size that fits the 256 KiB event ring, one past it.
+backlogs="2000 20000"
+bursts="burst2k:2000 burst100k:100000"
 ulimit -n 16384
-bench=$build/bench/vq_bench bare=$build/bench/qb_getinfo fake=$build/tests/conformance/fake_votequorum
+bench=$build/bench/vq_bench bare=$build/bench/qb_getinfo bare_dispatch=$build/bench/qb_dispatch
+fake=$build/tests/conformance/fake_votequorum
 ours=$build
 results=$out/results.txt
 : > "$results"
@@ -72,38 +76,88 @@ for lib in reference ours; do
 	record $lib any 1 "$bench" memory $n_handles churn
 	record $lib any 1 "$bench" stack
 done
-# A backlog corosync queued for a handle that was not dispatching, drained.
+# A backlog corosync queued for a handle that was not dispatching, drained;
+# the bare libqb loop drains the same.
 taskset -pc 0 "$(pgrep -x corosync)" >/dev/null
 for pair in $(seq 1 $pairs); do
-	for lib in reference ours; do
-		LD_LIBRARY_PATH=$(lib_env "$lib")
-		export LD_LIBRARY_PATH
-		record $lib different $pair taskset -c 1 "$bench" backlog $n_backlog all
-		record $lib different $pair taskset -c 1 "$bench" backlog $n_backlog one
+	for n in $backlogs; do
+		for lib in reference ours; do
+			LD_LIBRARY_PATH=$(lib_env "$lib")
+			export LD_LIBRARY_PATH
+			record $lib different $pair taskset -c 1 "$bench" backlog "$n" all
+			record $lib different $pair taskset -c 1 "$bench" backlog "$n" one
+		done
+		unset LD_LIBRARY_PATH
+		record bare different $pair taskset -c 1 "$bare_dispatch" backlog "$n" all
+		record bare different $pair taskset -c 1 "$bare_dispatch" backlog "$n" one
 	done
 done
+
+# Instructions per notification, counted by callgrind (a count: the
+# machine's noise does not move it): inside votequorum_dispatch, libqb
+# included, for each library; inside qb_ipcc_event_recv for the bare loop.
+count_instructions() {  # LIB WHAT FUNCTION COMMAND...
+	local lib=$1 what=$2 fn=$3 file total drained
+	shift 3
+	file=$(mktemp)
+	drained=$(valgrind --tool=callgrind --toggle-collect="$fn" --callgrind-out-file="$file" "$@" 2>/dev/null |
+		sed -n 's/.*"n":\([0-9]*\).*/\1/p')
+	total=$(awk '/^(summary|totals):/ { print $2; exit }' "$file")
+	rm -f "$file"
+	[ -n "$drained" ] && [ -n "$total" ]
+	echo "$lib any 1 {\"workload\":\"instructions_$what\",\"n\":$drained,\"per_notification\":$(awk -v t="$total" -v n="$drained" 'BEGIN { printf "%.1f", t / n }')}" >> "$results"
+}
+for lib in reference ours; do
+	LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib backlog votequorum_dispatch "$bench" backlog $n_counted all
+done
+count_instructions bare backlog qb_ipcc_event_recv "$bare_dispatch" backlog $n_counted all
 export LD_LIBRARY_PATH=$ours
 for t in 1 2 4 8; do
 	record ours any 1 "$bench" threads $t $n_threads
 done
 unset LD_LIBRARY_PATH
 
-# Dispatch throughput: the fake server sends 100k notifications per trackstart.
+# Dispatch throughput: the fake server sends a burst per trackstart.
 vq_stop_corosync
-coproc server { exec "$fake" burst100k; }
-read -r ready <&"${server[0]}"
-[ "$ready" = ready ]
-for pair in $(seq 1 $pairs); do
-	for lib in reference ours; do
-		LD_LIBRARY_PATH=$(lib_env "$lib")
-		export LD_LIBRARY_PATH
-		record $lib any $pair "$bench" drain $n_drain all
-		record $lib any $pair "$bench" drain $n_drain one
+fake_start() {  # SCRIPT: the fake server, in the background, ready
+	coproc server { exec "$fake" "$1"; }
+	read -r ready <&"${server[0]}"
+	[ "$ready" = ready ]
+}
+fake_stop() {
+	# shellcheck disable=SC2154  # set by coproc
+	kill "$server_PID"
+	wait "$server_PID" || true
+}
+for burst in $bursts; do
+	script=${burst%%:*} n=${burst#*:}
+	fake_start "$script"
+	for pair in $(seq 1 $pairs); do
+		for lib in reference ours; do
+			LD_LIBRARY_PATH=$(lib_env "$lib")
+			export LD_LIBRARY_PATH
+			record $lib any $pair "$bench" drain "$n" all
+			record $lib any $pair "$bench" drain "$n" one
+		done
+		unset LD_LIBRARY_PATH
+		record bare any $pair "$bare_dispatch" drain "$n" all
+		record bare any $pair "$bare_dispatch" drain "$n" one
 	done
+	fake_stop
 done
-unset LD_LIBRARY_PATH
-# shellcheck disable=SC2154  # set by coproc
-kill "$server_PID"
+fake_start members4k
+for lib in reference ours; do
+	LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib members votequorum_dispatch "$bench" drain 4000 all
+done
+count_instructions bare members qb_ipcc_event_recv "$bare_dispatch" drain 4000 all
+fake_stop
+
+# Ours must not allocate per notification: any allocation inside
+# votequorum_dispatch fails the run.
+if grep -E '^ours .*"allocs_per_notification":' "$results" | grep -Ev '"allocs_per_notification":0\.0000[,}]'; then
+	echo "bench: ours allocated inside votequorum_dispatch (lines above)" >&2
+	exit 1
+fi
 
 # The table: per workload and placement, the median over pairs of each side
 # and the median of the per-pair ratios ours / reference.
@@ -128,9 +182,13 @@ function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key
 	} else if (w == "initfin") {
 		add("initialize+finalize pairs/s (" place " CPU)", lib, pair, val(line, "per_s"))
 	} else if (w ~ /^drain_/) {
-		add("dispatch throughput " substr(w, 7) " notifications/s", lib, pair, val(line, "per_s"))
+		add("dispatch throughput, burst of " val(line, "n") " (fake server), " substr(w, 7) ": notifications/s", lib, pair, val(line, "per_s"))
+		add("allocations per notification, burst of " val(line, "n") ", " substr(w, 7), lib, pair, val(line, "allocs_per_notification"))
 	} else if (w ~ /^backlog_/) {
-		add("backlog from corosync, drain " substr(w, 9) " notifications/s", lib, pair, val(line, "per_s"))
+		add("dispatch throughput, backlog of " val(line, "n") " from corosync, " substr(w, 9) ": notifications/s", lib, pair, val(line, "per_s"))
+		add("allocations per notification, backlog of " val(line, "n") ", " substr(w, 9), lib, pair, val(line, "allocs_per_notification"))
+	} else if (w ~ /^instructions_/) {
+		add("instructions per notification (callgrind), " (w == "instructions_backlog" ? "expected-votes backlog of " : "quorum/nodelist burst of ") val(line, "n"), lib, pair, val(line, "per_notification"))
 	} else if (w == "memory") {
 		h = "memory per handle, " val(line, "handles") " open" (val(line, "churn") ? " after a close" : "")
 		add(h ": RSS KiB", lib, pair, val(line, "rss_kib_per_handle"))
@@ -152,8 +210,8 @@ END {
 		o = vals[k, "ours"] != "" ? median(vals[k, "ours"]) : ""; b = vals[k, "bare"] != "" ? median(vals[k, "bare"]) : ""
 		ratios = ""; bratios = ""
 		for (p = 1; p <= 20; p++) if ((k, p) in pairs) {
-			if (byp[k, "reference", p] != "" && byp[k, "ours", p] != "") ratios = ratios " " byp[k, "ours", p] / byp[k, "reference", p]
-			if (byp[k, "bare", p] != "" && byp[k, "ours", p] != "") bratios = bratios " " byp[k, "ours", p] / byp[k, "bare", p]
+			if (byp[k, "reference", p] != "" && byp[k, "ours", p] != "" && byp[k, "reference", p] + 0 != 0) ratios = ratios " " byp[k, "ours", p] / byp[k, "reference", p]
+			if (byp[k, "bare", p] != "" && byp[k, "ours", p] != "" && byp[k, "bare", p] + 0 != 0) bratios = bratios " " byp[k, "ours", p] / byp[k, "bare", p]
 		}
 		printf "| %s | %s | %s | %s | %s | %s |\n", k, r, o, ratios == "" ? "" : sprintf("%.2f", median(ratios)), b, bratios == "" ? "" : sprintf("%.2f", median(bratios)) > out
 	}

@@ -6,7 +6,8 @@
  *   vq_bench getinfo N [LATENCIES_FILE]   N getinfo round trips
  *   vq_bench notify N                     change through one handle -> callback on another
  *   vq_bench initfin N                    N initialize + finalize pairs
- *   vq_bench drain N all|one              drain N notifications (fake server "burst100k")
+ *   vq_bench drain N all|one              drain N notifications (the fake server's
+ *                                         "burst2k", "burst100k" or "members4k")
  *   vq_bench backlog N all|one            drain N notifications corosync queued for a handle
  *                                         that was not dispatching (real daemon)
  *   vq_bench memory H [churn]             memory per handle with H handles open; "churn"
@@ -29,6 +30,28 @@
 
 #include "bench_common.h"
 #include <unistd.h>
+
+/* Heap allocations, counted: this program's malloc, calloc and realloc
+ * stand in for glibc's (and so for operator new, which calls malloc). */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static long allocations;
+void *malloc(size_t n)
+{
+	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+	return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t size)
+{
+	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+	return __libc_calloc(n, size);
+}
+void *realloc(void *p, size_t n)
+{
+	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
+	return __libc_realloc(p, n);
+}
 
 
 static double percentile(double *sorted, int n, double p)
@@ -145,13 +168,24 @@ static void count(votequorum_handle_t h, uint64_t c, uint32_t e)
 	(void)h; (void)c; (void)e;
 	drained++;
 }
+static void count_quorum(votequorum_handle_t h, uint64_t c, uint32_t q, uint32_t n, votequorum_node_t *l)
+{
+	(void)h; (void)c; (void)q; (void)n; (void)l;
+	drained++;
+}
+static void count_nodelist(votequorum_handle_t h, uint64_t c, votequorum_ring_id_t r, uint32_t n, uint32_t *l)
+{
+	(void)h; (void)c; (void)r; (void)n; (void)l;
+	drained++;
+}
 
 /* Runs the caller's poll loop on `h` until `target` notifications have
  * reached the callback, and prints the rate as workload "<name>_all|one". */
 static void drain_and_report(votequorum_handle_t h, int target, int one, const char *name)
 {
 	struct pollfd p;
-	double start;
+	double start, seconds;
+	long allocs = 0, before;
 	int fd;
 	votequorum_fd_get(h, &fd);
 	p.fd = fd;
@@ -160,15 +194,19 @@ static void drain_and_report(votequorum_handle_t h, int target, int one, const c
 	while (drained < target) {
 		if (poll(&p, 1, 5000) != 1)
 			die("notifications stopped coming", drained);
+		before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
 		votequorum_dispatch(h, one ? CS_DISPATCH_ONE_NONBLOCKING : CS_DISPATCH_ALL);
+		allocs += __atomic_load_n(&allocations, __ATOMIC_RELAXED) - before;
 	}
-	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"per_s\":%.0f}\n", name, one ? "one" : "all", target,
-		target / ((now_us() - start) / 1e6));
+	seconds = (now_us() - start) / 1e6;
+	/* the allocations made inside votequorum_dispatch, per notification */
+	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"per_s\":%.0f,\"allocs_per_notification\":%.4f}\n", name,
+		one ? "one" : "all", target, target / seconds, (double)allocs / target);
 }
 
 static void bench_drain(int n, int one)
 {
-	votequorum_callbacks_t cb = { NULL, count, NULL };
+	votequorum_callbacks_t cb = { count_quorum, count, count_nodelist };
 	votequorum_handle_t h = open_or_die(&cb);
 	if (votequorum_trackstart(h, 1, CS_TRACK_CHANGES) != CS_OK) /* the server starts the burst */
 		die("trackstart", 0);

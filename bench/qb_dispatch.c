@@ -1,0 +1,130 @@
+/*
+ * The transport's limit for dispatch: notifications taken straight from
+ * libqb's client (qb_ipcc_event_recv in a loop), no votequorum library. The
+ * same poll loop as vq_bench's drain and backlog workloads; the messages
+ * are counted, not decoded.
+ *   qb_dispatch drain N all|one     the fake server's burst (it starts on trackstart)
+ *   qb_dispatch backlog N all|one   N changes corosync queued for a connection
+ *                                   that was not reading, then drained
+ * The requests are written as votequorum's wire layout has them.
+ */
+#include <qb/qbipcc.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "bench_common.h"
+
+#define A8 __attribute__((aligned(8)))
+struct header { int32_t id A8; int32_t size A8; };
+struct trackstart { struct header h; uint64_t context; uint32_t flags; };   /* id 3 */
+struct setexpected { struct header h; uint32_t expected_votes; };          /* id 1 */
+
+#define CONNECTION_SIZE (256 * 1024) /* as our library asks */
+
+static void die(const char *what, long err)
+{
+	fprintf(stderr, "qb_dispatch: %s: %ld\n", what, err);
+	exit(1);
+}
+
+static qb_ipcc_connection_t *connect_or_die(void)
+{
+	qb_ipcc_connection_t *c = qb_ipcc_connect("votequorum", CONNECTION_SIZE);
+	if (!c)
+		die("cannot connect", errno);
+	return c;
+}
+
+/* Sends a request and checks that the status reply says CS_OK (1). */
+static void request(qb_ipcc_connection_t *c, void *req, size_t len)
+{
+	char reply[64];
+	struct iovec iov = { req, len };
+	ssize_t res = qb_ipcc_sendv_recv(c, &iov, 1, reply, sizeof(reply), -1);
+	int32_t error;
+	if (res < 24)
+		die("request", (long)res);
+	memcpy(&error, reply + 16, sizeof(error));
+	if (error != 1)
+		die("request refused", error);
+}
+
+static void trackstart(qb_ipcc_connection_t *c)
+{
+	struct trackstart t;
+	memset(&t, 0, sizeof(t));
+	t.h.id = 3;
+	t.h.size = sizeof(t);
+	t.context = 1;
+	t.flags = 2; /* CS_TRACK_CHANGES */
+	request(c, &t, sizeof(t));
+}
+
+static void setexpected(qb_ipcc_connection_t *c, uint32_t votes)
+{
+	struct setexpected s;
+	memset(&s, 0, sizeof(s));
+	s.h.id = 1;
+	s.h.size = sizeof(s);
+	s.expected_votes = votes;
+	request(c, &s, sizeof(s));
+}
+
+/* poll, then take every pending message (all) or one (one), until `target`. */
+static void drain(qb_ipcc_connection_t *c, int target, int one, const char *name)
+{
+	static char buf[CONNECTION_SIZE] __attribute__((aligned(8)));
+	struct pollfd p;
+	int fd, got = 0;
+	double start;
+	qb_ipcc_fd_get(c, &fd);
+	p.fd = fd;
+	p.events = POLLIN;
+	start = now_us();
+	while (got < target) {
+		if (poll(&p, 1, 5000) != 1)
+			die("notifications stopped coming", got);
+		do {
+			ssize_t res = qb_ipcc_event_recv(c, buf, sizeof(buf), 0);
+			if (res == -EAGAIN || res == -ETIMEDOUT)
+				break;
+			if (res < 0)
+				die("event_recv", (long)res);
+			got++;
+		} while (!one && got < target);
+	}
+	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"per_s\":%.0f}\n", name, one ? "one" : "all", target,
+		target / ((now_us() - start) / 1e6));
+}
+
+int main(int argc, char **argv)
+{
+	const char *w = argc > 1 ? argv[1] : "";
+	int n = argc > 2 ? atoi(argv[2]) : 0, one = argc > 3 && !strcmp(argv[3], "one"), i;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(w, "drain") && n > 0) {
+		qb_ipcc_connection_t *c = connect_or_die();
+		trackstart(c);
+		drain(c, n, one, "drain");
+		qb_ipcc_disconnect(c);
+	} else if (!strcmp(w, "backlog") && n > 0) {
+		qb_ipcc_connection_t *tracker = connect_or_die(), *changer = connect_or_die();
+		trackstart(tracker);
+		for (i = 0; i < n; i++) /* on one node both values are accepted */
+			setexpected(changer, i % 2 ? 1 : 0xffffffffu);
+		setexpected(changer, 1);
+		drain(tracker, n + 1, one, "backlog");
+		qb_ipcc_disconnect(tracker);
+		qb_ipcc_disconnect(changer);
+	} else {
+		fprintf(stderr, "usage: see the comment at the top of qb_dispatch.c\n");
+		return 2;
+	}
+	return 0;
+}

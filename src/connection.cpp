@@ -275,8 +275,22 @@ void Connection::wait_readable() const noexcept
 
 cs_error_t Connection::dispatch(cs_dispatch_flags_t mode)
 {
-	const bool wait = mode == CS_DISPATCH_ONE || mode == CS_DISPATCH_BLOCKING;
-	const bool just_one = mode == CS_DISPATCH_ONE || mode == CS_DISPATCH_ONE_NONBLOCKING;
+	switch (mode) {
+	case CS_DISPATCH_ONE:
+		return dispatch_loop<true, true>(mode);
+	case CS_DISPATCH_ALL:
+		return dispatch_loop<false, false>(mode);
+	case CS_DISPATCH_BLOCKING:
+		return dispatch_loop<true, false>(mode);
+	default:
+		return dispatch_loop<false, true>(mode);
+	}
+}
+
+// One loop per mode: the tests of the mode leave the per-notification path.
+template <bool Wait, bool JustOne>
+cs_error_t Connection::dispatch_loop(cs_dispatch_flags_t mode)
+{
 	const Buffer buffer(buffer_size_);
 	const std::span<std::byte> bytes = buffer.bytes();
 
@@ -287,13 +301,13 @@ cs_error_t Connection::dispatch(cs_dispatch_flags_t mode)
 		ssize_t res;
 		{
 			std::lock_guard lock(io_lock_);
-			res = receiver_.receive(receiver_.arg, bytes.data(), bytes.size());
+			res = receiver_.receive(receiver_.arg, bytes.data(), bytes.size(), 0);
 		}
 		if (res < 0) [[unlikely]] {
 			if (res != -EAGAIN && res != -ETIMEDOUT) {
 				return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
 			}
-			if (!wait) {
+			if (!Wait) {
 				return mode == CS_DISPATCH_ONE_NONBLOCKING ? CS_ERR_TRY_AGAIN : CS_OK;
 			}
 			wait_readable();
@@ -313,7 +327,7 @@ cs_error_t Connection::dispatch(cs_dispatch_flags_t mode)
 		if (closed()) [[unlikely]] {
 			return CS_ERR_BAD_HANDLE;  // finalized from inside the callback, or by another thread
 		}
-		if (just_one) {
+		if (JustOne) {
 			return CS_OK;
 		}
 	}

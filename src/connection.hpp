@@ -97,6 +97,8 @@ private:
 	// Blocks until a notification may be pending, the peer is gone, or
 	// close() is called.
 	void wait_readable() const noexcept;
+	template <bool Wait, bool JustOne>
+	cs_error_t dispatch_loop(cs_dispatch_flags_t mode);
 
 	std::unique_ptr<Transport> transport_;
 	const Transport::EventReceiver receiver_;  // transport_'s

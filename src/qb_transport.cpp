@@ -139,8 +139,8 @@ public:
 
 	EventReceiver event_receiver() override
 	{
-		return {[](void* conn, std::byte* buffer, std::size_t size) -> ssize_t {
-			        return qb_ipcc_event_recv(static_cast<qb_ipcc_connection_t*>(conn), buffer, size, 0);
+		return {[](void* conn, void* buffer, std::size_t size, int32_t timeout_ms) -> ssize_t {
+			        return qb_ipcc_event_recv(static_cast<qb_ipcc_connection_t*>(conn), buffer, size, timeout_ms);
 		        },
 			conn_};
 	}

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <sys/types.h>
@@ -23,14 +24,15 @@ public:
 	virtual ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
 		const std::atomic<bool>& cancel, int timeout_ms = -1) = 0;
 
-	// Takes one pending notification without waiting: a plain function and
-	// its argument, which the connection reads once and then calls for every
-	// notification (no virtual call on the hot path). The function returns
-	// the message's length, -EAGAIN or -ETIMEDOUT when none is pending, or
-	// another negative errno (the peer is gone: -ENOTCONN and friends). It
-	// is valid as long as the transport is.
+	// Takes one pending notification, waiting up to timeout_ms (the core
+	// passes 0): a plain function and its argument, which the connection
+	// reads once and then calls for every notification (no virtual call on
+	// the hot path; libqb's has this signature but for the argument's type).
+	// The function returns the message's length, -EAGAIN or -ETIMEDOUT when
+	// none is pending, or another negative errno (the peer is gone: -ENOTCONN
+	// and friends). It is valid as long as the transport is.
 	struct EventReceiver {
-		ssize_t (*receive)(void* arg, std::byte* buffer, std::size_t size);
+		ssize_t (*receive)(void* arg, void* buffer, std::size_t size, int32_t timeout_ms);
 		void* arg;
 	};
 	virtual EventReceiver event_receiver() = 0;

@@ -63,8 +63,8 @@ public:
 	}
 	EventReceiver event_receiver() override
 	{
-		return {[](void* self, std::byte* buf, std::size_t size) {
-			        return static_cast<StubTransport*>(self)->receive_event({buf, size});
+		return {[](void* self, void* buf, std::size_t size, int32_t) {
+			        return static_cast<StubTransport*>(self)->receive_event({static_cast<std::byte*>(buf), size});
 		        },
 			this};
 	}

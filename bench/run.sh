@@ -146,6 +146,11 @@ for burst in $bursts; do
 	fake_stop
 done
 fake_start members4k
+for pair in $(seq 1 $pairs); do
+	for lib in reference ours; do
+		LD_LIBRARY_PATH=$(lib_env "$lib") record $lib any "$pair" "$bench" drain 4000 all members
+	done
+done
 for lib in reference ours; do
 	LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib members votequorum_dispatch "$bench" drain 4000 all
 done
@@ -184,6 +189,9 @@ function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key
 	} else if (w ~ /^drain_/) {
 		add("dispatch throughput, burst of " val(line, "n") " (fake server), " substr(w, 7) ": notifications/s", lib, pair, val(line, "per_s"))
 		add("allocations per notification, burst of " val(line, "n") ", " substr(w, 7), lib, pair, val(line, "allocs_per_notification"))
+	} else if (w ~ /^members_/) {
+		add("dispatch throughput, quorum/nodelist burst of " val(line, "n") " (fake server), " substr(w, 9) ": notifications/s", lib, pair, val(line, "per_s"))
+		add("allocations per notification, quorum/nodelist burst of " val(line, "n") ", " substr(w, 9), lib, pair, val(line, "allocs_per_notification"))
 	} else if (w ~ /^backlog_/) {
 		add("dispatch throughput, backlog of " val(line, "n") " from corosync, " substr(w, 9) ": notifications/s", lib, pair, val(line, "per_s"))
 		add("allocations per notification, backlog of " val(line, "n") ", " substr(w, 9), lib, pair, val(line, "allocs_per_notification"))

@@ -6,8 +6,9 @@
  *   vq_bench getinfo N [LATENCIES_FILE]   N getinfo round trips
  *   vq_bench notify N                     change through one handle -> callback on another
  *   vq_bench initfin N                    N initialize + finalize pairs
- *   vq_bench drain N all|one              drain N notifications (the fake server's
- *                                         "burst2k", "burst100k" or "members4k")
+ *   vq_bench drain N all|one [NAME]       drain N notifications (the fake server's
+ *                                         "burst2k", "burst100k" or "members4k"),
+ *                                         reported as workload NAME_all|one (default drain)
  *   vq_bench backlog N all|one            drain N notifications corosync queued for a handle
  *                                         that was not dispatching (real daemon)
  *   vq_bench memory H [churn]             memory per handle with H handles open; "churn"
@@ -204,13 +205,13 @@ static void drain_and_report(votequorum_handle_t h, int target, int one, const c
 		one ? "one" : "all", target, target / seconds, (double)allocs / target);
 }
 
-static void bench_drain(int n, int one)
+static void bench_drain(int n, int one, const char *name)
 {
 	votequorum_callbacks_t cb = { count_quorum, count, count_nodelist };
 	votequorum_handle_t h = open_or_die(&cb);
 	if (votequorum_trackstart(h, 1, CS_TRACK_CHANGES) != CS_OK) /* the server starts the burst */
 		die("trackstart", 0);
-	drain_and_report(h, n, one, "drain");
+	drain_and_report(h, n, one, name);
 	votequorum_finalize(h);
 }
 
@@ -378,7 +379,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(w, "initfin"))
 		bench_initfin(n);
 	else if (!strcmp(w, "drain"))
-		bench_drain(n, argc > 3 && !strcmp(argv[3], "one"));
+		bench_drain(n, argc > 3 && !strcmp(argv[3], "one"), argc > 4 ? argv[4] : "drain");
 	else if (!strcmp(w, "backlog"))
 		bench_backlog(n, argc > 3 && !strcmp(argv[3], "one"));
 	else if (!strcmp(w, "memory"))

@@ -122,7 +122,8 @@ private:
 	bool owned_ = false;
 };
 
-// While it lives, dispatches on this thread are one depth further down.
+// While it lives, dispatches and requests on this thread use the buffers
+// one depth further down: a dispatch holds one for its whole call.
 class Nested {
 public:
 	Nested() noexcept { ++t_buffers.depth; }
@@ -293,6 +294,7 @@ cs_error_t Connection::dispatch_loop(cs_dispatch_flags_t mode)
 {
 	const Buffer buffer(buffer_size_);
 	const std::span<std::byte> bytes = buffer.bytes();
+	const Nested nested;  // the sink's own dispatches and requests use the next buffer
 
 	if (closed()) {
 		return CS_ERR_BAD_HANDLE;
@@ -316,11 +318,7 @@ cs_error_t Connection::dispatch_loop(cs_dispatch_flags_t mode)
 			}
 			continue;
 		}
-		cs_error_t decoded;
-		{
-			const Nested nested;  // the sink's own dispatches use the next buffer
-			decoded = wire::decode_event(bytes.first(static_cast<std::size_t>(res)), *sink_);
-		}
+		const cs_error_t decoded = wire::decode_event(bytes.first(static_cast<std::size_t>(res)), *sink_);
 		if (decoded != CS_OK) [[unlikely]] {
 			return decoded;  // the malformed message is consumed
 		}

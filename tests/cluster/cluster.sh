@@ -142,8 +142,9 @@ qnetd_start() {
 
 cluster_up() {  # N
 	local n=$1 i
-	# The bridge, in a namespace of its own.
-	unshare --net --fork sh -c 'echo $$ > '"$VQ_CLUSTER_DIR"'/bridge.pid; exec sleep infinity' &
+	# The bridge, in a namespace of its own (no fork: unshare becomes the
+	# shell, then sleep, so killing that pid leaves nothing behind).
+	unshare --net sh -c 'echo $$ > '"$VQ_CLUSTER_DIR"'/bridge.pid; exec sleep infinity' &
 	for _ in $(seq 1 100); do [ -s "$VQ_CLUSTER_DIR/bridge.pid" ] && break; sleep 0.02; done
 	local bridge
 	bridge=$(cat "$VQ_CLUSTER_DIR/bridge.pid")
@@ -192,11 +193,15 @@ check_exposition() {  # I PATTERN...
 }
 
 cluster_down() {
-	local f
+	local f children
 	for f in "$VQ_CLUSTER_DIR"/node*/agent.unshare "$VQ_CLUSTER_DIR"/bridge.pid; do
 		[ -e "$f" ] || continue
-		pkill -KILL -P "$(cat "$f")" 2>/dev/null || true
+		# unshare first: it would report its child's SIGKILL ("sigprocmask
+		# unblock failed"); its child, the namespace's init, takes the rest.
+		children=$(pgrep -P "$(cat "$f")" || true)
 		kill -KILL "$(cat "$f")" 2>/dev/null || true
+		# shellcheck disable=SC2086  # one pid per word
+		[ -z "$children" ] || kill -KILL $children 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
 	[ -n "${VQ_KEEP_CLUSTER:-}" ] || rm -rf "$VQ_CLUSTER_DIR"

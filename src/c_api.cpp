@@ -85,10 +85,7 @@ VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
 	}
 	vq::Callbacks cb;
 	if (model != nullptr) {
-		int raw_model;  // C lets any int through the enum; read it as the int it is
-		static_assert(sizeof(model->model) == sizeof raw_model);
-		std::memcpy(&raw_model, &model->model, sizeof raw_model);
-		if (raw_model != VOTEQUORUM_MODEL_V1) {
+		if (vq::raw_int(model->model) != VOTEQUORUM_MODEL_V1) {
 			return CS_ERR_INVALID_PARAM;
 		}
 		cb.quorum = model->votequorum_quorum_notify_fn;

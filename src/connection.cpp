@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <mutex>
 #include <new>
 #include <poll.h>
@@ -132,14 +131,11 @@ public:
 	Nested& operator=(const Nested&) = delete;
 };
 
-
 }  // namespace
 
 bool dispatch_mode(const cs_dispatch_flags_t& given, cs_dispatch_flags_t& out) noexcept
 {
-	static_assert(sizeof(cs_dispatch_flags_t) == sizeof(int));
-	int raw;
-	std::memcpy(&raw, &given, sizeof raw);
+	const int raw = raw_int(given);
 	if (raw < CS_DISPATCH_ONE || raw > CS_DISPATCH_ONE_NONBLOCKING) {
 		return false;
 	}

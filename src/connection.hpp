@@ -11,13 +11,25 @@
 #include <corosync/votequorum.h>
 
 #include <atomic>
+#include <cstring>
 #include <memory>
 
 namespace vq {
 
-// The dispatch mode a caller passed, read as the int it is: C lets any int
-// through, and C++ may not load a value outside the enumerators through the
-// enum type. True, and `out` set, for the four modes of votequorum_dispatch(3).
+// The int a C caller passed for an enum parameter, read as the int it is:
+// C lets any int through, and C++ may not load a value outside the
+// enumerators' range through the enum type.
+template <class Enum>
+int raw_int(const Enum& value) noexcept
+{
+	static_assert(sizeof(Enum) == sizeof(int));
+	int raw;
+	std::memcpy(&raw, &value, sizeof raw);
+	return raw;
+}
+
+// The dispatch mode a caller passed (raw_int): true, and `out` set, for the
+// four modes of votequorum_dispatch(3).
 bool dispatch_mode(const cs_dispatch_flags_t& given, cs_dispatch_flags_t& out) noexcept;
 
 // Whether a votequorum server with these credentials may be trusted: root

@@ -19,25 +19,14 @@ T make(int32_t id)
 	return body;
 }
 
-// Reads a T from the start of a possibly unaligned buffer already known to
-// hold sizeof(T) bytes.
-template <class T>
-T load(std::span<const std::byte> bytes) noexcept
-{
-	T value;
-	std::memcpy(&value, bytes.data(), sizeof(T));
-	return value;
-}
-
-// Header checks common to replies and notifications: room for the header,
-// header.size equal to the bytes received.
+// The reply's header, once the reply is a whole message (whole_message).
 bool header_ok(std::span<const std::byte> msg, ResponseHeader& header) noexcept
 {
-	if (msg.size() < sizeof(ResponseHeader)) {
+	if (!detail::whole_message(msg)) {
 		return false;
 	}
-	header = load<ResponseHeader>(msg);
-	return header.size >= 0 && static_cast<std::size_t>(header.size) == msg.size();
+	header = detail::field<ResponseHeader>(msg, 0);
+	return true;
 }
 
 // The reply's own error if it has one; else MESSAGE_ERROR unless the reply
@@ -59,8 +48,6 @@ cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t
 	}
 	return CS_OK;
 }
-
-
 }  // namespace
 
 
@@ -177,7 +164,7 @@ cs_error_t decode_getinfo(std::span<const std::byte> reply, votequorum_info& out
 	if (cs_error_t err = check_reply(reply, RES_GETINFO, sizeof(ResGetinfo)); err != CS_OK) {
 		return err;
 	}
-	const auto res = load<ResGetinfo>(reply);
+	const auto res = detail::field<ResGetinfo>(reply, 0);
 	const std::size_t name_len = strnlen(res.qdevice_name, kNameLen);
 	if (name_len == kNameLen) {
 		return CS_ERR_MESSAGE_ERROR;  // no terminating NUL

@@ -273,7 +273,7 @@ std::shared_ptr<EventSink> drop_sink();
 
 namespace detail {
 
-// The T at `offset` of a message known to hold it.
+// The T at `offset` of a message known to hold it (aligned or not).
 template <class T>
 inline T field(std::span<const std::byte> msg, std::size_t offset) noexcept
 {
@@ -291,6 +291,14 @@ inline const T* view(std::span<const std::byte> msg, std::size_t offset) noexcep
 		kNodelistNodes % alignof(T) == 0);
 	assert(reinterpret_cast<std::uintptr_t>(msg.data()) % 8 == 0);
 	return reinterpret_cast<const T*>(msg.data() + offset);
+}
+
+// Room for a response header, and header.size equal to the bytes received
+// (read as unsigned: a negative size never equals a length). Replies and
+// notifications alike.
+inline bool whole_message(std::span<const std::byte> msg) noexcept
+{
+	return msg.size() >= sizeof(ResponseHeader) && field<uint32_t>(msg, offsetof(ResponseHeader, size)) == msg.size();
 }
 
 // Does `fixed + count * entry` bytes fit in `size`, without overflow?
@@ -312,9 +320,7 @@ inline bool entries_fit(std::size_t size, std::size_t fixed, uint64_t count, std
 inline cs_error_t decode_event(std::span<const std::byte> msg, EventSink& sink)
 {
 	const std::size_t size = msg.size();
-	// header.size as unsigned: a negative one never equals a length
-	if (size < sizeof(ResponseHeader) ||
-		detail::field<uint32_t>(msg, offsetof(ResponseHeader, size)) != size) [[unlikely]] {
+	if (!detail::whole_message(msg)) [[unlikely]] {
 		return CS_ERR_MESSAGE_ERROR;
 	}
 	switch (detail::field<int32_t>(msg, offsetof(ResponseHeader, id))) {

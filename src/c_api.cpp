@@ -3,6 +3,7 @@
 // and returns a cs_error_t; no exception leaves this file.
 #include "callback_sink.hpp"
 #include "connection.hpp"
+#include "dispatch_loop.hpp"
 #include "errors.hpp"
 #include "handle_table.hpp"
 
@@ -114,7 +115,7 @@ VQ_EXPORT cs_error_t votequorum_dispatch(votequorum_handle_t handle, cs_dispatch
 	if (!vq::dispatch_mode(dispatch_types, mode)) {
 		return CS_ERR_INVALID_PARAM;  // before the handle, as the reference
 	}
-	return with_connection(handle, [&](Connection& c) { return c.dispatch(mode); });
+	return with_connection(handle, [&](Connection& c) { return c.dispatch<vq::CallbackSink>(mode); });
 }
 
 // getinfo, fd_get and context_get check the handle before the out-pointer,

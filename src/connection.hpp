@@ -88,6 +88,9 @@ public:
 	// the calling thread, one per nesting depth, and handed to the sink as a
 	// view into it: a sink may dispatch again (this connection or another)
 	// and its own view stays intact.
+	// `Sink` is the sink's type, or a base of it: the C shim names its own
+	// final class, whose calls the compiler then inlines (dispatch_loop.hpp).
+	template <class Sink = wire::EventSink>
 	cs_error_t dispatch(cs_dispatch_flags_t mode);
 
 	int fd() const noexcept { return transport_->fd(); }
@@ -109,7 +112,7 @@ private:
 	// Blocks until a notification may be pending, the peer is gone, or
 	// close() is called.
 	void wait_readable() const noexcept;
-	template <bool Wait, bool JustOne>
+	template <class Sink, bool Wait, bool JustOne>
 	cs_error_t dispatch_loop(cs_dispatch_flags_t mode);
 
 	std::unique_ptr<Transport> transport_;
@@ -122,5 +125,7 @@ private:
 	IoLock io_lock_;  // serializes transport_ calls
 	const std::size_t buffer_size_;  // the largest message the connection may carry
 };
+
+extern template cs_error_t Connection::dispatch<wire::EventSink>(cs_dispatch_flags_t mode);
 
 }  // namespace vq

@@ -317,7 +317,8 @@ inline bool entries_fit(std::size_t size, std::size_t fixed, uint64_t count, std
 //
 // Inline: it runs once per notification dispatched, each field read where
 // the layout puts it (a single load each).
-inline cs_error_t decode_event(std::span<const std::byte> msg, EventSink& sink)
+template <class Sink>  // an EventSink, or a final class derived from it (calls then inline)
+inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 {
 	const std::size_t size = msg.size();
 	if (!detail::whole_message(msg)) [[unlikely]] {

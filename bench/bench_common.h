@@ -2,6 +2,7 @@
 #ifndef VQ_BENCH_COMMON_H
 #define VQ_BENCH_COMMON_H
 
+#include <stdlib.h>
 #include <time.h>
 
 /* Monotonic time in microseconds. */
@@ -17,6 +18,17 @@ static inline int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* How many times a drain workload repeats in one process (queue or burst,
+ * then drain), from VQ_BENCH_ROUNDS (default 1): only the drains are timed,
+ * and their rate is reported over all rounds, so that a short drain is not
+ * one measurement of a few milliseconds. */
+static inline int bench_rounds(void)
+{
+	const char *r = getenv("VQ_BENCH_ROUNDS");
+	int n = r ? atoi(r) : 1;
+	return n > 0 ? n : 1;
 }
 
 #endif

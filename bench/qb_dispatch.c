@@ -6,6 +6,7 @@
  *   qb_dispatch drain N all|one     the fake server's burst (it starts on trackstart)
  *   qb_dispatch backlog N all|one   N changes corosync queued for a connection
  *                                   that was not reading, then drained
+ *   (both VQ_BENCH_ROUNDS times, see bench_common.h)
  * The requests are written as votequorum's wire layout has them.
  */
 #include <qb/qbipcc.h>
@@ -76,8 +77,9 @@ static void setexpected(qb_ipcc_connection_t *c, uint32_t votes)
 	request(c, &s, sizeof(s));
 }
 
-/* poll, then take every pending message (all) or one (one), until `target`. */
-static void drain(qb_ipcc_connection_t *c, int target, int one, const char *name)
+/* poll, then take every pending message (all) or one (one), until
+ * `target`; adds the time it took. */
+static void drain(qb_ipcc_connection_t *c, int target, int one, double *seconds)
 {
 	static char buf[CONNECTION_SIZE] __attribute__((aligned(8)));
 	struct pollfd p;
@@ -99,27 +101,41 @@ static void drain(qb_ipcc_connection_t *c, int target, int one, const char *name
 			got++;
 		} while (!one && got < target);
 	}
-	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"per_s\":%.0f}\n", name, one ? "one" : "all", target,
-		target / ((now_us() - start) / 1e6));
+	*seconds += (now_us() - start) / 1e6;
+}
+
+/* The rate over all rounds of n, as workload "<name>_all|one". */
+static void report(const char *name, int one, int n, int rounds, double seconds)
+{
+	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"rounds\":%d,\"per_s\":%.0f}\n", name, one ? "one" : "all", n,
+		rounds, (double)n * rounds / seconds);
 }
 
 int main(int argc, char **argv)
 {
 	const char *w = argc > 1 ? argv[1] : "";
-	int n = argc > 2 ? atoi(argv[2]) : 0, one = argc > 3 && !strcmp(argv[3], "one"), i;
+	int n = argc > 2 ? atoi(argv[2]) : 0, one = argc > 3 && !strcmp(argv[3], "one"), i, r;
+	int rounds = bench_rounds();
+	double seconds = 0;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(w, "drain") && n > 0) {
 		qb_ipcc_connection_t *c = connect_or_die();
-		trackstart(c);
-		drain(c, n, one, "drain");
+		for (r = 0; r < rounds; r++) {
+			trackstart(c); /* the server starts a burst */
+			drain(c, n, one, &seconds);
+		}
+		report("drain", one, n, rounds, seconds);
 		qb_ipcc_disconnect(c);
 	} else if (!strcmp(w, "backlog") && n > 0) {
 		qb_ipcc_connection_t *tracker = connect_or_die(), *changer = connect_or_die();
 		trackstart(tracker);
-		for (i = 0; i < n; i++) /* on one node both values are accepted */
-			setexpected(changer, i % 2 ? 1 : 0xffffffffu);
-		setexpected(changer, 1);
-		drain(tracker, n + 1, one, "backlog");
+		for (r = 0; r < rounds; r++) {
+			for (i = 0; i < n; i++) /* on one node both values are accepted */
+				setexpected(changer, i % 2 ? 1 : 0xffffffffu);
+			setexpected(changer, 1);
+			drain(tracker, n + 1, one, &seconds);
+		}
+		report("backlog", one, n + 1, rounds, seconds);
 		qb_ipcc_disconnect(tracker);
 		qb_ipcc_disconnect(changer);
 	} else {

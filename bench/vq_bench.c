@@ -11,6 +11,7 @@
  *                                         reported as workload NAME_all|one (default drain)
  *   vq_bench backlog N all|one            drain N notifications corosync queued for a handle
  *                                         that was not dispatching (real daemon)
+ *                                         (drain and backlog: VQ_BENCH_ROUNDS times, see bench_common.h)
  *   vq_bench memory H [churn]             memory per handle with H handles open; "churn"
  *                                         opens and closes one handle first
  *   vq_bench stack                        peak stack used by one dispatch
@@ -181,37 +182,50 @@ static void count_nodelist(votequorum_handle_t h, uint64_t c, votequorum_ring_id
 }
 
 /* Runs the caller's poll loop on `h` until `target` notifications have
- * reached the callback, and prints the rate as workload "<name>_all|one". */
-static void drain_and_report(votequorum_handle_t h, int target, int one, const char *name)
+ * reached the callback; adds the time it took and the allocations made
+ * inside votequorum_dispatch. */
+static void drain(votequorum_handle_t h, int target, int one, double *seconds, long *allocs)
 {
 	struct pollfd p;
-	double start, seconds;
-	long allocs = 0, before;
+	double start;
+	long before;
 	int fd;
 	votequorum_fd_get(h, &fd);
 	p.fd = fd;
 	p.events = POLLIN;
+	drained = 0;
 	start = now_us();
 	while (drained < target) {
 		if (poll(&p, 1, 5000) != 1)
 			die("notifications stopped coming", drained);
 		before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
 		votequorum_dispatch(h, one ? CS_DISPATCH_ONE_NONBLOCKING : CS_DISPATCH_ALL);
-		allocs += __atomic_load_n(&allocations, __ATOMIC_RELAXED) - before;
+		*allocs += __atomic_load_n(&allocations, __ATOMIC_RELAXED) - before;
 	}
-	seconds = (now_us() - start) / 1e6;
-	/* the allocations made inside votequorum_dispatch, per notification */
-	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"per_s\":%.0f,\"allocs_per_notification\":%.4f}\n", name,
-		one ? "one" : "all", target, target / seconds, (double)allocs / target);
+	*seconds += (now_us() - start) / 1e6;
+}
+
+/* The rate over all rounds of n, as workload "<name>_all|one". */
+static void report_drain(const char *name, int one, int n, int rounds, double seconds, long allocs)
+{
+	double total = (double)n * rounds;
+	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"rounds\":%d,\"per_s\":%.0f,\"allocs_per_notification\":%.4f}\n",
+		name, one ? "one" : "all", n, rounds, total / seconds, allocs / total);
 }
 
 static void bench_drain(int n, int one, const char *name)
 {
 	votequorum_callbacks_t cb = { count_quorum, count, count_nodelist };
 	votequorum_handle_t h = open_or_die(&cb);
-	if (votequorum_trackstart(h, 1, CS_TRACK_CHANGES) != CS_OK) /* the server starts the burst */
-		die("trackstart", 0);
-	drain_and_report(h, n, one, name);
+	double seconds = 0;
+	long allocs = 0;
+	int r, rounds = bench_rounds();
+	for (r = 0; r < rounds; r++) {
+		if (votequorum_trackstart(h, 1, CS_TRACK_CHANGES) != CS_OK) /* the server starts a burst */
+			die("trackstart", r);
+		drain(h, n, one, &seconds, &allocs);
+	}
+	report_drain(name, one, n, rounds, seconds, allocs);
 	votequorum_finalize(h);
 }
 
@@ -222,14 +236,19 @@ static void bench_backlog(int n, int one)
 {
 	votequorum_callbacks_t cb = { NULL, count, NULL };
 	votequorum_handle_t tracker = open_or_die(&cb), changer = open_or_die(NULL);
-	int i;
+	double seconds = 0;
+	long allocs = 0;
+	int i, r, rounds = bench_rounds();
 	votequorum_trackstart(tracker, 1, CS_TRACK_CHANGES);
-	for (i = 0; i < n; i++) /* on one node both values are accepted */
-		if (votequorum_setexpected(changer, i % 2 ? 1 : 0xffffffffu) != CS_OK)
-			die("setexpected", i);
-	if (votequorum_setexpected(changer, 1) != CS_OK) /* leave it as it was */
-		die("setexpected", n);
-	drain_and_report(tracker, n + 1, one, "backlog");
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < n; i++) /* on one node both values are accepted */
+			if (votequorum_setexpected(changer, i % 2 ? 1 : 0xffffffffu) != CS_OK)
+				die("setexpected", i);
+		if (votequorum_setexpected(changer, 1) != CS_OK) /* leave it as it was */
+			die("setexpected", n);
+		drain(tracker, n + 1, one, &seconds, &allocs);
+	}
+	report_drain("backlog", one, n + 1, rounds, seconds, allocs);
 	votequorum_finalize(tracker);
 	votequorum_finalize(changer);
 }

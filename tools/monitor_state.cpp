@@ -268,14 +268,14 @@ std::string prometheus(const State* s, const Health& health)
 	}
 
 	// The same facts under ha_cluster_exporter's names and labels, so that
-	// its dashboards and alerts work unchanged.
-	x.gauge("ha_cluster_corosync_quorate", "Whether or not the cluster is quorate", s->quorate ? 1 : 0);
-	x.family("ha_cluster_corosync_quorum_votes", "gauge", "Cluster quorum votes; one line per type");
+	// its dashboards and alerts work unchanged (the help texts are ours).
+	x.gauge("ha_cluster_corosync_quorate", "1 if this node's partition has quorum, else 0 (ha_cluster_exporter's name).", s->quorate ? 1 : 0);
+	x.family("ha_cluster_corosync_quorum_votes", "gauge", "The vote counts of votequorum, by kind in the type label (ha_cluster_exporter's name).");
 	x.sample("ha_cluster_corosync_quorum_votes", i.expected_votes, label("type", "expected_votes"));
 	x.sample("ha_cluster_corosync_quorum_votes", i.highest_expected, label("type", "highest_expected"));
 	x.sample("ha_cluster_corosync_quorum_votes", i.quorum, label("type", "quorum"));
 	x.sample("ha_cluster_corosync_quorum_votes", i.total_votes, label("type", "total_votes"));
-	x.family("ha_cluster_corosync_member_votes", "gauge", "How many votes each member node has contributed with to the current quorum");
+	x.family("ha_cluster_corosync_member_votes", "gauge", "Votes each member gives to the current quorum (ha_cluster_exporter's name and labels).");
 	for (const auto& m : s->members) {
 		auto v = s->votes.find(m.nodeid);
 		auto n = s->names.find(m.nodeid);

@@ -194,15 +194,19 @@ check_exposition() {  # I PATTERN...
 
 cluster_down() {
 	local f children
-	for f in "$VQ_CLUSTER_DIR"/node*/agent.unshare "$VQ_CLUSTER_DIR"/bridge.pid; do
-		[ -e "$f" ] || continue
-		# unshare first: it would report its child's SIGKILL ("sigprocmask
-		# unblock failed"); its child, the namespace's init, takes the rest.
-		children=$(pgrep -P "$(cat "$f")" || true)
-		kill -KILL "$(cat "$f")" 2>/dev/null || true
-		# shellcheck disable=SC2086  # one pid per word
-		[ -z "$children" ] || kill -KILL $children 2>/dev/null || true
-	done
-	wait 2>/dev/null || true
+	# stderr closed for the whole block: bash reports each killed background
+	# job ("line N: PID Killed unshare ...") while the next command runs.
+	{
+		for f in "$VQ_CLUSTER_DIR"/node*/agent.unshare "$VQ_CLUSTER_DIR"/bridge.pid; do
+			[ -e "$f" ] || continue
+			# unshare first: it would report its child's SIGKILL ("sigprocmask
+			# unblock failed"); its child, the namespace's init, takes the rest.
+			children=$(pgrep -P "$(cat "$f")" || true)
+			kill -KILL "$(cat "$f")" || true
+			# shellcheck disable=SC2086  # one pid per word
+			[ -z "$children" ] || kill -KILL $children || true
+		done
+		wait || true
+	} 2>/dev/null
 	[ -n "${VQ_KEEP_CLUSTER:-}" ] || rm -rf "$VQ_CLUSTER_DIR"
 }

@@ -1,7 +1,7 @@
 // One client connection to the votequorum service: the request path, the
 // notification path and dispatch. Thread-safe: every transport operation is
-// serialized by one mutex, callbacks run with no lock held, and close()
-// (finalize) may race with anything.
+// serialized by one lock (io_lock.hpp), callbacks run with no lock held,
+// and close() (finalize) may race with anything.
 #pragma once
 
 #include "io_lock.hpp"

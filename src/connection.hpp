@@ -1,10 +1,10 @@
 // One client connection to the votequorum service: the request path, the
 // notification path and dispatch. Thread-safe: every transport operation is
-// serialized by one lock (io_lock.hpp), callbacks run with no lock held,
+// serialized by one lock (futex_lock.hpp), callbacks run with no lock held,
 // and close() (finalize) may race with anything.
 #pragma once
 
-#include "io_lock.hpp"
+#include "futex_lock.hpp"
 #include "transport.hpp"
 #include "wire.hpp"
 
@@ -122,7 +122,7 @@ private:
 	std::atomic<bool> closed_{false};
 	const int wake_fd_;  // eventfd, readable once close() has run
 
-	IoLock io_lock_;  // serializes transport_ calls
+	FutexLock io_lock_;  // serializes transport_ calls
 	const std::size_t buffer_size_;  // the largest message the connection may carry
 };
 

@@ -60,7 +60,7 @@ uint32_t HandleTable::permute(uint32_t count) const noexcept
 
 votequorum_handle_t HandleTable::insert(std::shared_ptr<Connection> connection)
 {
-	std::lock_guard lock(mutex_);
+	std::lock_guard lock(lock_);
 	uint32_t index;
 	if (!free_.empty()) {
 		index = free_.front();
@@ -93,14 +93,14 @@ const HandleTable::Slot* HandleTable::lookup(votequorum_handle_t handle) const n
 
 std::shared_ptr<Connection> HandleTable::find(votequorum_handle_t handle) const
 {
-	std::lock_guard lock(mutex_);
+	std::lock_guard lock(lock_);
 	const Slot* slot = lookup(handle);
 	return slot ? slot->connection : nullptr;
 }
 
 std::shared_ptr<Connection> HandleTable::remove(votequorum_handle_t handle)
 {
-	std::lock_guard lock(mutex_);
+	std::lock_guard lock(lock_);
 	const Slot* slot = lookup(handle);
 	if (slot == nullptr) {
 		return nullptr;

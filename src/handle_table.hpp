@@ -8,6 +8,7 @@
 #pragma once
 
 #include "connection.hpp"
+#include "futex_lock.hpp"
 
 #include <array>
 #include <deque>
@@ -42,7 +43,7 @@ private:
 	uint32_t permute(uint32_t count) const noexcept;
 
 	std::array<uint32_t, 4> key_;  // one round key per round of permute()
-	mutable std::mutex mutex_;
+	mutable FutexLock lock_;
 	std::vector<Slot> slots_;
 	std::deque<uint32_t> free_;  // FIFO: the least recently freed slot is reused first
 };

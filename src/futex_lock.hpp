@@ -1,16 +1,17 @@
-// The lock that serializes one connection's transport calls. Uncontended it
-// is one atomic exchange each way, inline: std::mutex goes through
-// pthread_mutex_lock/unlock, about 50 instructions a pair, paid for every
-// notification dispatched. Contended it sleeps in the kernel (a futex,
-// through std::atomic's wait and notify), as std::mutex does: a dispatch
-// may wait behind a request that waits for the daemon's reply.
+// The library's lock: a connection's transport calls, and the handle table.
+// Uncontended it is one atomic exchange each way, inline: std::mutex goes
+// through pthread_mutex_lock/unlock, about 50 instructions a pair, paid for
+// every notification dispatched (the connection's) and every call (the
+// handle table's). Contended it sleeps in the kernel (a futex, through
+// std::atomic's wait and notify), as std::mutex does: a dispatch may wait
+// behind a request that waits for the daemon's reply.
 #pragma once
 
 #include <atomic>
 
 namespace vq {
 
-class IoLock {
+class FutexLock {
 public:
 	void lock() noexcept
 	{

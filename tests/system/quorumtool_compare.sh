@@ -2,16 +2,19 @@
 # Debian's corosync-quorumtool, run on Debian's libvotequorum8 and on our
 # build against the same private corosync state, must print the same (dates
 # and ring ids masked) and exit the same, scenario by scenario.
-#   quorumtool_compare.sh OUR_LIBDIR QDEVICE_HELPER
+#   quorumtool_compare.sh OUR_LIBDIR QDEVICE_HELPER REFERENCE_LIB
+# (REFERENCE_LIB: Debian's libvotequorum.so.8 as CMake found it, which
+# corosync-quorumtool loads when LD_LIBRARY_PATH does not point at ours.)
 set -euo pipefail
 shopt -s inherit_errexit
 ourlib=$(cd "$1" && pwd)
 helper=$2
+reflib=$3
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	exec "$here/../support/private-corosync.sh" --no-start "$0" "$@"
 fi
-[ -e /usr/lib/x86_64-linux-gnu/libvotequorum.so.8 ] || { echo "FAIL: Debian's libvotequorum8 is missing" >&2; exit 1; }
+[ -e "$reflib" ] || { echo "FAIL: Debian's libvotequorum8 is missing ($reflib)" >&2; exit 1; }
 export VQ_HELPER=$helper VQ_OURLIB=$ourlib
 
 # name | changes state (1: fresh daemon before each run) | shell snippet.

@@ -19,6 +19,7 @@ runtime=$(ls "$work"/build/libvotequorum8-cpp_*.deb)
 dev=$(ls "$work"/build/libvotequorum-cpp-dev_*.deb)
 tools=$(ls "$work"/build/votequorum-monitor_*.deb)
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)  # where the packages put the library
+so=usr/lib/$multiarch/libvotequorum.so.8.1.0
 
 fail=0
 field() { dpkg-deb -f "$1" "$2"; }
@@ -32,11 +33,11 @@ check "runtime Depends computed from the binary (libqb100, libc6, libstdc++6)" \
 	bash -c "field() { dpkg-deb -f \"\$1\" \"\$2\"; }; d=\$(field '$runtime' Depends); [[ \$d == *libqb100* && \$d == *libc6* && \$d == *libstdc++6* ]]"
 check "runtime Provides libvotequorum8" bash -c "[[ \$(dpkg-deb -f '$runtime' Provides) == libvotequorum8* ]]"
 check "runtime has preinst/postrm (the diversion)" bash -c "dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep preinst >/dev/null && dpkg-deb --ctrl-tarfile '$runtime' | tar t | grep postrm >/dev/null"
-check "runtime ships the .so.8.1.0 and its .so.8 link only" bash -c "[ \"\$(dpkg-deb -c '$runtime' | awk '\$1 !~ /^d/ {print \$6}' | sort | tr '\n' ' ')\" = './usr/lib/$multiarch/libvotequorum.so.8 ./usr/lib/$multiarch/libvotequorum.so.8.1.0 ' ]"
+check "runtime ships the .so.8.1.0 and its .so.8 link only" bash -c "[ \"\$(dpkg-deb -c '$runtime' | awk '\$1 !~ /^d/ {print \$6}' | sort | tr '\n' ' ')\" = './usr/lib/$multiarch/libvotequorum.so.8 ./$so ' ]"
 check "dev Conflicts/Replaces/Provides libvotequorum-dev" bash -c "[[ \$(dpkg-deb -f '$dev' Conflicts) == libvotequorum-dev && \$(dpkg-deb -f '$dev' Replaces) == libvotequorum-dev* && \$(dpkg-deb -f '$dev' Provides) == libvotequorum-dev* ]]"
 check "dev ships headers, .pc, CMake package, 20 man pages" bash -c "c=\$(dpkg-deb -c '$dev'); grep -q include/corosync/votequorum.h <<<\"\$c\" && grep -q pkgconfig/libvotequorum.pc <<<\"\$c\" && grep -q cmake/votequorum/votequorumConfig.cmake <<<\"\$c\" && [ \$(grep -c 'man3/.*\.3\.gz' <<<\"\$c\") = 20 ]"
 check "votequorum-monitor ships its systemd unit" bash -c "dpkg-deb -c '$tools' | grep -E ' ./usr/lib/systemd/system/votequorum-monitor.service$'"
-check "the library in the package is stripped" bash -c "dpkg-deb -x '$runtime' '$work/x' && [ -f '$work/x/usr/lib/$multiarch/libvotequorum.so.8.1.0' ] && ! file -L '$work/x/usr/lib/$multiarch/libvotequorum.so.8.1.0' | grep 'not stripped' >/dev/null"
+check "the library in the package is stripped" bash -c "dpkg-deb -x '$runtime' '$work/x' && [ -f '$work/x/$so' ] && ! file -L '$work/x/$so' | grep 'not stripped' >/dev/null"
 dpkg-query -W -f='${Status}' libvotequorum8 | grep 'install ok installed' >/dev/null || { echo "FAIL: libvotequorum8 must be installed on this machine (tests/setup.sh)"; exit 1; }
 [ "$fail" = 0 ] || exit 1
 
@@ -47,7 +48,7 @@ cp "$work"/build/*.deb "$work/"
 cat > "$work/in-root.sh" <<'SCRIPT'
 set -euo pipefail
 shopt -s inherit_errexit
-L=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+L=/usr/lib/$1  # the multiarch directory, from the caller
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '>>> %s\n' "$*"; }
 start_corosync() {
@@ -138,6 +139,6 @@ unshare --mount --net --pid --fork --mount-proc bash -c '
 	cp '"$work"'/*.deb '"$work"'/in-root.sh '"$top"'/tests/support/corosync.conf $ov/root/debs/
 	sed "s/provider: corosync_votequorum/&\n\tdevice {\n\t\tmodel: net\n\t\tvotes: 1\n\t\tnet {\n\t\t\ttls: off\n\t\t\thost: 127.0.0.1\n\t\t\talgorithm: ffsplit\n\t\t}\n\t}/" \
 		'"$top"'/tests/support/corosync.conf > $ov/root/debs/corosync-qdevice.conf
-	chroot $ov/root bash /debs/in-root.sh
+	chroot $ov/root bash /debs/in-root.sh '"$multiarch"'
 '
 echo "deb: installed in place of libvotequorum8 (Debian's tools ran on it), removed, reference restored"

@@ -5,7 +5,7 @@
 #      (tests/mainline/build.sh: the ABI 1.1 daemon, library and tool);
 #   3. builds and runs every test: unit, abi, fake (scripted libqb server),
 #      system (the real corosync, private to each test), conformance on
-#      both daemon generations, cluster, package;
+#      both daemon generations, cluster, hastack (pacemaker and sbd), package;
 #   4. runs the chaos test: random faults on a live 3-node cluster, from a
 #      fresh seed (its output says how to replay it);
 #   5. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs

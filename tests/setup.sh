@@ -8,7 +8,8 @@ packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qd
 	libvotequorum8 iproute2 util-linux procps valgrind binutils groff-base
 	dpkg-dev file pkgconf gzip clang libclang-rt-14-dev gnuplot-nox nlohmann-json3-dev
 	shellcheck autoconf automake libtool libknet-dev  # the last four build corosync's main line
-	libcpp-httplib-dev prometheus curl jq)  # the exporter, and its tests (promtool, a real server)
+	libcpp-httplib-dev prometheus curl jq  # the exporter, and its tests (promtool, a real server)
+	pacemaker pacemaker-cli-utils pacemaker-resource-agents sbd)  # tests/hastack: the HA stack on our library
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")

@@ -41,7 +41,7 @@ on_node() {  # I CMD...
 	local pid
 	pid=$(_node_pid "$1")
 	shift
-	nsenter --target "$pid" --net --mount --pid -- "$@"
+	nsenter --target "$pid" --net --mount --pid ${VQ_CLUSTER_UTS:+--uts} -- "$@"
 }
 
 _write_conf() {  # I N
@@ -80,10 +80,16 @@ _make_agent() {  # I: a namespace set with address 10.99.0.I on the bridge
 	# /var/lib/corosync. As the PID namespace's init it reaps what it
 	# inherits, as a real init does: a killed corosync must not stay a
 	# zombie (libqb's clients take a zombie server for a live one).
+	# With VQ_CLUSTER_UTS set the node also has its own UTS namespace and
+	# the host name nodeI; VQ_CLUSTER_AGENT_SETUP names a script that the
+	# agent sources (with I and the node's directory as arguments) before
+	# it says it is ready.
 	rm -f "$VQ_CLUSTER_DIR/node$i/agent.ready"
-	unshare --net --mount --pid --fork --mount-proc bash -c "
+	unshare --net --mount --pid --fork --mount-proc ${VQ_CLUSTER_UTS:+--uts} bash -c "
 		source $_VQ_SUPPORT/namespace.sh
 		vq_private_mounts
+		${VQ_CLUSTER_UTS:+hostname node$i}
+		${VQ_CLUSTER_AGENT_SETUP:+source $VQ_CLUSTER_AGENT_SETUP $i $VQ_CLUSTER_DIR/node$i}
 		touch $VQ_CLUSTER_DIR/node$i/agent.ready
 		while :; do sleep 3600 & wait; done" &
 	echo $! > "$VQ_CLUSTER_DIR/node$i/agent.unshare"

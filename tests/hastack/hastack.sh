@@ -1,0 +1,160 @@
+#!/bin/bash
+# pacemaker and diskless sbd on three nodes, with sbd on a given
+# libvotequorum.so.8 (tests/hastack/README in the main README's "sbd and
+# pacemaker" section says what each step shows):
+#
+#   hastack.sh MONITOR BIN LIBDIR LABEL
+#
+# MONITOR  votequorum-monitor (cluster.sh's quorum checks)
+# BIN      the directory holding watchdogd, node_syslog, watchdog_preload.so
+#          and vq_trace.so (built from this folder)
+# LIBDIR   the directory whose libvotequorum.so.8 sbd loads; empty: Debian's
+# LABEL    a name for the library in the output ("ours", "Debian's")
+#
+# Each node runs in its own network, mount, PID and UTS namespaces
+# (tests/cluster/cluster.sh, node_setup.sh): corosync, sbd with the test
+# watchdog (watchdogd.c behind watchdog_preload.c) and every pacemaker
+# daemon. A reset ends the node's PID namespace; the test sees the node's
+# init gone and reads why from the node's records.
+# Variables go both ways between this script and lib.sh, which shellcheck
+# does not follow from every directory:
+# shellcheck disable=SC2034,SC2154
+set -euo pipefail
+shopt -s inherit_errexit
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export VQ_MONITOR=$1
+export VQ_HASTACK_BIN=$2
+libdir=$3
+label=$4
+libname="Debian's libvotequorum.so.8"
+[ -z "$libdir" ] || libname=$libdir/libvotequorum.so.8
+export VQ_CLUSTER_UTS=1
+export VQ_CLUSTER_AGENT_SETUP=$here/node_setup.sh
+# shellcheck source=../cluster/cluster.sh
+source "$here/../cluster/cluster.sh"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+trap on_exit EXIT
+
+# --- the run ---------------------------------------------------------------
+
+outcome=()
+start=$(now)
+step "$label: 3 nodes, corosync, then sbd (watchdog only) and pacemaker on each; sbd loads $libname"
+cluster_up 3
+disown -a
+for i in 1 2 3; do
+	check_safe "$i"
+done
+for i in 1 2 3; do
+	first_agent[$i]=$(_node_pid "$i")
+	wait_for "$i" '"quorate":true'
+	stack_start "$i"
+done
+for i in 1 2 3; do
+	sbd_pid=$(on_node "$i" cat /run/sbd.pid)
+	maps=$(on_node "$i" sh -c "grep -o '/[^ ]*libvotequorum.so[^ ]*' /proc/\$(pgrep -f -o 'sbd: watcher: Cluster')/maps | sort -u")
+	echo "    node $i: sbd $((sbd_pid)), its cluster watcher maps $maps"
+	if [ -n "$libdir" ] && [[ $maps != "$libdir"/libvotequorum.so* ]]; then
+		fail "node $i's sbd does not run on $libdir's library"
+	fi
+done
+wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate"
+on_node 1 crm_attribute -t crm_config -n stonith-enabled -v true
+on_node 1 crm_attribute -t crm_config -n stonith-watchdog-timeout -v "$watchdog_fencing"
+on_node 1 cibadmin -C -o resources -X '<primitive id="dummy" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="dummy-monitor" name="monitor" interval="5s"/></operations></primitive>'
+# The resource prefers node 3, so cutting node 3 off gives it somewhere to move.
+on_node 1 cibadmin -C -o constraints -X '<rsc_location id="dummy-prefers-node3" rsc="dummy" node="node3" score="50"/>'
+wait_mon 1 60 "$(dummy_on)" '<node name="node3" id="3" cached="true"/>'
+step "$label: all three online and quorate in crm_mon, dummy started on node 3, ($(elapsed "$start" "$(now)") s from the start)"
+for i in 1 2 3; do
+	check_fed "$i"
+	trace_shows "$i" 'initialize callbacks=NULL -> 1$' "votequorum_initialize(&h, NULL) = CS_OK"
+	trace_shows "$i" 'getinfo nodeid=0 -> 1 quorate=1$' "votequorum_getinfo = CS_OK, quorate"
+done
+outcome+=("all online, quorate, dummy on node 3")
+
+step "$label: node 3 cut off from nodes 1 and 2"
+t=$(now)
+expect_down[3]=1
+partition 1 3
+partition 2 3
+wait_reset 3 "$t"
+trace_shows 3 'getinfo nodeid=0 -> 1 quorate=0$' "votequorum_getinfo showed quorum lost before the reset"
+wait_fenced 1 3 "$t"
+wait_mon 1 60 "$(offline 3)" "$quorate" "$(dummy_on)"
+dummy_node=$(mon_xml 1 | grep -A1 '<resource id="dummy"' | grep -oE 'node name="node[12]"' || true)
+[ -n "$dummy_node" ] || fail "dummy is not running on node 1 or 2"
+echo "    dummy moved: ${dummy_node#node name=}"
+check_fed 1
+check_fed 2
+check_alive 1 2
+outcome+=("dummy moved to the survivors")
+
+step "$label: node 3 back"
+t=$(now)
+on_node 1 ip route del blackhole 10.99.0.3/32
+on_node 2 ip route del blackhole 10.99.0.3/32
+node_boot 3
+wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" '<node name="node3" id="3" cached="true"/>'
+echo "    whole again $(elapsed "$t" "$(now)") s after node 3 booted; dummy back on node 3"
+check_fed 3
+outcome+=("node 3 rejoined")
+
+step "$label: corosync on node 2 killed and started again at once (as a service manager would)"
+# sbd's cluster watcher notices the dead connection, calls getinfo on its
+# old handle, which fails; it finalizes, initializes again with NULL
+# callbacks and carries on.
+t=$(now)
+lines=$(wc -l < "$(node_dir 2)/votequorum.trace")
+expect_down[2]=1
+node_stop 2
+node_start 2
+seq_re='^getinfo nodeid=0 -> ([02-9]|[1-9][0-9])\n(finalize -> [0-9]+\n)?initialize callbacks=NULL -> 1\ngetinfo nodeid=0 -> 1 '
+after=""
+for _ in $(seq 1 200); do
+	after=$(tail -n +$((lines + 1)) "$(node_dir 2)/votequorum.trace" | cut -d' ' -f4-)
+	grep -Pzo -- "$seq_re" <<<"$after" >/dev/null && break
+	sleep 0.1
+done
+if ! grep -Pzo -- "$seq_re" <<<"$after" >/dev/null; then
+	fail "node 2's sbd did not see getinfo fail, then initialize with NULL callbacks and get the state again; its calls since the kill: $after"
+fi
+echo "    node 2's sbd, $(elapsed "$t" "$(now)") s after the kill: $(grep -Pzo -- "$seq_re" <<<"$after" | tr '\0\n' ' ;')"
+outcome+=("node 2's sbd: getinfo failed after corosync's death; initialize(NULL) and getinfo worked once it was back")
+# Whether node 2 stays up now depends on how fast pacemaker recovers on it
+# (here it usually does); either way the cluster must be whole again
+# before the next step.
+if wait_for 2 '"quorate":true' 2>/dev/null &&
+	wait_mon 2 40 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" 2>/dev/null &&
+	wait_mon 1 40 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" "$(dummy_on)" 2>/dev/null && node_alive 2; then
+	echo "    node 2 recovered without a reset; the cluster is whole"
+else
+	echo "    node 2 did not recover (reset: $(node_alive 2 && echo no || echo yes)); booting it again"
+	node_alive 2 || node_boot 2
+	wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" "$(dummy_on)"
+fi
+check_alive 1 3
+
+step "$label: corosync killed on node 2"
+t=$(now)
+expect_down[2]=1
+node_stop 2
+wait_reset 2 "$t"
+wait_fenced 1 2 "$t"
+wait_mon 1 60 "$(offline 2)" "$(online 1)" "$(online 3)" "$quorate" "$(dummy_on)"
+check_fed 1
+check_fed 3
+check_alive 1 3
+outcome+=("nodes 1 and 3 carried on")
+
+step "$label: node 2 back"
+t=$(now)
+node_boot 2
+wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" "$(dummy_on)"
+echo "    whole again $(elapsed "$t" "$(now)") s after node 2 booted"
+check_alive 1 3
+outcome+=("node 2 rejoined")
+
+step "$label: outcome: $(IFS=';'; echo "${outcome[*]}") ($(elapsed "$start" "$(now)") s)"
+printf '%s\n' "${outcome[@]}" > "${VQ_HASTACK_OUTCOME:-/dev/null}"

@@ -56,7 +56,8 @@ report_times() {
 configure_build() {  # DIR TARGETS [CMAKE ARGS...]  (TARGETS: space-separated, or "all")
 	local dir=$1 targets=$2
 	shift 2
-	cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+	# VQ_REQUIRE_ALL: a missing package fails the configure (not left out).
+	cmake -S "$top" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVQ_REQUIRE_ALL=ON "$@" >/dev/null
 	# shellcheck disable=SC2086  # one word per target
 	cmake --build "$dir" -j"$jobs" --target $targets >/dev/null
 }

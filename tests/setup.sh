@@ -9,6 +9,7 @@ packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qd
 	dpkg-dev file pkgconf gzip clang libclang-rt-14-dev gnuplot-nox nlohmann-json3-dev
 	shellcheck autoconf automake libtool libknet-dev  # the last four build corosync's main line
 	libcpp-httplib-dev prometheus curl jq  # the exporter, and its tests (promtool, a real server)
+	libcfg-dev libcmap-dev prometheus-hacluster-exporter  # the exporter's rings and names; the real one beside it
 	pacemaker pacemaker-cli-utils pacemaker-resource-agents sbd)  # tests/hastack: the HA stack on our library
 missing=()
 for p in "${packages[@]}"; do

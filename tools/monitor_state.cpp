@@ -275,16 +275,40 @@ std::string prometheus(const State* s, const Health& health)
 	x.sample("ha_cluster_corosync_quorum_votes", i.highest_expected, label("type", "highest_expected"));
 	x.sample("ha_cluster_corosync_quorum_votes", i.quorum, label("type", "quorum"));
 	x.sample("ha_cluster_corosync_quorum_votes", i.total_votes, label("type", "total_votes"));
+	// The members as corosync-quorumtool lists them (what ha_cluster_exporter
+	// parses): the current members only, then the qdevice's row when any
+	// member has one registered, with its votes only while it casts them.
 	x.family("ha_cluster_corosync_member_votes", "gauge", "Votes each member gives to the current quorum (ha_cluster_exporter's name and labels).");
 	for (const auto& m : s->members) {
+		if (m.state != VOTEQUORUM_NODESTATE_MEMBER || m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
+			continue;
+		}
 		auto v = s->votes.find(m.nodeid);
 		auto n = s->names.find(m.nodeid);
-		std::string name = m.nodeid == VOTEQUORUM_QDEVICE_NODEID ? "Qdevice"
-			: n != s->names.end()                                 ? n->second
-			                                                      : std::to_string(m.nodeid);
+		const std::string name = n != s->names.end() ? n->second : std::to_string(m.nodeid);
 		x.sample("ha_cluster_corosync_member_votes", v != s->votes.end() ? v->second : 0,
 			label("local", m.nodeid == i.node_id ? "true" : "false") + "," + label("node", name) + "," +
 				label("node_id", std::to_string(m.nodeid)));
+	}
+	if (s->qdevice_listed) {
+		x.sample("ha_cluster_corosync_member_votes", (i.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) ? i.qdevice_votes : 0,
+			label("local", "false") + "," + label("node", i.qdevice_name) + "," +
+				label("node_id", std::to_string(VOTEQUORUM_QDEVICE_NODEID)));
+	}
+	if (s->have_rings) {
+		// One ring per knet link of this node (see Ring); the ring id as
+		// corosync-quorumtool prints it.
+		std::size_t errors = 0;
+		for (const auto& r : s->rings) {
+			errors += r.healthy ? 0 : 1;
+		}
+		x.gauge("ha_cluster_corosync_ring_errors", "Rings (knet links of this node) down to a current member (ha_cluster_exporter's name).", errors);
+		x.family("ha_cluster_corosync_rings", "gauge", "1 while this knet link is connected to every current member, else 0 (ha_cluster_exporter's name and labels).");
+		for (const auto& r : s->rings) {
+			x.sample("ha_cluster_corosync_rings", r.healthy ? 1 : 0,
+				label("address", r.address) + "," + label("node_id", std::to_string(i.node_id)) + "," +
+					label("number", std::to_string(r.number)) + "," + label("ring_id", ring_text(s->ring)));
+		}
 	}
 	return x.str();
 }
@@ -316,6 +340,7 @@ std::error_code refresh(const votequorum::Client& client, State& state)
 	state.local = *info;
 	state.votes.clear();
 	state.extra_info.clear();
+	state.qdevice_listed = false;
 	for (const auto& m : state.members) {
 		if (m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
 			// The qdevice's entry; getinfo of node 0 would be this node's.
@@ -324,6 +349,9 @@ std::error_code refresh(const votequorum::Client& client, State& state)
 		}
 		if (auto mi = client.info(m.nodeid)) {
 			state.votes[m.nodeid] = mi->votes;
+			if (m.state == VOTEQUORUM_NODESTATE_MEMBER && (mi->flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED)) {
+				state.qdevice_listed = true;
+			}
 		}
 		// ABI 1.1; corosync 3.1 refuses the request, and has none.
 		if (auto ei = client.extra_info(m.nodeid); ei && !ei->empty()) {

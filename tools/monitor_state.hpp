@@ -3,6 +3,8 @@
 // the Prometheus text exposition format (version 0.0.4).
 #pragma once
 
+#include "corosync_services.hpp"
+
 #include <votequorum/client.hpp>
 
 #include <cstdint>
@@ -19,7 +21,10 @@ struct State {
 	std::vector<votequorum::Node> members;  // from the last quorum notification
 	std::map<uint32_t, uint32_t> votes;     // per member, from getinfo
 	std::map<uint32_t, std::vector<std::byte>> extra_info;  // per member that has some (ABI 1.1)
-	std::map<uint32_t, std::string> names;  // node names from corosync's nodelist, where known
+	std::map<uint32_t, std::string> names;  // corosync's nodelist (cmap): node id -> name
+	std::vector<Ring> rings;                // the local node's knet links (cfg)
+	bool have_rings = false;                // false: no cfg connection, no ring series
+	bool qdevice_listed = false;            // a member's getinfo says a qdevice is registered
 	votequorum::RingId ring;
 	bool quorate = false;
 	bool have_members = false, have_ring = false;

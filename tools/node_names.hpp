@@ -1,7 +1,7 @@
-// Node names for the ha_cluster_corosync_member_votes "node" label: the
-// votequorum service carries node ids only, so names come from the
-// nodelist of corosync's configuration file (each node's `name`, else its
-// `ring0_addr`), as corosync-quorumtool shows them.
+// Node names for the ha_cluster_corosync_member_votes "node" label when
+// corosync's cmap service cannot be reached (corosync_services.hpp reads
+// them from cmap otherwise): the nodelist of corosync's configuration file
+// (each node's `name`, else its `ring0_addr`).
 #pragma once
 
 #include <cstdint>

@@ -14,6 +14,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -43,7 +44,8 @@ int usage(int status)
 		   "                until SIGTERM, reconnecting to corosync whenever it is lost; prints\n"
 		   "                nothing unless --follow is given too\n"
 		   "  --corosync-conf FILE\n"
-		   "                where node names are read (default /etc/corosync/corosync.conf)\n"
+		   "                node names from this file when corosync's cmap service cannot be\n"
+		   "                reached (default /etc/corosync/corosync.conf)\n"
 		   "exit status: 0 quorate, 1 not quorate, 2 cannot talk to corosync, 3 usage\n";
 	return status;
 }
@@ -90,9 +92,11 @@ std::variant<Options, int> parse_options(int argc, char** argv)
 	return o;
 }
 
-// How long the loops wait for a notification before reading the state
-// anew (see Tracker::refresh_now).
-constexpr int kRefreshMs = 5000;
+// How often the whole state is read anew, notification or not: corosync
+// does not notify every change (a quorum device starting or stopping to
+// cast its vote moves total_votes silently, and cfg has no notification
+// for a link's state). A dozen local IPC requests a second on 3 nodes.
+constexpr int kRefreshMs = 1000;
 
 double now_seconds()
 {
@@ -111,8 +115,13 @@ std::string describe(const Failure& f)
 	return std::string(f.what) + ": " + f.ec.message() + (f.ec == CS_ERR_LIBRARY ? " (is corosync running?)" : "");
 }
 
-// One connection to corosync that tracks the state. Not movable: the
-// client's event handler points into it.
+std::error_code cs_error(cs_error_t err)
+{
+	return make_error_code(err);
+}
+
+// One connection to corosync's votequorum, cmap and cfg services that tracks
+// the state. Not movable: the clients' handlers point into it.
 class Tracker {
 public:
 	Tracker(const Options& o) : options_(o) {}
@@ -151,62 +160,145 @@ public:
 				return Failure{"dispatch", ec};
 			}
 		}
+		// Names and links: without cmap, names from --corosync-conf; without
+		// cfg, no ring series (both said once per connection).
+		if (cs_error_t err = cmap_.open(); err != CS_OK) {
+			std::cerr << "votequorum-monitor: cmap: " << describe(Failure{"connect", cs_error(err)})
+				  << "; node names from " << options_.corosync_conf << "\n";
+			have_cmap_ = false;
+		}
+		if (cs_error_t err = cfg_.open(); err != CS_OK) {
+			std::cerr << "votequorum-monitor: cfg: " << describe(Failure{"connect", cs_error(err)}) << "; no ring series\n";
+		} else {
+			state_.have_rings = true;
+		}
+		if (auto f = read_names()) {
+			return f;
+		}
 		state_.cause = "current state";
 		return update();
 	}
 
-	// The fd is readable: takes the notifications. `changed` says whether
-	// the state moved (then it has been read anew).
-	std::optional<Failure> on_readable(bool& changed)
+	// Waits for a notification, the next refresh, or `stop_fd` (-1: none),
+	// and takes what came. `changed` says whether the state moved (then it
+	// has been read anew); `stop` whether stop_fd became readable.
+	std::optional<Failure> wait(int stop_fd, bool& changed, bool& stop)
 	{
-		changed_ = false;
-		if (auto ec = client_->dispatch(CS_DISPATCH_ALL)) {
-			return Failure{"dispatch (corosync gone?)", ec};
+		changed = stop = false;
+		const auto next = last_full_ + std::chrono::milliseconds(kRefreshMs);
+		const int ms = static_cast<int>(std::max<long long>(0,
+			std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now()).count() + 1));
+		pollfd p[3] = {{client_->fd(), POLLIN, 0}, {have_cmap_ ? cmap_.fd() : -1, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+		const int n = poll(p, 3, ms);
+		if (n < 0) {
+			if (errno == EINTR) {
+				return std::nullopt;
+			}
+			return Failure{"poll", std::error_code(errno, std::generic_category())};
 		}
-		changed = changed_;
-		return changed ? update() : std::nullopt;
-	}
-
-	// Reads the state anew without a notification: corosync does not
-	// notify every change (a quorum device starting or stopping to cast
-	// its vote moves total_votes silently), so the loops call this when no
-	// notification has come for kRefreshMs. `changed` says whether
-	// anything moved.
-	std::optional<Failure> refresh_now(bool& changed)
-	{
+		if (p[2].revents) {
+			stop = true;
+			return std::nullopt;
+		}
 		const std::string before = monitor::prometheus(&state_, {});
-		if (auto f = update()) {
-			return f;
+		if (p[1].revents) {
+			bool nodelist_changed = false;
+			if (cs_error_t err = cmap_.dispatch(nodelist_changed); err != CS_OK) {
+				return Failure{"cmap dispatch (corosync gone?)", cs_error(err)};
+			}
+			if (nodelist_changed) {
+				if (auto f = read_names()) {
+					return f;
+				}
+				state_.cause = "nodelist";
+			}
+		}
+		if (p[0].revents) {
+			changed_ = false;
+			if (auto ec = client_->dispatch(CS_DISPATCH_ALL)) {
+				return Failure{"dispatch (corosync gone?)", ec};
+			}
+			if (changed_) {
+				if (auto f = update()) {
+					return f;
+				}
+			}
+		}
+		if (std::chrono::steady_clock::now() >= next) {
+			if (auto f = update()) {
+				return f;
+			}
 		}
 		changed = monitor::prometheus(&state_, {}) != before;
-		if (changed) {
+		if (changed && n == 0) {
 			state_.cause = "refresh";
 		}
 		return std::nullopt;
 	}
 
-	int fd() const { return client_->fd(); }
 	const State& state() const { return state_; }
 
 private:
 	std::optional<Failure> update()
 	{
+		last_full_ = std::chrono::steady_clock::now();
 		if (auto ec = monitor::refresh(*client_, state_)) {
 			return Failure{"getinfo", ec};
 		}
-		for (const auto& m : state_.members) {
-			if (m.nodeid != VOTEQUORUM_QDEVICE_NODEID && !state_.names.count(m.nodeid)) {
-				state_.names = monitor::read_node_names(options_.corosync_conf);  // a member not seen before
-				break;
+		if (!have_cmap_) {
+			for (const auto& m : state_.members) {
+				if (m.nodeid != VOTEQUORUM_QDEVICE_NODEID && !state_.names.count(m.nodeid)) {
+					state_.names = monitor::read_node_names(options_.corosync_conf);  // a member not seen before
+					break;
+				}
 			}
+		}
+		return read_links();
+	}
+
+	std::optional<Failure> read_names()
+	{
+		if (!have_cmap_) {
+			state_.names = monitor::read_node_names(options_.corosync_conf);
+			return std::nullopt;
+		}
+		if (cs_error_t err = cmap_.read(state_.names); err != CS_OK) {
+			return Failure{"cmap nodelist (corosync gone?)", cs_error(err)};
+		}
+		return std::nullopt;
+	}
+
+	std::optional<Failure> read_links()
+	{
+		if (!state_.have_rings) {
+			return std::nullopt;
+		}
+		std::vector<uint32_t> nodelist, members;
+		for (const auto& [id, name] : state_.names) {
+			nodelist.push_back(id);
+		}
+		for (const auto& m : state_.members) {
+			if (m.state == VOTEQUORUM_NODESTATE_MEMBER) {
+				members.push_back(m.nodeid);
+				if (!state_.names.count(m.nodeid) && m.nodeid != VOTEQUORUM_QDEVICE_NODEID) {
+					nodelist.push_back(m.nodeid);
+				}
+			}
+		}
+		if (cs_error_t err = cfg_.read(state_.local.node_id, nodelist, members, state_.rings); err != CS_OK) {
+			return Failure{"cfg node status (corosync gone?)", cs_error(err)};
 		}
 		return std::nullopt;
 	}
 
 	const Options& options_;
 	std::optional<votequorum::Client> client_;
+	monitor::CmapNodelist cmap_;
+	monitor::CfgLinks cfg_;
+	bool have_cmap_ = true;
 	State state_;
 	bool changed_ = false;
+	std::chrono::steady_clock::time_point last_full_;
 };
 
 void print(const State& s, Format format)
@@ -236,17 +328,8 @@ int run_once_or_follow(const Options& o)
 	}
 	print(tracker.state(), o.format);
 	while (o.follow) {
-		pollfd p{tracker.fd(), POLLIN, 0};
-		const int n = poll(&p, 1, kRefreshMs);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			std::cerr << "votequorum-monitor: poll: " << std::generic_category().message(errno) << "\n";
-			return 2;
-		}
-		bool changed = false;
-		if (auto f = n == 0 ? tracker.refresh_now(changed) : tracker.on_readable(changed)) {
+		bool changed = false, stop = false;
+		if (auto f = tracker.wait(-1, changed, stop)) {
 			std::cerr << "votequorum-monitor: " << describe(*f) << "\n";
 			return 2;
 		}
@@ -323,26 +406,15 @@ int serve(const Options& o)
 			print(tracker.state(), format);
 		}
 		for (;;) {
-			pollfd p[2] = {{tracker.fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
-			const int n = poll(p, 2, kRefreshMs);
-			if (n < 0) {
-				if (errno == EINTR) {
-					continue;
-				}
-				std::cerr << "votequorum-monitor: poll: " << std::generic_category().message(errno) << "\n";
-				stopping = true;
-				break;
-			}
-			if (p[1].revents) {
-				stopping = true;
-				break;
-			}
 			bool changed = false;
-			if (auto f = n == 0 ? tracker.refresh_now(changed) : tracker.on_readable(changed)) {
+			if (auto f = tracker.wait(stop_fd, changed, stopping)) {
 				std::cerr << "votequorum-monitor: " << describe(*f) << "; reconnecting\n";
 				health.up = false;
 				health.last_change_seconds = now_seconds();
 				server.publish(monitor::prometheus(nullptr, health));
+				break;
+			}
+			if (stopping) {
 				break;
 			}
 			if (changed) {

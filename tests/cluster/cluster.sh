@@ -216,3 +216,20 @@ cluster_down() {
 	} 2>/dev/null
 	[ -n "${VQ_KEEP_CLUSTER:-}" ] || rm -rf "$VQ_CLUSTER_DIR"
 }
+
+# A config reload that renames node I to NAME: corosync.conf edited on
+# every node, then `corosync-cfgtool -R` run on node 1 (corosync reloads
+# the file on all nodes).
+rename_node() {  # I NAME
+	local f
+	for f in "$VQ_CLUSTER_DIR"/node*/corosync.conf; do
+		awk -v id="$1" -v name="$2" '
+			/^\tnode \{/ { n = ""; buf = ""; innode = 1 }
+			innode { buf = buf $0 "\n"; if ($0 ~ "^\t\tnodeid: " id "$") n = 1
+				if ($0 ~ /^\t\}/) { if (n) gsub(/\t\tname: [^\n]*/, "\t\tname: " name, buf); printf "%s", buf; innode = 0 }
+				next }
+			{ print }' "$f" > "$f.new"
+		mv "$f.new" "$f"
+	done
+	on_node 1 corosync-cfgtool -R >/dev/null
+}

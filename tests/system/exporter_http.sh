@@ -7,6 +7,7 @@
 #     update (a vote change made during their wait shows in a scrape);
 #   - 1,000 scrapes, each on its own connection: fd count and RSS after
 #     them equal to after a warm-up of 100 (RSS within 256 KiB);
+#   - the ring series of the one node: link 0, healthy, no ring errors;
 #   - corosync killed: votequorum_up 0, no quorum series, promtool accepts
 #     it; corosync back: up 1 and votequorum_reconnects_total 1, by itself;
 #   - SIGTERM: exit status 0.
@@ -104,16 +105,12 @@ echo "1000 scrapes: $bad not 200; fds $fd0 -> $fd1; RSS $rss0 -> $rss1 KiB; $pid
 [ "$pids" -le 10 ] || fail "$pids processes made during 1000 scrapes"
 ok "1000 scrapes on fresh connections: all 200, no fd or RSS growth, no process made per scrape"
 
-# Figures for the README (no assertion on time): a scrape of /metrics
-# against corosync-quorumtool -p, what ha_cluster_exporter runs per scrape.
-median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.2f", v[int((NR + 1) / 2)] * 1000 }'; }
-scrape_ms=$(curl -s -o /dev/null -w '%{time_total}\n' "$url?[1-200]" | median)
-tool_ms=$(for _ in $(seq 1 50); do
-	t0=$EPOCHREALTIME
-	corosync-quorumtool -p >/dev/null
-	echo "$EPOCHREALTIME - $t0" | bc -l
-done | median)
-echo "latency, median: GET /metrics $scrape_ms ms (no fork); corosync-quorumtool -p $tool_ms ms (a fork and exec per scrape)"
+# Names from cmap and the ring of a one-node knet cluster: link 0, healthy.
+scrape "$work/m" >/dev/null
+grep -E '^ha_cluster_corosync_ring_errors 0$' "$work/m" >/dev/null || fail "no ha_cluster_corosync_ring_errors 0"
+grep -E '^ha_cluster_corosync_rings\{address="[^"]+",node_id="1",number="0",ring_id="1\.[0-9a-f]+"\} 1$' "$work/m" >/dev/null ||
+	fail "no healthy ring 0"
+ok "ring 0 (knet link 0) served, healthy; ring errors 0"
 
 vq_stop_corosync
 wait_metric 'votequorum_up 0'

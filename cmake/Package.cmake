@@ -31,6 +31,14 @@ execute_process(COMMAND dpkg-architecture -qDEB_HOST_MULTIARCH
 if(NOT VQ_MULTIARCH)
 	set(VQ_MULTIARCH x86_64-linux-gnu)
 endif()
+# A cross build (cmake/toolchain-ARCH.cmake) packages for its architecture;
+# dpkg-shlibdeps cannot see the target's libraries in this machine's dpkg
+# database, so tests/cross/package.sh computes the Depends against the root.
+if(CMAKE_CROSSCOMPILING AND VQ_CROSS_ARCH)
+	set(VQ_MULTIARCH ${CMAKE_LIBRARY_ARCHITECTURE})
+	set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${VQ_CROSS_ARCH})
+	set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
+endif()
 foreach(script preinst postinst postrm)
 	configure_file(cmake/deb/${script} ${PROJECT_BINARY_DIR}/deb/${script} @ONLY)
 	file(CHMOD ${PROJECT_BINARY_DIR}/deb/${script}

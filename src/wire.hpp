@@ -2,7 +2,9 @@
 //
 // WIRE.md documents the layouts (x86_64, libqb 2.0: every header field
 // 8-byte aligned); the static_asserts below pin every size and every offset
-// it gives. Nothing outside this file knows a message's layout.
+// it gives, on every architecture (the ring id's seq is the one field whose
+// place follows the ABI: kU64InStruct below). Nothing outside this file
+// knows a message's layout.
 #pragma once
 
 #include <corosync/votequorum.h>
@@ -76,7 +78,7 @@ struct ReqSetvotes { RequestHeader header; uint32_t votes; int32_t nodeid; };
 struct ReqTrackstart { RequestHeader header; uint64_t context; uint32_t track_flags; };
 struct ReqQdeviceName { RequestHeader header; char name[kNameLen]; };
 struct ReqQdeviceUpdate { RequestHeader header; char oldname[kNameLen]; char newname[kNameLen]; };
-struct ReqQdevicePoll { RequestHeader header; char name[kNameLen]; int32_t cast_vote; RingId ring_id; };
+struct ReqQdevicePoll { RequestHeader header; char name[kNameLen]; int32_t cast_vote; alignas(8) RingId ring_id; };
 struct ReqQdeviceMasterWins { RequestHeader header; char name[kNameLen]; uint32_t allow; };
 // Followed by ei_size bytes at offsetof(extra_info); sizeof is the bare size.
 struct ReqSetExtraInfo { RequestHeader header; uint32_t ei_size; char extra_info[4]; };
@@ -92,21 +94,25 @@ struct ResGetinfo {
 struct ResGetExtraInfo { ResponseHeader header; uint32_t ei_size; char extra_info[4]; };
 struct ResQuorumNotification {
 	ResponseHeader header;
-	uint32_t quorate;
-	uint64_t context;
+	alignas(8) uint32_t quorate;
+	alignas(8) uint64_t context;
 	alignas(8) uint32_t node_list_entries;
 };
-struct ResExpectedVotesNotification { ResponseHeader header; uint64_t context; uint32_t expected_votes; };
+struct ResExpectedVotesNotification {
+	ResponseHeader header;
+	alignas(8) uint64_t context;
+	alignas(8) uint32_t expected_votes;
+};
 struct ResNodelistNotification {
 	ResponseHeader header;
-	uint64_t context;
-	RingId ring_id;
+	alignas(8) uint64_t context;
+	alignas(8) RingId ring_id;
 	alignas(8) uint32_t node_list_entries;
 };
 struct ResExtraInfoNotification {
 	ResponseHeader header;
-	uint64_t context;
-	uint32_t nodeid;
+	alignas(8) uint64_t context;
+	alignas(8) uint32_t nodeid;
 	alignas(8) uint32_t ei_size;
 };
 
@@ -117,12 +123,24 @@ inline constexpr std::size_t kQuorumNodes = 48;
 inline constexpr std::size_t kNodelistNodes = 56;
 inline constexpr std::size_t kExtraInfoNotificationData = 48;
 
+// The one layout rule that differs between Debian's architectures here: a
+// uint64_t inside a struct is 8-aligned on every 64-bit ABI and on armhf,
+// but 4-aligned on i386. The ring id (nodeid, seq) is a plain struct on both
+// sides, so its seq and size follow the ABI; every other field the daemon
+// aligns to 8 explicitly, as the alignas above do, and lands where it does
+// on x86_64.
+#if defined(__i386__)
+inline constexpr std::size_t kU64InStruct = 4;
+#else
+inline constexpr std::size_t kU64InStruct = 8;
+#endif
+
 #define VQ_LAYOUT(type, field, offset) static_assert(offsetof(type, field) == (offset), #type "." #field)
 static_assert(sizeof(RequestHeader) == 16);
 static_assert(sizeof(ResponseHeader) == 24);
 VQ_LAYOUT(ResponseHeader, error, 16);
-static_assert(sizeof(RingId) == 16);
-VQ_LAYOUT(RingId, seq, 8);
+static_assert(sizeof(RingId) == kU64InStruct + 8);
+VQ_LAYOUT(RingId, seq, kU64InStruct);
 static_assert(sizeof(ReqGeneral) == 16);
 static_assert(sizeof(ReqGetinfo) == 24);
 VQ_LAYOUT(ReqGetinfo, nodeid, 16);
@@ -171,10 +189,10 @@ VQ_LAYOUT(ResExtraInfoNotification, context, 24);
 VQ_LAYOUT(ResExtraInfoNotification, nodeid, 32);
 VQ_LAYOUT(ResExtraInfoNotification, ei_size, 40);
 static_assert(sizeof(votequorum_node_t) == 8);
-static_assert(sizeof(votequorum_ring_id_t) == 16);
+static_assert(sizeof(votequorum_ring_id_t) == kU64InStruct + 8);
 static_assert(sizeof(struct votequorum_info) == 292);
-static_assert(sizeof(votequorum_callbacks_t) == 24);
-static_assert(sizeof(votequorum_model_v1_data_t) == 40);
+static_assert(sizeof(votequorum_callbacks_t) == 3 * sizeof(void*));
+static_assert(sizeof(votequorum_model_v1_data_t) == 5 * sizeof(void*));  // the enum padded to a pointer
 #undef VQ_LAYOUT
 
 // A request ready to send: the bytes the daemon expects, header included.

@@ -16,7 +16,12 @@
 #      steps 3 and 4, on the CPU those leave idle)
 #   7. fuzzes the decoding path with libFuzzer (2 million executions);
 #   8. runs the benchmark once in its short mode;
-#   9. runs the four Catch test programs under valgrind memcheck.
+#   9. runs the four Catch test programs under valgrind memcheck;
+#  10. runs the tiers on s390x (big-endian, through qemu) and i386 (32-bit):
+#      unit, fake, C++ API, abi, fuzz corpus replay, packages and
+#      conformance on that architecture's corosync (tests/cross/run.sh; each
+#      Debian root is made once per machine, both cross builds run during
+#      steps 3 and 4).
 # Any failure fails the run; nothing is skipped. Outside CI, with no
 # main-line tarball, step 2 says in one line that its tier did not run (in
 # CI that fails the run). Set VQ_QUICK=1 to stop after step 3 (chaos excluded).
@@ -64,6 +69,8 @@ configure_build() {  # DIR TARGETS [CMAKE ARGS...]  (TARGETS: space-separated, o
 # The sanitizer tiers build only the programs their tests run (labels asan
 # and tsan: the Catch test programs, and what those start).
 sanitized_targets="unit_tests fake_tests system_tests cpp_tests"
+# The foreign architectures of step 10 (tests/cross).
+cross_archs="s390x i386"
 
 step "set-up"
 "$top/tests/setup.sh"
@@ -90,6 +97,9 @@ later_builds() {
 	configure_build "$top/build-tsan" "$sanitized_targets" -DVQ_SANITIZE=thread -DCMAKE_BUILD_TYPE=Debug
 	CC=clang CXX=clang++ configure_build "$top/build-fuzz" decode_fuzz -DVQ_FUZZ=ON
 	VQ_BENCH_BUILD="$top/build-bench" "$top/bench/run.sh" --build
+	for arch in $cross_archs; do
+		"$top/tests/cross/run.sh" "$arch" --build-only
+	done
 }
 builds_pid=""
 if [ "${VQ_QUICK:-}" != 1 ]; then
@@ -143,6 +153,23 @@ for t in unit_tests fake_tests system_tests cpp_tests; do
 	# make those bounds meaningless (they run in the plain and ASan tiers).
 	"${vg[@]}" "$top/build/tests/$t" -w NoTests --reporter compact '~[timing]'
 done
+step "foreign architectures: s390x (big-endian, qemu-user) and i386 (32-bit), both at once (tests/cross/run.sh)"
+# Side by side: each conformance run waits on its daemons much of the time,
+# and every daemon and test has namespaces of its own.
+declare -A cross_pids=()
+for arch in $cross_archs; do
+	"$top/tests/cross/run.sh" "$arch" > "$top/build/cross-$arch.log" 2>&1 &
+	cross_pids[$arch]=$!
+done
+cross_failed=""
+for arch in $cross_archs; do
+	wait "${cross_pids[$arch]}" || cross_failed="$cross_failed $arch"
+	cat "$top/build/cross-$arch.log"
+done
+if [ -n "$cross_failed" ]; then
+	echo "FAIL: the tiers of$cross_failed failed (the log above)" >&2
+	exit 1
+fi
 report_times
 echo
-echo "all tiers passed: plain, ASan+UBSan, TSan, libFuzzer, valgrind"
+echo "all tiers passed: plain, ASan+UBSan, TSan, libFuzzer, valgrind, s390x and i386"

@@ -10,6 +10,7 @@ packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qd
 	shellcheck autoconf automake libtool libknet-dev  # the last four build corosync's main line
 	libcpp-httplib-dev prometheus curl jq  # the exporter, and its tests (promtool, a real server)
 	libcfg-dev libcmap-dev prometheus-hacluster-exporter  # the exporter's rings and names; the real one beside it
+	qemu-user-static mmdebstrap arch-test g++-s390x-linux-gnu g++-i686-linux-gnu  # tests/cross: s390x, i386
 	pacemaker pacemaker-cli-utils pacemaker-resource-agents sbd)  # tests/hastack: the HA stack on our library
 missing=()
 for p in "${packages[@]}"; do

@@ -21,11 +21,20 @@ VQ_STATIC_ASSERT(sizeof(votequorum_handle_t) == 8, "handle");
 VQ_STATIC_ASSERT(sizeof(struct votequorum_info) == 292, "info");
 VQ_STATIC_ASSERT(offsetof(struct votequorum_info, qdevice_name) == 36, "info.qdevice_name");
 VQ_STATIC_ASSERT(sizeof(votequorum_node_t) == 8, "node");
-VQ_STATIC_ASSERT(sizeof(votequorum_ring_id_t) == 16, "ring id");
-VQ_STATIC_ASSERT(offsetof(votequorum_ring_id_t, seq) == 8, "ring id seq");
-VQ_STATIC_ASSERT(sizeof(votequorum_callbacks_t) == 24, "callbacks");
-VQ_STATIC_ASSERT(sizeof(votequorum_model_v1_data_t) == 40, "model v1");
-VQ_STATIC_ASSERT(offsetof(votequorum_model_v1_data_t, votequorum_qdevice_extra_info_fn) == 32, "model v1 extra");
+/* Per ABI: a uint64_t inside a struct is 4-aligned on i386 and 8-aligned
+ * on the other architectures Debian ships corosync on; pointers have the
+ * target's size (a model's enum is padded to one). */
+#if defined(__i386__)
+#define VQ_U64_IN_STRUCT 4
+#else
+#define VQ_U64_IN_STRUCT 8
+#endif
+#define VQ_PTR sizeof(void *)
+VQ_STATIC_ASSERT(sizeof(votequorum_ring_id_t) == VQ_U64_IN_STRUCT + 8, "ring id");
+VQ_STATIC_ASSERT(offsetof(votequorum_ring_id_t, seq) == VQ_U64_IN_STRUCT, "ring id seq");
+VQ_STATIC_ASSERT(sizeof(votequorum_callbacks_t) == 3 * VQ_PTR, "callbacks");
+VQ_STATIC_ASSERT(sizeof(votequorum_model_v1_data_t) == 5 * VQ_PTR, "model v1");
+VQ_STATIC_ASSERT(offsetof(votequorum_model_v1_data_t, votequorum_qdevice_extra_info_fn) == 4 * VQ_PTR, "model v1 extra");
 VQ_STATIC_ASSERT(sizeof(cs_error_t) == 4, "cs_error_t");
 VQ_STATIC_ASSERT(CS_OK == 1 && CS_ERR_SECURITY == 100, "cs_error_t values");
 

@@ -209,15 +209,81 @@ static void kill_daemon(void)
  * of this process sleeps in a system call that waits for input (poll,
  * ppoll, select, epoll_wait, recvfrom, recvmsg, read), seen so twice, 10 ms
  * apart. Returns 1 if it did. */
+static const long waiting_native[] = {
+#ifdef SYS_read
+	SYS_read,
+#endif
+#ifdef SYS_poll
+	SYS_poll,
+#endif
+#ifdef SYS_ppoll
+	SYS_ppoll,
+#endif
+#ifdef SYS_ppoll_time64
+	SYS_ppoll_time64,
+#endif
+#ifdef SYS_select
+	SYS_select,
+#endif
+#ifdef SYS__newselect
+	SYS__newselect,
+#endif
+#ifdef SYS_pselect6
+	SYS_pselect6,
+#endif
+#ifdef SYS_pselect6_time64
+	SYS_pselect6_time64,
+#endif
+#ifdef SYS_epoll_wait
+	SYS_epoll_wait,
+#endif
+#ifdef SYS_epoll_pwait
+	SYS_epoll_pwait,
+#endif
+#ifdef SYS_epoll_pwait2
+	SYS_epoll_pwait2,
+#endif
+#ifdef SYS_recvfrom
+	SYS_recvfrom,
+#endif
+#ifdef SYS_recvmsg
+	SYS_recvmsg,
+#endif
+#ifdef SYS_socketcall
+	SYS_socketcall,
+#endif
+};
+
+/* Is NR a system call that waits for input: one of this architecture's
+ * (waiting_native), or under qemu-user, where the kernel shows the calls the
+ * emulator makes in the host's numbering, one the cross tiers list in
+ * VQ_HOST_WAITING_SYSCALLS. */
+static int waiting_syscall(long nr)
+{
+	const char *host = getenv("VQ_HOST_WAITING_SYSCALLS");
+	unsigned i;
+	for (i = 0; i < sizeof(waiting_native) / sizeof(waiting_native[0]); i++)
+		if (nr == waiting_native[i])
+			return 1;
+	while (host && *host) {
+		char *end;
+		long v = strtol(host, &end, 10);
+		if (end == host)
+			break;
+		if (v == nr)
+			return 1;
+		host = end;
+	}
+	return 0;
+}
+
 static int wait_blocked(pid_t tid)
 {
-	static const long waiting[] = { 0, 7, 23, 45, 47, 232, 270, 271, 281 };
 	int seen = 0, tries;
 	for (tries = 0; tries < 300 && seen < 2; tries++) {
 		char path[64], line[256], state = 0;
 		long nr = -1;
-		unsigned i;
-		int blocked = 0;
+		int blocked;
 		FILE *f;
 		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
 		if ((f = fopen(path, "r")) != NULL) {
@@ -231,8 +297,7 @@ static int wait_blocked(pid_t tid)
 				nr = -1;
 			fclose(f);
 		}
-		for (i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
-			blocked |= state == 'S' && nr == waiting[i];
+		blocked = state == 'S' && waiting_syscall(nr);
 		seen = blocked ? seen + 1 : 0;
 		usleep(10 * 1000);
 	}

@@ -61,7 +61,7 @@ harness=$here/../support/private-corosync.sh
 mkdir -p "$out"
 
 case $pair in
-debian) reflib="" daemon_prefix="" ;;
+debian) reflib="" daemon_prefix=${VQ_COROSYNC_PREFIX:-} ;;  # set: another Debian daemon (tests/cross)
 mainline | fake)
 	[ -n "$mainline" ] || { echo "FAIL: pair $pair needs the main-line prefix" >&2; exit 1; }
 	daemon_prefix=$mainline reflib=$mainline/lib
@@ -78,7 +78,7 @@ if [[ $ours_loaded != "$ourlib"/* ]]; then
 	echo "FAIL: with LD_LIBRARY_PATH=$ourlib the driver loads $ours_loaded" >&2
 	exit 1
 fi
-ref_loaded=$(readlink -f "$(which_lib "$reflib")")
+ref_loaded=$(readlink -m "$(which_lib "$reflib")")  # -m: the file may be a foreign root's (tests/cross)
 if [ "$pair" = mainline ] && [[ $ref_loaded != "$(readlink -f "$reflib")"/* ]]; then
 	echo "FAIL: the main-line side loads $ref_loaded, not the main line's library" >&2
 	exit 1

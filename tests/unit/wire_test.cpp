@@ -35,6 +35,15 @@ void set_at(std::vector<std::byte>& bytes, std::size_t offset, T value)
 	std::memcpy(bytes.data() + offset, &value, sizeof value);
 }
 
+// Where the daemon of this architecture keeps a ring id's seq: its
+// mar_votequorum_ring_id is a plain {uint32_t nodeid; uint64_t seq;}, and a
+// uint64_t inside a struct is 4-aligned on i386, 8-aligned elsewhere.
+#if defined(__i386__)
+constexpr std::size_t kSeqInRing = 4;
+#else
+constexpr std::size_t kSeqInRing = 8;
+#endif
+
 }  // namespace
 
 TEST_CASE("requests have the daemon's ids, sizes and offsets", "[wire]")
@@ -76,7 +85,7 @@ TEST_CASE("requests have the daemon's ids, sizes and offsets", "[wire]")
 	CHECK((header_id(r) == 8 && header_size(r) == 296));
 	CHECK(read_at<int32_t>(r.bytes(), 272) == 1);
 	CHECK(read_at<uint32_t>(r.bytes(), 280) == 4);
-	CHECK(read_at<uint64_t>(r.bytes(), 288) == 0x99);
+	CHECK(read_at<uint64_t>(r.bytes(), 280 + kSeqInRing) == 0x99);
 
 	r = qdevice_master_wins("Q", 1);
 	CHECK((header_id(r) == 9 && header_size(r) == 280 && read_at<uint32_t>(r.bytes(), 272) == 1));
@@ -368,4 +377,76 @@ TEST_CASE("notifications decode and are size-checked", "[wire]")
 		REQUIRE(decode(bytes_of(&st, sizeof st), ev) == CS_OK);
 		CHECK((ev.kind == "unknown" && ev.unknown_id == 99));
 	}
+}
+
+// Every notification written byte by byte at the offsets the daemon's
+// header gives (each field __attribute__((aligned(8))), so the same on every
+// architecture but for the ring id's seq), never through our structs: a
+// field of ours that follows the ABI's natural alignment instead (a
+// uint64_t after a uint32_t lands at 28 on i386) is read from the wrong
+// place here.
+TEST_CASE("notifications decode at the daemon's offsets on this architecture", "[wire]")
+{
+	Recorder ev;
+	SECTION("quorum: quorate at 24, context at 32, entries at 40, nodes at 48") {
+		std::vector<std::byte> bytes(48 + 8);
+		set_at<int32_t>(bytes, 0, RES_QUORUM_NOTIFICATION);
+		set_at<int32_t>(bytes, 8, static_cast<int32_t>(bytes.size()));
+		set_at<int32_t>(bytes, 16, CS_OK);
+		set_at<uint32_t>(bytes, 24, 1);
+		set_at<uint64_t>(bytes, 32, 0x0102030405060708ull);
+		set_at<uint32_t>(bytes, 40, 1);
+		set_at<uint32_t>(bytes, 48, 7);
+		set_at<uint32_t>(bytes, 52, VOTEQUORUM_NODESTATE_MEMBER);
+		REQUIRE(decode(bytes, ev) == CS_OK);
+		CHECK((ev.kind == "quorum" && ev.value == 1 && ev.context == 0x0102030405060708ull));
+		REQUIRE(ev.nodes.size() == 1);
+		CHECK((ev.nodes[0].nodeid == 7 && ev.nodes[0].state == VOTEQUORUM_NODESTATE_MEMBER));
+	}
+	SECTION("expected votes: context at 24, votes at 32") {
+		std::vector<std::byte> bytes(40);
+		set_at<int32_t>(bytes, 0, RES_EXPECTEDVOTES_NOTIFICATION);
+		set_at<int32_t>(bytes, 8, 40);
+		set_at<uint64_t>(bytes, 24, 0x1112131415161718ull);
+		set_at<uint32_t>(bytes, 32, 5);
+		REQUIRE(decode(bytes, ev) == CS_OK);
+		CHECK((ev.kind == "expected" && ev.context == 0x1112131415161718ull && ev.value == 5));
+	}
+	SECTION("nodelist: context at 24, ring id at 32, entries at 48, ids at 56") {
+		std::vector<std::byte> bytes(56 + 4);
+		set_at<int32_t>(bytes, 0, RES_NODELIST_NOTIFICATION);
+		set_at<int32_t>(bytes, 8, static_cast<int32_t>(bytes.size()));
+		set_at<uint64_t>(bytes, 24, 0x2122232425262728ull);
+		set_at<uint32_t>(bytes, 32, 9);
+		set_at<uint64_t>(bytes, 32 + kSeqInRing, 0x3132333435363738ull);
+		set_at<uint32_t>(bytes, 48, 1);
+		set_at<uint32_t>(bytes, 56, 9);
+		REQUIRE(decode(bytes, ev) == CS_OK);
+		CHECK((ev.kind == "nodelist" && ev.context == 0x2122232425262728ull));
+		CHECK((ev.ring.nodeid == 9 && ev.ring.seq == 0x3132333435363738ull));
+		CHECK((ev.ids == std::vector<uint32_t>{9}));
+	}
+	SECTION("extra info: context at 24, nodeid at 32, size at 40, data at 48") {
+		std::vector<std::byte> bytes(48 + 2);
+		set_at<int32_t>(bytes, 0, RES_EXTRA_INFO_NOTIFICATION);
+		set_at<int32_t>(bytes, 8, static_cast<int32_t>(bytes.size()));
+		set_at<uint64_t>(bytes, 24, 0x4142434445464748ull);
+		set_at<uint32_t>(bytes, 32, 3);
+		set_at<uint32_t>(bytes, 40, 2);
+		std::memcpy(bytes.data() + 48, "ok", 2);
+		REQUIRE(decode(bytes, ev) == CS_OK);
+		CHECK((ev.kind == "extra" && ev.context == 0x4142434445464748ull && ev.value == 3));
+		CHECK((ev.data.size() == 2 && std::memcmp(ev.data.data(), "ok", 2) == 0));
+	}
+}
+
+TEST_CASE("a qdevice poll carries the ring id where the daemon reads it", "[wire]")
+{
+	// cast_vote at 272, the ring id aligned to 8 at 280 (its seq after it
+	// as the ABI places it), 296 bytes in all, on every architecture.
+	const auto r = qdevice_poll("Q", 1, {0x51525354u, 0x6162636465666768ull});
+	REQUIRE(r.bytes().size() == 296);
+	CHECK(read_at<int32_t>(r.bytes(), 272) == 1);
+	CHECK(read_at<uint32_t>(r.bytes(), 280) == 0x51525354u);
+	CHECK(read_at<uint64_t>(r.bytes(), 280 + kSeqInRing) == 0x6162636465666768ull);
 }

@@ -1,0 +1,95 @@
+#!/bin/bash
+# conformance.sh ARCH ROOT BUILD OUT [SCENARIO...]
+#
+# The conformance tier on a foreign architecture: that architecture's
+# Debian corosync 3.1.7 (the root's), in private namespaces, and
+#   1. tests/conformance/run.sh's debian pair: the root's Debian
+#      libvotequorum8 against our build of ARCH, scenario by scenario, the
+#      same scenarios, declared differences and pinned traces as on amd64
+#      (all of them, or the SCENARIOs named);
+#   2. tests/system/quorumtool_compare.sh: the root's corosync-quorumtool on
+#      both libraries, the same output.
+# Every ARCH program (daemon, tools, driver, fake server, helper) runs
+# inside the root through tests/cross/in-root.sh, from small wrappers this
+# script writes into OUT; the harness around them is the host's, unchanged.
+# Unless VQ_CROSS_QUORUMTOOL=0, part 2 runs too.
+set -euo pipefail
+shopt -s inherit_errexit
+arch=$1 root=$2 build=$3 out=$4
+shift 4
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+case $arch in
+s390x) triplet=s390x-linux-gnu ;;
+i386) triplet=i386-linux-gnu ;;
+*) echo "conformance.sh: unsupported architecture $arch" >&2; exit 2 ;;
+esac
+mkdir -p "$out/bin" "$out/prefix/sbin"
+wrap() {  # FILE PROGRAM: FILE runs PROGRAM (a path inside the root) there
+	printf '#!/bin/sh\nexec %q %q %q "$@"\n' "$here/in-root.sh" "$root" "$2" > "$1"
+	chmod +x "$1"
+}
+wrap "$out/bin/driver" "$build/tests/conformance/conformance_driver"
+wrap "$out/bin/fake_votequorum" "$build/tests/conformance/fake_votequorum"
+wrap "$out/bin/qdevice_helper" "$build/tests/system/qdevice_helper"
+wrap "$out/prefix/sbin/corosync" /usr/sbin/corosync
+wrap "$out/prefix/sbin/corosync-quorumtool" /usr/sbin/corosync-quorumtool
+# The daemon the harness starts, and the tools it and the scripts call.
+export VQ_COROSYNC_PREFIX=$out/prefix
+export PATH=$out/prefix/sbin:$PATH
+
+# The driver is ARCH's, and so is the daemon: a wrong build or root fails
+# here rather than passing on the host's.
+for f in "$build/tests/conformance/conformance_driver" "$root/usr/sbin/corosync"; do
+	if ! file -L "$f" | grep -E "ELF .*$(case $arch in s390x) echo 'IBM S/390' ;; i386) echo 'Intel 80386' ;; esac)" >/dev/null; then
+		echo "FAIL: $f is not an $arch program: $(file -L "$f")" >&2
+		exit 1
+	fi
+done
+version=$("$here/in-root.sh" "$root" /usr/sbin/corosync -v | sed -nE 's/.*version .([0-9.]+).*/\1/p')
+echo "conformance ($arch): the root's corosync $version, $(file -L "$root/usr/sbin/corosync" | cut -d, -f1-2 | cut -d: -f2-)"
+
+run=$top/tests/conformance/run.sh
+args=(debian "$out/bin/driver" "$out/bin/fake_votequorum" "$build" "$out/traces")
+# Scenarios whose declared difference emulation cannot show, per
+# architecture. dispatch_on_small_stack: the reference keeps a 1 MiB buffer
+# on the stack and crashes on a thread with a 64 KiB stack, as it does on
+# amd64 and i386; under qemu-user the frame lands in memory qemu has mapped
+# below that stack, so nothing faults and the reference's trace equals ours
+# (a static 1 MiB frame on a 64 KiB thread stack: SIGSEGV natively on amd64
+# and i386, none under qemu-s390x). It is run all the same, and must show
+# exactly that: the same trace on both sides, ours as pinned.
+declare -A hidden=([s390x]="dispatch_on_small_stack" [i386]="")
+"$run" --check "${args[@]}"
+if [ $# -gt 0 ] || [ -z "${hidden[$arch]}" ]; then
+	"$run" "${args[@]}" "" "$@" | tee "$out/shown.log"
+	summary=$(grep -E '^conformance \(debian\): ' "$out/shown.log")
+	echo "conformance ($arch): ${summary#*: }"
+else
+	mapfile -t names < <("$run" --list debian "$out/bin/driver")
+	shown=()
+	for name in "${names[@]}"; do
+		if [[ " ${hidden[$arch]} " != *" $name "* ]]; then shown+=("$name"); fi
+	done
+	"$run" "${args[@]}" "" "${shown[@]}" | tee "$out/shown.log"
+	mask() { sed -E 's/ring=[0-9a-f]+\.[0-9a-f]+/ring=<ring>/g' "$1"; }
+	for name in ${hidden[$arch]}; do
+		status=0
+		"$run" "${args[@]}" "" "$name" > "$out/hidden-$name.log" 2>&1 || status=$?
+		if [ "$status" = 0 ] || ! grep -Fx "SAME BUT DECLARED AS A DIFFERENCE: $name (update DIFFERENCES.md)" "$out/hidden-$name.log" >/dev/null \
+			|| ! cmp -s "$top/tests/conformance/pinned/debian/$name" <(mask "$out/traces/$name.ours"); then
+			echo "FAIL: $name, declared as hidden by emulation on $arch, did not run as declared:" >&2
+			cat "$out/hidden-$name.log" >&2
+			exit 1
+		fi
+		echo "declared for $arch (emulation cannot show the difference): $name: both sides print the same, ours as pinned"
+	done
+	summary=$(grep -E '^conformance \(debian\): ' "$out/shown.log")
+	hidden_n=$(wc -w <<<"${hidden[$arch]}")
+	echo "conformance ($arch): $((${#shown[@]} + hidden_n)) scenarios = ${summary#*: } + $hidden_n declared as hidden by emulation (${hidden[$arch]})"
+fi
+
+if [ "${VQ_CROSS_QUORUMTOOL:-1}" != 0 ]; then
+	"$top/tests/system/quorumtool_compare.sh" "$build" "$out/bin/qdevice_helper" \
+		"$root/usr/lib/$triplet/libvotequorum.so.8"
+fi

@@ -1,0 +1,116 @@
+#!/bin/bash
+# package.sh ARCH ROOT BUILD
+#
+# The Debian packages of a cross build (BUILD, configured by run.sh with
+# prefix /usr): cpack with ARCH in the Architecture field
+# (cmake/Package.cmake), then the Depends of each binary package computed by
+# dpkg-shlibdeps against the root (its libraries and its dpkg database's
+# symbols and shlibs files, as a package build tree given with -S), written
+# into the package. Then, in a throwaway overlay of the root (private mount,
+# network and PID namespaces, a private corosync of ARCH), dpkg installs
+# them: Debian's corosync-quorumtool of ARCH must load our library and
+# work, votequorum-monitor must report quorum, and dpkg -r must give the
+# reference back.
+set -euo pipefail
+shopt -s inherit_errexit
+arch=$1 root=$2 build=$3
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=$build/cross-package
+rm -rf "$work"
+mkdir -p "$work/debs" "$work/tree/DEBIAN" "$work/shlibdeps/debian"
+(cd "$build" && cpack >/dev/null)
+eval "$(dpkg-architecture -a "$arch" -s 2>/dev/null)"
+export DEB_HOST_ARCH DEB_HOST_GNU_TYPE DEB_HOST_MULTIARCH DEB_HOST_ARCH_BITS DEB_HOST_ARCH_ENDIAN
+version=$(sed -nE 's/^set\(CPACK_PACKAGE_VERSION "?([0-9.]+)"?\)$/\1/p' "$build/CPackConfig.cmake")
+
+# The root as a package build tree: its files, and the symbols and shlibs
+# of every package installed in it.
+ln -s "$root/usr" "$work/tree/usr"
+cat "$root"/var/lib/dpkg/info/*.symbols > "$work/tree/DEBIAN/symbols"
+cat "$root"/var/lib/dpkg/info/*.shlibs > "$work/tree/DEBIAN/shlibs"
+printf 'Source: votequorum-cpp\n\nPackage: votequorum-cpp\nArchitecture: any\n' > "$work/shlibdeps/debian/control"
+
+for deb in "$build"/*_"$arch".deb; do
+	name=$(dpkg-deb -f "$deb" Package)
+	x=$work/x-$name
+	dpkg-deb -R "$deb" "$x"
+	mapfile -t elfs < <(find "$x" -path "$x/DEBIAN" -prune -o -type f -print | while read -r f; do
+		if file -b "$f" | grep -E '^ELF' >/dev/null; then echo "$f"; fi; done)
+	depends=$(dpkg-deb -f "$deb" Depends)
+	if [ "${#elfs[@]}" -gt 0 ]; then
+		# Our own C++ library (votequorum-monitor links it) is not in the
+		# root: its dependency is the package's exact version.
+		shlibs=$(cd "$work/shlibdeps" && dpkg-shlibdeps -O -S"$work/tree" -l"$build" --ignore-missing-info \
+			-xlibvotequorum8-cpp "${elfs[@]}" 2>"$work/shlibdeps-$name.log")
+		shlibs=${shlibs#shlibs:Depends=}
+		if readelf -d "${elfs[@]}" | grep -E '\(NEEDED\).*\[libvotequorum-cpp\.so\.1\]' >/dev/null; then
+			shlibs="$shlibs, libvotequorum-cpp1 (= $version)"
+		fi
+		depends=${depends:+$depends, }$shlibs
+	fi
+	if [ -n "$depends" ]; then
+		sed -i '/^Depends:/d' "$x/DEBIAN/control"
+		sed -i "/^Architecture:/a Depends: $depends" "$x/DEBIAN/control"
+	fi
+	dpkg-deb -b "$x" "$work/debs/" >/dev/null
+done
+runtime=$(ls "$work"/debs/libvotequorum8-cpp_*_"$arch".deb)
+for deb in "$work"/debs/*.deb; do
+	printf '%s: Architecture %s; Depends %s\n' "$(basename "$deb")" "$(dpkg-deb -f "$deb" Architecture)" "$(dpkg-deb -f "$deb" Depends)"
+	[ "$(dpkg-deb -f "$deb" Architecture)" = "$arch" ] || { echo "FAIL: $deb is not for $arch" >&2; exit 1; }
+done
+d=$(dpkg-deb -f "$runtime" Depends)
+if [[ $d != *libqb100* || $d != *libc6* || $d != *libstdc++6* ]]; then
+	echo "FAIL: the runtime package's Depends lack libqb100, libc6 or libstdc++6: $d" >&2
+	cat "$work"/shlibdeps-*.log >&2
+	exit 1
+fi
+so=$(dpkg-deb -c "$runtime" | awk '$6 ~ /libvotequorum\.so\.8\.1\.0$/ { print $6 }')
+[[ $so == ./usr/lib/$DEB_HOST_MULTIARCH/* ]] || { echo "FAIL: the runtime package puts the library at '$so'" >&2; exit 1; }
+
+cat > "$work/debs/in-root.sh" <<'SCRIPT'
+set -euo pipefail
+shopt -s inherit_errexit
+L=/usr/lib/$1
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { printf '>>> %s\n' "$*"; }
+quorate() { corosync-quorumtool -s 2>/dev/null | grep -E '^Quorate: +Yes' >/dev/null; }
+corosync -f -c /debs/corosync.conf > /run/corosync.log 2>&1 &
+for _ in $(seq 1 300); do quorate && break; sleep 0.05; done
+quorate || { cat /run/corosync.log; fail "corosync did not become quorate"; }
+[[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.0.0 ]] || fail "the root does not start on the reference"
+step "dpkg -i"
+DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libvotequorum-cpp1_*.deb /debs/votequorum-monitor_*.deb >/dev/null
+step "installed: libvotequorum.so.8 -> $(readlink -f "$L/libvotequorum.so.8")"
+[[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.1.0 ]] || fail "the link is not ours"
+loaded=$(ldd /usr/sbin/corosync-quorumtool | awk '$1 == "libvotequorum.so.8" { print $3 }')
+[[ $(readlink -f "$loaded") == *libvotequorum.so.8.1.0 ]] || fail "corosync-quorumtool loads $loaded"
+quorate || fail "corosync-quorumtool on the installed package does not report quorum"
+step "corosync-quorumtool -s on the installed package: quorate"
+json=$(votequorum-monitor --once --json)
+[[ $json == *'"quorate":true'* ]] || fail "votequorum-monitor --once --json: $json"
+step "votequorum-monitor --once --json: quorate"
+step "dpkg -r"
+dpkg -r votequorum-monitor libvotequorum-cpp1 libvotequorum8-cpp >/dev/null
+[[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.0.0 ]] || fail "dpkg -r did not give the reference back"
+quorate || fail "corosync-quorumtool does not work on the reference after dpkg -r"
+step "removed: the reference is back and corosync-quorumtool works on it"
+SCRIPT
+cp "$top/tests/support/corosync.conf" "$work/debs/"
+mkdir -p "$work/ov/upper" "$work/ov/work" "$work/ov/root"
+# shellcheck disable=SC2016  # expanded by the inner shell
+unshare --mount --net --pid --fork --mount-proc bash -c '
+	set -euo pipefail
+	ov=$1 root=$2 debs=$3 top=$4 multiarch=$5
+	mount --make-rprivate /
+	mount -t overlay overlay -o "lowerdir=$root,upperdir=$ov/upper,workdir=$ov/work" "$ov/root"
+	mount -t proc proc "$ov/root/proc"
+	mount --rbind /dev "$ov/root/dev"
+	source "$top/tests/support/namespace.sh"
+	vq_private_mounts "$ov/root"
+	mkdir -p "$ov/root/debs"
+	cp "$debs"/* "$ov/root/debs/"
+	chroot "$ov/root" /bin/bash /debs/in-root.sh "$multiarch"
+' package "$work/ov" "$root" "$work/debs" "$top" "$DEB_HOST_MULTIARCH"
+echo "deb ($arch): $(find "$work/debs" -name '*.deb' | wc -l) packages for $arch installed in the root in place of libvotequorum8 (its corosync-quorumtool ran on ours), removed, reference restored"

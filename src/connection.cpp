@@ -65,15 +65,17 @@ void unmap_bytes(std::byte* data, std::size_t size) noexcept
 std::byte* grow_buffer(unsigned depth, std::size_t size)
 {
 	ThreadBuffers& b = t_buffers;
+	// release_buffers at thread exit: registered before anything is mapped
+	// (a mapping nobody would release is never made).
+	if (pthread_getspecific(buffers_key()) == nullptr && pthread_setspecific(buffers_key(), &b) != 0) {
+		throw std::bad_alloc();
+	}
 	std::byte* mem = map_bytes(size);
 	if (b.data[depth] != nullptr) {
 		munmap(b.data[depth], b.size[depth]);
 	}
 	b.data[depth] = mem;
 	b.size[depth] = size;
-	if (pthread_getspecific(buffers_key()) == nullptr) {
-		pthread_setspecific(buffers_key(), &b);  // release_buffers at thread exit
-	}
 	return mem;
 }
 
@@ -114,15 +116,25 @@ bool trusted_server(const Transport& transport) noexcept
 cs_error_t Connection::create(std::unique_ptr<Transport> transport, std::shared_ptr<wire::EventSink> sink,
 	std::shared_ptr<Connection>& out)
 {
+	if (!sink) {
+		sink = wire::drop_sink();  // may throw: only the transport is open yet, and it disconnects
+	}
 	int wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (wake_fd < 0) {
 		return errno == ENOMEM ? CS_ERR_NO_MEMORY : CS_ERR_NO_RESOURCES;
 	}
-	// From here the Connection owns wake_fd and the transport.
-	if (!sink) {
-		sink = wire::drop_sink();
+	// When the Connection or its control block cannot be allocated, wake_fd
+	// and the transport are closed all the same.
+	auto* connection = new (std::nothrow) Connection(std::move(transport), std::move(sink), wake_fd);
+	if (connection == nullptr) {
+		::close(wake_fd);
+		return CS_ERR_NO_MEMORY;  // `transport` disconnects on the way out
 	}
-	out.reset(new Connection(std::move(transport), std::move(sink), wake_fd));
+	try {
+		out.reset(connection);  // on failure shared_ptr deletes the Connection
+	} catch (const std::bad_alloc&) {
+		return CS_ERR_NO_MEMORY;
+	}
 	return CS_OK;
 }
 

@@ -77,20 +77,26 @@ std::error_code on_connection(const std::shared_ptr<vq::Connection>& c, F&& body
 
 Result<Client> Client::connect(Handler handler, Options options)
 {
-	std::shared_ptr<vq::Connection> connection;
-	const int connect_ms = options.connect_timeout ? static_cast<int>(options.connect_timeout->count()) : -1;
-	// The connection owns the sink, and the sink the handler: a dispatch
-	// still running elsewhere keeps both alive.
-	auto sink = std::make_shared<HandlerSink>(std::move(handler));
-	if (cs_error_t err = vq::Connection::open(std::move(sink), connection, connect_ms); err != CS_OK) {
-		return ::make_error_code(err);
+	// Memory running out is an error code like the others (the C API's
+	// CS_ERR_NO_MEMORY), never an exception; what was opened is closed.
+	try {
+		std::shared_ptr<vq::Connection> connection;
+		const int connect_ms = options.connect_timeout ? static_cast<int>(options.connect_timeout->count()) : -1;
+		// The connection owns the sink, and the sink the handler: a dispatch
+		// still running elsewhere keeps both alive.
+		auto sink = std::make_shared<HandlerSink>(std::move(handler));
+		if (cs_error_t err = vq::Connection::open(std::move(sink), connection, connect_ms); err != CS_OK) {
+			return ::make_error_code(err);
+		}
+		if (options.request_timeout) {
+			connection->set_request_timeout(static_cast<int>(options.request_timeout->count()));
+		}
+		auto impl = std::make_unique<Impl>();  // on failure `connection` closes on the way out
+		impl->connection = std::move(connection);
+		return Client(std::move(impl));
+	} catch (const std::bad_alloc&) {
+		return ::make_error_code(CS_ERR_NO_MEMORY);
 	}
-	if (options.request_timeout) {
-		connection->set_request_timeout(static_cast<int>(options.request_timeout->count()));
-	}
-	auto impl = std::make_unique<Impl>();
-	impl->connection = std::move(connection);
-	return Client(std::move(impl));
 }
 
 Client::Client(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}

@@ -62,11 +62,15 @@ votequorum_handle_t HandleTable::insert(std::shared_ptr<Connection> connection)
 {
 	std::lock_guard lock(lock_);
 	uint32_t index;
-	if (!free_.empty()) {
-		index = free_.front();
-		free_.pop_front();
+	if (free_head_ != kNone) {
+		index = free_head_;
+		free_head_ = slots_[index].next_free;
+		if (free_head_ == kNone) {
+			free_tail_ = kNone;
+		}
+		slots_[index].next_free = kNone;
 	} else {
-		slots_.emplace_back();
+		slots_.emplace_back();  // may throw; nothing has changed yet if it does
 		index = static_cast<uint32_t>(slots_.size() - 1);
 	}
 	Slot& slot = slots_[index];
@@ -106,7 +110,12 @@ std::shared_ptr<Connection> HandleTable::remove(votequorum_handle_t handle)
 		return nullptr;
 	}
 	const auto index = static_cast<uint32_t>(handle & 0xffffffffu);
-	free_.push_back(index);  // may throw; nothing has changed yet if it does
+	if (free_tail_ == kNone) {
+		free_head_ = index;
+	} else {
+		slots_[free_tail_].next_free = index;
+	}
+	free_tail_ = index;
 	return std::move(slots_[index].connection);
 }
 

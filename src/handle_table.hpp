@@ -11,7 +11,7 @@
 #include "futex_lock.hpp"
 
 #include <array>
-#include <deque>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -34,9 +34,11 @@ public:
 	static HandleTable& global();
 
 private:
+	static constexpr uint32_t kNone = UINT32_MAX;
 	struct Slot {
 		uint32_t issued = 0;  // how many times this slot has been issued
 		uint32_t check = 0;   // the check of its current handle
+		uint32_t next_free = kNone;  // the next slot of the free list
 		std::shared_ptr<Connection> connection;
 	};
 	const Slot* lookup(votequorum_handle_t handle) const noexcept;
@@ -45,7 +47,11 @@ private:
 	std::array<uint32_t, 4> key_;  // one round key per round of permute()
 	mutable FutexLock lock_;
 	std::vector<Slot> slots_;
-	std::deque<uint32_t> free_;  // FIFO: the least recently freed slot is reused first
+	// The free slots, a FIFO list threaded through them (the least recently
+	// freed is reused first). It never allocates: remove() (finalize)
+	// cannot fail for want of memory.
+	uint32_t free_head_ = kNone;
+	uint32_t free_tail_ = kNone;
 };
 
 }  // namespace vq

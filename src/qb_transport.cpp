@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <string>
 #include <poll.h>
 #include <glob.h>
@@ -79,12 +80,16 @@ class QbTransport final : public Transport {
 public:
 	// The server's credentials are those of the socket's peer when it
 	// connected, so they are read once, here.
-	explicit QbTransport(qb_ipcc_connection_t* conn)
-	    : conn_(conn), have_credentials_(qb_ipcc_auth_get(conn_, &server_pid_, &server_uid_, &server_gid_) == 0)
+	explicit QbTransport(qb_ipcc_connection_t* conn) noexcept : conn_(conn) { read_credentials(); }
+	void read_credentials() noexcept
 	{
+		have_credentials_ = conn_ != nullptr && qb_ipcc_auth_get(conn_, &server_pid_, &server_uid_, &server_gid_) == 0;
 	}
 	~QbTransport() override
 	{
+		if (conn_ == nullptr) {
+			return;  // never connected
+		}
 		const bool server_gone = !qb_ipcc_is_connected(conn_) || peer_hung_up();
 		qb_ipcc_disconnect(conn_);
 		if (server_gone && have_credentials_ && server_pid_ > 0) {
@@ -114,15 +119,28 @@ public:
 	ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
 		const std::atomic<bool>& cancel, int timeout_ms) override
 	{
+		if (broken_.load(std::memory_order_acquire)) {
+			return -ENOTCONN;
+		}
 		iovec iov{const_cast<std::byte*>(request.data()), request.size()};
 		ssize_t res = qb_ipcc_sendv(conn_, &iov, 1);
 		if (res < 0) {
+			// -EAGAIN: the request ring is full, nothing was queued. Any
+			// other failure may come after libqb queued the request (its
+			// wake-up byte on the socket failed): its reply would answer the
+			// next request, so the connection is not used again.
+			if (res != -EAGAIN) {
+				broken_.store(true, std::memory_order_release);
+			}
 			return res;
 		}
 		const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
 		for (;;) {
 			res = qb_ipcc_recv(conn_, reply.data(), reply.size(), kReplySliceMs);
 			if (res != -ETIMEDOUT && res != -EAGAIN) {
+				if (res < 0) {
+					broken_.store(true, std::memory_order_release);  // the reply is still to come
+				}
 				return res;
 			}
 			if (cancel.load(std::memory_order_acquire)) {
@@ -139,10 +157,22 @@ public:
 
 	EventReceiver event_receiver() override
 	{
-		return {[](void* conn, void* buffer, std::size_t size, int32_t timeout_ms) -> ssize_t {
-			        return qb_ipcc_event_recv(static_cast<qb_ipcc_connection_t*>(conn), buffer, size, timeout_ms);
+		// A failure other than "nothing pending" may have consumed a
+		// notification (libqb takes it from the ring before it reads the
+		// socket's wake-up byte): the connection is not used again, so no
+		// caller goes on with a notification silently missing.
+		return {[](void* self, void* buffer, std::size_t size, int32_t timeout_ms) -> ssize_t {
+			        auto* t = static_cast<QbTransport*>(self);
+			        if (t->broken_.load(std::memory_order_acquire)) [[unlikely]] {
+				        return -ENOTCONN;
+			        }
+			        const ssize_t res = qb_ipcc_event_recv(t->conn_, buffer, size, timeout_ms);
+			        if (res < 0 && res != -EAGAIN && res != -ETIMEDOUT) [[unlikely]] {
+				        t->broken_.store(true, std::memory_order_release);
+			        }
+			        return res;
 		        },
-			conn_};
+			this};
 	}
 
 	int fd() const override
@@ -166,25 +196,27 @@ public:
 		return have_credentials_;
 	}
 
+	qb_ipcc_connection_t* conn_;  // null until connected (connect_qb)
+
 private:
-	qb_ipcc_connection_t* conn_;
 	pid_t server_pid_ = 0;
 	uid_t server_uid_ = 0;
 	gid_t server_gid_ = 0;
-	bool have_credentials_;
+	bool have_credentials_ = false;
+	// A failure left the connection out of step with the server (see
+	// call() and event_receiver()): every later use fails with -ENOTCONN.
+	std::atomic<bool> broken_{false};
 };
 
-}  // namespace
-
-int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out,
-	int timeout_ms)
+// One connection attempt: 0 and `conn` set, or a negative errno. With a
+// timeout, the asynchronous form, so that a server that accepted the socket
+// but never answers (a stopped daemon) cannot hold us forever.
+int connect_once(const char* service, std::size_t max_message_size, int timeout_ms, qb_ipcc_connection_t*& conn)
 {
 	errno = 0;
-	// With a timeout, the asynchronous form, so that a server that accepted
-	// the socket but never answers (a stopped daemon) cannot hold us forever.
 	int fd = -1;
-	qb_ipcc_connection_t* conn = timeout_ms < 0 ? qb_ipcc_connect(service, max_message_size)
-	                                            : qb_ipcc_connect_async(service, max_message_size, &fd);
+	conn = timeout_ms < 0 ? qb_ipcc_connect(service, max_message_size)
+	                      : qb_ipcc_connect_async(service, max_message_size, &fd);
 	if (conn == nullptr) {
 		return errno != 0 ? -errno : -ENOTCONN;
 	}
@@ -193,16 +225,41 @@ int connect_qb(const char* service, std::size_t max_message_size, std::unique_pt
 		int ready;
 		while ((ready = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
 		}
+		const int poll_errno = errno;
 		if (ready != 1) {
 			qb_ipcc_disconnect(conn);
-			return -ETIME;
+			conn = nullptr;
+			return ready < 0 ? -poll_errno : -ETIME;
 		}
 		if (int res = qb_ipcc_connect_continue(conn); res < 0) {
-			// connect_continue has released the connection on failure.
+			conn = nullptr;  // connect_continue has released the connection on failure
 			return res;
 		}
 	}
-	out = std::make_unique<QbTransport>(conn);
+	return 0;
+}
+
+}  // namespace
+
+int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out,
+	int timeout_ms)
+{
+	// Allocated first: once libqb has connected, nothing may fail before
+	// the transport owns the connection.
+	auto transport = std::unique_ptr<QbTransport>(new (std::nothrow) QbTransport(nullptr));
+	if (!transport) {
+		return -ENOMEM;
+	}
+	// A signal interrupting libqb's connect (-EINTR) is retried, a few times.
+	int res = -EINTR;
+	for (int attempt = 0; attempt < 3 && res == -EINTR; ++attempt) {
+		res = connect_once(service, max_message_size, timeout_ms, transport->conn_);
+	}
+	if (res < 0) {
+		return res;
+	}
+	transport->read_credentials();
+	out = std::move(transport);
 	return 0;
 }
 

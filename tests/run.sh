@@ -5,11 +5,13 @@
 #      (tests/mainline/build.sh: the ABI 1.1 daemon, library and tool);
 #   3. builds and runs every test: unit, abi, fake (scripted libqb server),
 #      system (the real corosync, private to each test), conformance on
-#      both daemon generations, cluster, hastack (pacemaker and sbd), package;
+#      both daemon generations, cluster, hastack (pacemaker and sbd), package,
+#      faults (every failure point of each call, tests/faults);
 #   4. runs the chaos test: random faults on a live 3-node cluster, from a
 #      fresh seed (its output says how to replay it);
 #   5. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-#      the unit, fake, system and C++ API tiers again (CTest label asan);
+#      the unit, fake, system and C++ API tiers and the faults walk again
+#      (CTest label asan);
 #   6. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
 #      (fake server) tiers again (label tsan);
 #      (these builds, the fuzzer's and the benchmark's run at nice 19 during
@@ -68,7 +70,7 @@ configure_build() {  # DIR TARGETS [CMAKE ARGS...]  (TARGETS: space-separated, o
 }
 # The sanitizer tiers build only the programs their tests run (labels asan
 # and tsan: the Catch test programs, and what those start).
-sanitized_targets="unit_tests fake_tests system_tests cpp_tests"
+sanitized_targets="unit_tests fake_tests system_tests cpp_tests faults_programs"
 # The foreign architectures of step 10 (tests/cross).
 cross_archs="s390x i386"
 
@@ -153,6 +155,7 @@ for t in unit_tests fake_tests system_tests cpp_tests; do
 	# make those bounds meaningless (they run in the plain and ASan tiers).
 	"${vg[@]}" "$top/build/tests/$t" -w NoTests --reporter compact '~[timing]'
 done
+
 step "foreign architectures: s390x (big-endian, qemu-user) and i386 (32-bit), both at once (tests/cross/run.sh)"
 # Side by side: each conformance run waits on its daemons much of the time,
 # and every daemon and test has namespaces of its own.

@@ -12,7 +12,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/../.." && pwd)
 list=$top/tests/mutations/mutations.tsv
-read -r -a tiers <<<"${VQ_MUTATION_TIERS:-unit fake abi cpp system conformance cluster}"
+read -r -a tiers <<<"${VQ_MUTATION_TIERS:-unit fake abi cpp system faults conformance cluster}"
 scratch=$(mktemp -d /tmp/vq-mutations.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 

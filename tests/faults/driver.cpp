@@ -1,0 +1,645 @@
+// The `faults` tier's program: runs ONE operation of the votequorum API
+// against the running corosync with libvqfault.so (interposer.cpp)
+// preloaded and armed around that operation only, then checks what it left:
+//
+//   fault_driver OP     (OP: see ops() below; `list` prints them)
+//
+// Before the operation, a warm-up session (disarmed) creates what a process
+// keeps for its life (the handle table, this thread's receive buffers,
+// libqb's own statics); then the open fds, the mappings and this process's
+// /dev/shm entries are counted. The operation's set-up (a handle, tracking,
+// notifications pending) runs disarmed too. After it:
+//   - its result must be one this operation documents (Op::allowed);
+//   - the handle it used must either work (a correct getinfo, twice: no
+//     stray reply in the way) or be cleanly bad (CS_ERR_BAD_HANDLE or
+//     CS_ERR_LIBRARY, every time);
+//   - no notification may be lost while the handle still works;
+//   - a fresh handle must work;
+//   - once every handle is finalized: no fd, mapping, /dev/shm entry or
+//     allocation of the libraries (vqfault_live) is left over.
+// One line on stdout: "OP result=... fired=0|1 points=N" and, on failure,
+// the reasons; exit 0 when clean, 1 when not. fault_driver_ref is the same
+// program linked against Debian's library (the C calls only).
+#include <corosync/votequorum.h>
+#ifdef VQ_FAULT_CPP
+#include <votequorum/client.hpp>
+#endif
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <functional>
+#include <poll.h>
+#include <set>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+void (*arm)() = nullptr;
+void (*disarm)() = nullptr;
+long (*points)() = nullptr;
+long (*live)() = nullptr;
+int (*fired)() = nullptr;
+
+std::vector<std::string> problems;
+void problem(const std::string& what)
+{
+	problems.push_back(what);
+}
+
+const char* name(int e)
+{
+	static const char* const names[] = {"CS_OK", "CS_ERR_LIBRARY", "CS_ERR_VERSION", "CS_ERR_INIT",
+		"CS_ERR_TIMEOUT", "CS_ERR_TRY_AGAIN", "CS_ERR_INVALID_PARAM", "CS_ERR_NO_MEMORY", "CS_ERR_BAD_HANDLE",
+		"CS_ERR_BUSY", "CS_ERR_ACCESS", "CS_ERR_NOT_EXIST", "CS_ERR_NAME_TOO_LONG", "CS_ERR_EXIST",
+		"CS_ERR_NO_SPACE", "CS_ERR_INTERRUPT", "CS_ERR_NAME_NOT_FOUND", "CS_ERR_NO_RESOURCES",
+		"CS_ERR_NOT_SUPPORTED", "CS_ERR_BAD_OPERATION", "CS_ERR_FAILED_OPERATION", "CS_ERR_MESSAGE_ERROR",
+		"CS_ERR_QUEUE_FULL", "CS_ERR_QUEUE_NOT_AVAILABLE", "CS_ERR_BAD_FLAGS", "CS_ERR_TOO_BIG",
+		"CS_ERR_NO_SECTIONS"};
+	static char other[32];
+	if (e >= 1 && e <= 27) {
+		return names[e - 1];
+	}
+	std::snprintf(other, sizeof other, "CS_ERR_%d", e);
+	return other;
+}
+
+// --- what a process holds ------------------------------------------------------
+int count_fds()
+{
+	int n = 0;
+	if (DIR* d = opendir("/proc/self/fd")) {
+		while (dirent* e = readdir(d)) {
+			n += e->d_name[0] != '.';
+		}
+		closedir(d);
+		--n;  // the directory's own fd
+	}
+	return n;
+}
+
+// Mappings other than the heap and the stack, and those of /dev/shm files.
+std::pair<int, int> count_maps()
+{
+	int all = 0, shm = 0;
+	if (FILE* f = std::fopen("/proc/self/maps", "re")) {
+		char line[512];
+		while (std::fgets(line, sizeof line, f)) {
+			if (std::strstr(line, "[heap]") || std::strstr(line, "[stack]")) {
+				continue;
+			}
+			++all;
+			shm += std::strstr(line, "/dev/shm/") != nullptr;
+		}
+		std::fclose(f);
+	}
+	return {all, shm};
+}
+
+// libqb's ring files of this process: /dev/shm/qb-<server>-<client>-...
+int count_shm()
+{
+	int n = 0;
+	const std::string mine = "-" + std::to_string(getpid()) + "-";
+	if (DIR* d = opendir("/dev/shm")) {
+		while (dirent* e = readdir(d)) {
+			n += std::strstr(e->d_name, mine.c_str()) != nullptr;
+		}
+		closedir(d);
+	}
+	return n;
+}
+
+// --- the C API ------------------------------------------------------------------
+int notifications = 0;  // callbacks run
+constexpr int kTrackCurrent = 2;  // notifications of CS_TRACK_CURRENT, one node
+votequorum_ring_id_t last_ring{};
+votequorum_handle_t finalize_after_handle = 0;
+int finalize_after = -1;  // BLOCKING: finalize from the callback after this many
+
+void count_one(votequorum_handle_t h)
+{
+	++notifications;
+	if (finalize_after >= 0 && notifications >= finalize_after && h == finalize_after_handle) {
+		votequorum_finalize(h);
+	}
+}
+void on_quorum(votequorum_handle_t h, uint64_t, uint32_t, uint32_t, votequorum_node_t*)
+{
+	count_one(h);
+}
+void on_nodelist(votequorum_handle_t h, uint64_t, votequorum_ring_id_t ring, uint32_t, uint32_t*)
+{
+	last_ring = ring;
+	count_one(h);
+}
+void on_expected(votequorum_handle_t h, uint64_t, uint32_t)
+{
+	count_one(h);
+}
+votequorum_callbacks_t callbacks = {on_quorum, on_expected, on_nodelist};
+
+cs_error_t init(votequorum_handle_t& h)
+{
+	return votequorum_initialize(&h, &callbacks);
+}
+
+// Whether a handle answers a getinfo correctly.
+cs_error_t probe(votequorum_handle_t h)
+{
+	votequorum_info info{};
+	cs_error_t err = votequorum_getinfo(h, 1, &info);
+	if (err == CS_OK && (info.node_id != 1 || info.highest_expected == 0 || info.total_votes == 0)) {
+		problem("getinfo after the fault answered wrong data (a stray reply?)");
+	}
+	return err;
+}
+
+// Waits (bounded) until `h`'s fd has something, then a little more so that
+// every notification the daemon sends at once is queued.
+void wait_pending(votequorum_handle_t h)
+{
+	int fd = -1;
+	votequorum_fd_get(h, &fd);
+	pollfd p{fd, POLLIN, 0};
+	poll(&p, 1, 2000);
+	std::this_thread::sleep_for(std::chrono::milliseconds(30));
+}
+
+// Dispatches (ALL, disarmed) until `want` notifications have been counted
+// (bounded: 3 s), then whatever more comes within `tail_ms` (a repeated
+// notification would show there).
+cs_error_t drain(votequorum_handle_t h, int want, int tail_ms = 50)
+{
+	int fd = -1;
+	if (votequorum_fd_get(h, &fd) != CS_OK) {
+		return CS_ERR_BAD_HANDLE;
+	}
+	cs_error_t err = CS_OK;
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+	while (std::chrono::steady_clock::now() < deadline) {  // a socket that stays readable with nothing to take
+		const bool more = notifications < want;
+		pollfd p{fd, POLLIN, 0};
+		if (poll(&p, 1, more ? 100 : tail_ms) != 1) {
+			if (more) {
+				continue;
+			}
+			break;
+		}
+		const int before = notifications;
+		err = votequorum_dispatch(h, CS_DISPATCH_ALL);
+		if (err != CS_OK || notifications == before) {
+			break;  // readable, and nothing to take: what was announced is gone
+		}
+	}
+	return err;
+}
+
+void qdevice_cleanup(votequorum_handle_t h)
+{
+	votequorum_qdevice_unregister(h, "FaultQ");
+	votequorum_qdevice_unregister(h, "FaultQ2");
+}
+
+struct Op {
+	const char* name;
+	std::vector<cs_error_t> allowed;  // besides CS_OK
+	std::function<cs_error_t()> run;  // set-up, armed part, and its own checks
+};
+
+// Runs `body` armed.
+template <class F>
+auto armed(F&& body)
+{
+	arm();
+	auto r = body();
+	disarm();
+	return r;
+}
+
+// The errors the man pages document for a call made when resources fail.
+const std::vector<cs_error_t> kRequestErrors = {CS_ERR_NO_MEMORY, CS_ERR_LIBRARY, CS_ERR_TRY_AGAIN,
+	CS_ERR_NO_RESOURCES, CS_ERR_BAD_HANDLE};
+const std::vector<cs_error_t> kInitErrors = {CS_ERR_NO_MEMORY, CS_ERR_LIBRARY, CS_ERR_TRY_AGAIN,
+	CS_ERR_NO_RESOURCES, CS_ERR_NO_SPACE};
+
+// A handle with tracking on and notifications pending. CS_TRACK_CURRENT on
+// the one-node cluster brings two: the quorum and the node list.
+int expected_notifications = 0;
+votequorum_handle_t tracked()
+{
+	votequorum_handle_t h = 0;
+	if (init(h) != CS_OK || votequorum_trackstart(h, 7, CS_TRACK_CURRENT | CS_TRACK_CHANGES) != CS_OK) {
+		problem("set-up: a tracking handle failed");
+		return h;
+	}
+	wait_pending(h);
+	return h;
+}
+
+// A request on a fresh handle: the armed call, then the handle's state.
+std::function<cs_error_t()> request(std::function<cs_error_t(votequorum_handle_t)> call,
+	std::function<void(votequorum_handle_t)> setup = {}, std::function<void(votequorum_handle_t)> cleanup = {})
+{
+	return [=]() {
+		votequorum_handle_t h = 0;
+		if (init(h) != CS_OK) {
+			problem("set-up: initialize failed");
+			return CS_ERR_LIBRARY;
+		}
+		if (setup) {
+			setup(h);
+		}
+		const cs_error_t err = armed([&] { return call(h); });
+		const cs_error_t after1 = probe(h);
+		const cs_error_t after2 = probe(h);
+		if (after1 != after2 || (after1 != CS_OK && after1 != CS_ERR_BAD_HANDLE && after1 != CS_ERR_LIBRARY)) {
+			problem(std::string("the handle is neither working nor cleanly bad: ") + name(after1) + " then " +
+				name(after2));
+		}
+		if (cleanup) {
+			votequorum_handle_t c = 0;
+			if (init(c) == CS_OK) {
+				cleanup(c);
+				votequorum_finalize(c);
+			}
+		}
+		if (votequorum_finalize(h) != CS_OK) {
+			problem("finalize of the used handle failed");
+		}
+		return err;
+	};
+}
+
+std::function<cs_error_t()> dispatch_op(cs_dispatch_flags_t mode)
+{
+	return [=]() {
+		expected_notifications = kTrackCurrent;
+		votequorum_handle_t h = tracked();
+		notifications = 0;
+		if (mode == CS_DISPATCH_BLOCKING) {
+			finalize_after_handle = h;
+			finalize_after = expected_notifications;
+		}
+		// A blocking dispatch that lost a notification would wait for it
+		// for ever: after 3 s a watchdog finalizes the handle (which ends a
+		// blocking dispatch) and the loss is reported.
+		std::atomic<bool> returned{false}, watchdog_fired{false};
+		std::thread watchdog;
+		if (mode == CS_DISPATCH_BLOCKING) {
+			watchdog = std::thread([&] {
+				const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+				while (!returned.load() && std::chrono::steady_clock::now() < deadline) {
+					std::this_thread::sleep_for(std::chrono::milliseconds(5));
+				}
+				if (!returned.load()) {
+					watchdog_fired = true;
+					votequorum_finalize(h);
+				}
+			});
+		}
+		const cs_error_t err = armed([&] { return votequorum_dispatch(h, mode); });
+		returned = true;
+		if (watchdog.joinable()) {
+			watchdog.join();
+		}
+		if (watchdog_fired) {
+			problem("notifications lost: CS_DISPATCH_BLOCKING still waited 3 s later, with " +
+				std::to_string(notifications) + " of " + std::to_string(expected_notifications));
+			finalize_after = -1;
+			return err;
+		}
+		const bool finalized = mode == CS_DISPATCH_BLOCKING && notifications >= expected_notifications;
+		finalize_after = -1;
+		if (!finalized) {
+			const cs_error_t rest = drain(h, expected_notifications);
+			const cs_error_t after = probe(h);
+			if (after == CS_OK && rest == CS_OK && notifications != expected_notifications) {
+				problem("notifications lost or repeated: " + std::to_string(notifications) + " of " +
+					std::to_string(expected_notifications));
+			}
+			if (after != CS_OK && after != CS_ERR_BAD_HANDLE && after != CS_ERR_LIBRARY) {
+				problem(std::string("the handle is neither working nor cleanly bad: ") + name(after));
+			}
+			votequorum_finalize(h);
+		} else if (votequorum_finalize(h) != CS_ERR_BAD_HANDLE) {
+			problem("the handle finalized in the callback is still valid");
+		}
+		// BLOCKING returns only when the handle is finalized (or fails).
+		if (mode == CS_DISPATCH_BLOCKING && err == CS_OK) {
+			problem("CS_DISPATCH_BLOCKING returned CS_OK");
+		}
+		return err == CS_ERR_BAD_HANDLE && finalized ? CS_OK : err;
+	};
+}
+
+std::vector<Op> ops()
+{
+	std::vector<Op> list;
+	list.push_back({"initialize", kInitErrors, [] {
+		votequorum_handle_t h = 0;
+		const cs_error_t err = armed([&] { return init(h); });
+		if (err == CS_OK) {
+			if (probe(h) != CS_OK) {
+				problem("initialize succeeded but the handle does not work");
+			}
+			if (votequorum_finalize(h) != CS_OK) {
+				problem("finalize failed");
+			}
+		}
+		return err;
+	}});
+	list.push_back({"finalize", {CS_ERR_NO_MEMORY}, [] {
+		votequorum_handle_t h = 0;
+		if (init(h) != CS_OK) {
+			problem("set-up: initialize failed");
+		}
+		const cs_error_t err = armed([&] { return votequorum_finalize(h); });
+		const cs_error_t again = votequorum_finalize(h);
+		if (err == CS_OK && again != CS_ERR_BAD_HANDLE) {
+			problem("finalized twice");
+		}
+		if (err != CS_OK && again != CS_OK) {
+			problem(std::string("finalize failed and the retry too: ") + name(again));
+		}
+		return err;
+	}});
+	list.push_back({"getinfo", kRequestErrors, request([](votequorum_handle_t h) {
+		votequorum_info info{};
+		cs_error_t err = votequorum_getinfo(h, 1, &info);
+		if (err == CS_OK && info.node_id != 1) {
+			problem("getinfo: wrong node");
+		}
+		return err;
+	})});
+	list.push_back({"setexpected", kRequestErrors, request([](votequorum_handle_t h) { return votequorum_setexpected(h, 1); })});
+	list.push_back({"setvotes", kRequestErrors, request([](votequorum_handle_t h) { return votequorum_setvotes(h, 1, 1); })});
+	list.push_back({"trackstart", kRequestErrors, request([](votequorum_handle_t h) {
+		return votequorum_trackstart(h, 3, CS_TRACK_CHANGES);
+	})});
+	list.push_back({"trackstop", kRequestErrors, request([](votequorum_handle_t h) { return votequorum_trackstop(h); },
+		[](votequorum_handle_t h) { votequorum_trackstart(h, 3, CS_TRACK_CHANGES); })});
+	const auto reg = [](votequorum_handle_t h) {
+		qdevice_cleanup(h);
+		if (votequorum_qdevice_register(h, "FaultQ") != CS_OK) {
+			problem("set-up: qdevice_register failed");
+		}
+	};
+	list.push_back({"qdevice_register", kRequestErrors,
+		request([](votequorum_handle_t h) { return votequorum_qdevice_register(h, "FaultQ"); }, qdevice_cleanup,
+			qdevice_cleanup)});
+	list.push_back({"qdevice_unregister", kRequestErrors,
+		request([](votequorum_handle_t h) { return votequorum_qdevice_unregister(h, "FaultQ"); }, reg, qdevice_cleanup)});
+	list.push_back({"qdevice_update", kRequestErrors,
+		request([](votequorum_handle_t h) { return votequorum_qdevice_update(h, "FaultQ", "FaultQ2"); }, reg,
+			qdevice_cleanup)});
+	list.push_back({"qdevice_poll", kRequestErrors,
+		request([](votequorum_handle_t h) { return votequorum_qdevice_poll(h, "FaultQ", 1, last_ring); },
+			[reg](votequorum_handle_t h) {
+				reg(h);
+				votequorum_trackstart(h, 1, CS_TRACK_CURRENT);
+				notifications = 0;
+				drain(h, kTrackCurrent, 0);
+			},
+			qdevice_cleanup)});
+	list.push_back({"qdevice_master_wins", kRequestErrors,
+		request([](votequorum_handle_t h) { return votequorum_qdevice_master_wins(h, "FaultQ", 1); }, reg,
+			qdevice_cleanup)});
+	// A thread's first request maps its receive buffer (and registers the
+	// key that unmaps it at thread exit): those points too.
+	list.push_back({"getinfo_new_thread", kRequestErrors, request([](votequorum_handle_t h) {
+		cs_error_t err = CS_ERR_LIBRARY;
+		std::thread t([&] {
+			votequorum_info info{};
+			err = votequorum_getinfo(h, 1, &info);
+			if (err == CS_OK && info.node_id != 1) {
+				problem("getinfo: wrong node");
+			}
+		});
+		t.join();
+		return err;
+	})});
+	list.push_back({"context", {}, request([](votequorum_handle_t h) {
+		int mark = 0;
+		void* got = nullptr;
+		cs_error_t err = votequorum_context_set(h, &mark);
+		if (err == CS_OK) {
+			err = votequorum_context_get(h, &got);
+			if (err == CS_OK && got != &mark) {
+				problem("context_get returned another pointer");
+			}
+		}
+		return err;
+	})});
+	list.push_back({"fd_get", {}, request([](votequorum_handle_t h) {
+		int fd = -1;
+		cs_error_t err = votequorum_fd_get(h, &fd);
+		if (err == CS_OK && fd < 0) {
+			problem("fd_get: no fd");
+		}
+		return err;
+	})});
+	const std::vector<cs_error_t> dispatch_errors = {CS_ERR_NO_MEMORY, CS_ERR_LIBRARY, CS_ERR_TRY_AGAIN,
+		CS_ERR_BAD_HANDLE, CS_ERR_NO_RESOURCES};
+	list.push_back({"dispatch_one", dispatch_errors, dispatch_op(CS_DISPATCH_ONE)});
+	list.push_back({"dispatch_all", dispatch_errors, dispatch_op(CS_DISPATCH_ALL)});
+	list.push_back({"dispatch_blocking", dispatch_errors, dispatch_op(CS_DISPATCH_BLOCKING)});
+	list.push_back({"dispatch_one_nonblocking", dispatch_errors, dispatch_op(CS_DISPATCH_ONE_NONBLOCKING)});
+
+#ifdef VQ_FAULT_CPP
+	// --- the C++ API: a Client's connect, requests and dispatch ---
+	using votequorum::Client;
+	const auto cpp_errors = kRequestErrors;
+	const auto code = [](std::error_code ec) { return ec ? static_cast<cs_error_t>(ec.value()) : CS_OK; };
+	list.push_back({"cpp_connect", kInitErrors, [code] {
+		auto r = armed([] { return Client::connect(); });
+		if (!r) {
+			return code(r.error());
+		}
+		if (!r->info(1)) {
+			problem("connect succeeded but info() fails");
+		}
+		return CS_OK;
+	}});
+	const auto cpp_request = [code](std::function<std::error_code(const Client&)> call) {
+		return [code, call]() {
+			auto c = Client::connect();
+			if (!c) {
+				problem("set-up: connect failed");
+				return CS_ERR_LIBRARY;
+			}
+			const std::error_code ec = armed([&] { return call(*c); });
+			for (int i = 0; i < 2; ++i) {
+				auto info = c->info(1);
+				if (info && info->node_id != 1) {
+					problem("info after the fault answered wrong data");
+				}
+				if (!info && info.error() != CS_ERR_BAD_HANDLE && info.error() != CS_ERR_LIBRARY) {
+					problem("the client is neither working nor cleanly bad: " + info.error().message());
+				}
+			}
+			return code(ec);
+		};
+	};
+	list.push_back({"cpp_info", cpp_errors, cpp_request([](const Client& c) {
+		auto r = c.info(1);
+		return r ? std::error_code{} : r.error();
+	})});
+	list.push_back({"cpp_set_expected_votes", cpp_errors, cpp_request([](const Client& c) { return c.set_expected_votes(1); })});
+	list.push_back({"cpp_track", cpp_errors, cpp_request([](const Client& c) { return c.track(5, CS_TRACK_CHANGES); })});
+	list.push_back({"cpp_dispatch", cpp_errors, [code] {
+		int seen = 0;
+		auto c = Client::connect([&seen](const votequorum::Event&) { ++seen; });
+		if (!c || c->track(5, CS_TRACK_CURRENT)) {
+			problem("set-up: connect or track failed");
+			return CS_ERR_LIBRARY;
+		}
+		pollfd p{c->fd(), POLLIN, 0};
+		poll(&p, 1, 2000);
+		std::this_thread::sleep_for(std::chrono::milliseconds(30));
+		const std::error_code ec = armed([&] { return c->dispatch(CS_DISPATCH_ALL); });
+		bool ok = !ec;
+		const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+		while (ok && std::chrono::steady_clock::now() < deadline) {
+			const bool more = seen < kTrackCurrent;
+			pollfd q{c->fd(), POLLIN, 0};
+			if (poll(&q, 1, more ? 100 : 50) != 1) {
+				if (more) {
+					continue;
+				}
+				break;
+			}
+			ok = !c->dispatch(CS_DISPATCH_ALL);
+		}
+		auto info = c->info(1);
+		if (info && ok && seen != kTrackCurrent) {
+			problem("notifications lost or repeated: " + std::to_string(seen) + " of " + std::to_string(kTrackCurrent));
+		}
+		return code(ec);
+	}});
+#endif
+	return list;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+	arm = reinterpret_cast<void (*)()>(dlsym(RTLD_DEFAULT, "vqfault_arm"));
+	disarm = reinterpret_cast<void (*)()>(dlsym(RTLD_DEFAULT, "vqfault_disarm"));
+	points = reinterpret_cast<long (*)()>(dlsym(RTLD_DEFAULT, "vqfault_count"));
+	live = reinterpret_cast<long (*)()>(dlsym(RTLD_DEFAULT, "vqfault_live"));
+	fired = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "vqfault_fired"));
+	if (!arm || !disarm || !points || !live || !fired) {
+		std::fprintf(stderr, "fault_driver: run it with LD_PRELOAD=libvqfault.so\n");
+		return 2;
+	}
+	std::vector<Op> list = ops();
+	if (argc != 2) {
+		std::fprintf(stderr, "usage: fault_driver OP|list\n");
+		return 2;
+	}
+	if (std::strcmp(argv[1], "list") == 0) {
+		for (const Op& op : list) {
+			std::printf("%s\n", op.name);
+		}
+		return 0;
+	}
+	const auto found = std::find_if(list.begin(), list.end(), [&](const Op& op) { return std::strcmp(op.name, argv[1]) == 0; });
+	if (found == list.end()) {
+		std::fprintf(stderr, "fault_driver: no operation %s\n", argv[1]);
+		return 2;
+	}
+
+	// The warm-up: what the process keeps for its life.
+	{
+		votequorum_handle_t h = 0;
+		if (init(h) != CS_OK) {
+			std::printf("%s set-up failed: no corosync?\n", found->name);
+			return 1;
+		}
+		qdevice_cleanup(h);
+		probe(h);
+		votequorum_trackstart(h, 1, CS_TRACK_CURRENT);
+		drain(h, kTrackCurrent, 0);
+		votequorum_trackstop(h);
+		// A thread that allocates and makes a request: libc's arena and
+		// stack cache for later threads, made outside the count.
+		std::thread([h] {
+			votequorum_info info{};
+			free(malloc(64));
+			votequorum_getinfo(h, 1, &info);
+		}).join();
+		votequorum_finalize(h);
+	}
+#ifdef VQ_FAULT_CPP
+	{
+		auto c = votequorum::Client::connect();
+		if (c) {
+			c->info(1);
+			c->dispatch(CS_DISPATCH_ALL);
+		}
+	}
+#endif
+	notifications = 0;
+	const int fds0 = count_fds();
+	const auto maps0 = count_maps();
+
+	const cs_error_t err = found->run();
+
+	const bool allowed = err == CS_OK || std::find(found->allowed.begin(), found->allowed.end(), err) != found->allowed.end();
+	if (!allowed) {
+		problem(std::string("undocumented result ") + name(err));
+	}
+	// The next call on a fresh handle works.
+	{
+		votequorum_handle_t h = 0;
+		const cs_error_t e = init(h);
+		if (e != CS_OK || probe(h) != CS_OK) {
+			problem(std::string("a fresh handle does not work afterwards: ") + name(e));
+		}
+		votequorum_finalize(h);
+	}
+	// What is left once every handle is gone. The daemon removes a closed
+	// connection's ring files on its own time: wait for that (bounded).
+	int shm = count_shm();
+	for (int i = 0; i < 200 && shm != 0; ++i) {
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		shm = count_shm();
+	}
+	const int fds = count_fds();
+	const auto maps = count_maps();
+	if (fds != fds0) {
+		problem("fds leaked: " + std::to_string(fds - fds0));
+	}
+	if (maps.second != 0) {
+		problem("ring mappings left: " + std::to_string(maps.second));
+	}
+#ifndef __SANITIZE_ADDRESS__  // ASan's allocator maps as it goes; LeakSanitizer checks there
+	if (maps.first != maps0.first) {
+		problem("mappings leaked: " + std::to_string(maps.first - maps0.first));
+	}
+#endif
+	if (shm != 0) {
+		problem("/dev/shm entries left: " + std::to_string(shm));
+	}
+	if (live() != 0) {
+		problem("allocations leaked: " + std::to_string(live()));
+	}
+	std::printf("%s result=%s fired=%d points=%ld", found->name, name(err), fired(), points());
+	for (const std::string& p : problems) {
+		std::printf(" | %s", p.c_str());
+	}
+	std::printf("\n");
+	std::fflush(stdout);  // before LeakSanitizer's exit, under ASan
+	return problems.empty() ? 0 : 1;
+}

@@ -26,6 +26,8 @@
 #define _GNU_SOURCE
 #include <corosync/votequorum.h>
 
+#include "blocked.h"
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -205,103 +207,12 @@ static void kill_daemon(void)
 		kill((pid_t)atoi(pid), SIGKILL);
 }
 
-/* Ordering by state, not by sleeping: waits (up to 3 s) until thread TID
- * of this process sleeps in a system call that waits for input (poll,
- * ppoll, select, epoll_wait, recvfrom, recvmsg, read), seen so twice, 10 ms
- * apart. Returns 1 if it did. */
-static const long waiting_native[] = {
-#ifdef SYS_read
-	SYS_read,
-#endif
-#ifdef SYS_poll
-	SYS_poll,
-#endif
-#ifdef SYS_ppoll
-	SYS_ppoll,
-#endif
-#ifdef SYS_ppoll_time64
-	SYS_ppoll_time64,
-#endif
-#ifdef SYS_select
-	SYS_select,
-#endif
-#ifdef SYS__newselect
-	SYS__newselect,
-#endif
-#ifdef SYS_pselect6
-	SYS_pselect6,
-#endif
-#ifdef SYS_pselect6_time64
-	SYS_pselect6_time64,
-#endif
-#ifdef SYS_epoll_wait
-	SYS_epoll_wait,
-#endif
-#ifdef SYS_epoll_pwait
-	SYS_epoll_pwait,
-#endif
-#ifdef SYS_epoll_pwait2
-	SYS_epoll_pwait2,
-#endif
-#ifdef SYS_recvfrom
-	SYS_recvfrom,
-#endif
-#ifdef SYS_recvmsg
-	SYS_recvmsg,
-#endif
-#ifdef SYS_socketcall
-	SYS_socketcall,
-#endif
-};
-
-/* Is NR a system call that waits for input: one of this architecture's
- * (waiting_native), or under qemu-user, where the kernel shows the calls the
- * emulator makes in the host's numbering, one the cross tiers list in
- * VQ_HOST_WAITING_SYSCALLS. */
-static int waiting_syscall(long nr)
-{
-	const char *host = getenv("VQ_HOST_WAITING_SYSCALLS");
-	unsigned i;
-	for (i = 0; i < sizeof(waiting_native) / sizeof(waiting_native[0]); i++)
-		if (nr == waiting_native[i])
-			return 1;
-	while (host && *host) {
-		char *end;
-		long v = strtol(host, &end, 10);
-		if (end == host)
-			break;
-		if (v == nr)
-			return 1;
-		host = end;
-	}
-	return 0;
-}
-
+/* Ordering by state, not by sleeping (tests/support/blocked.h): waits (up
+ * to 3 s) until thread TID of this process sleeps in a system call that
+ * waits for input, seen so twice, 10 ms apart. Returns 1 if it did. */
 static int wait_blocked(pid_t tid)
 {
-	int seen = 0, tries;
-	for (tries = 0; tries < 300 && seen < 2; tries++) {
-		char path[64], line[256], state = 0;
-		long nr = -1;
-		int blocked;
-		FILE *f;
-		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fgets(line, sizeof(line), f) && strrchr(line, ')'))
-				state = strrchr(line, ')')[2];
-			fclose(f);
-		}
-		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", (int)tid);
-		if ((f = fopen(path, "r")) != NULL) {
-			if (fscanf(f, "%ld", &nr) != 1)
-				nr = -1;
-			fclose(f);
-		}
-		blocked = state == 'S' && waiting_syscall(nr);
-		seen = blocked ? seen + 1 : 0;
-		usleep(10 * 1000);
-	}
-	return seen >= 2;
+	return vq_wait_blocked(tid, 3000, 0);
 }
 
 /* ABI 1.1, looked up at run time. */

@@ -55,7 +55,7 @@ lap root
 if [ "$arch" = s390x ]; then
 	# Under qemu-user the kernel shows, for a thread blocked in the
 	# program, the system call qemu makes for it in the host's numbering:
-	# the "blocked in a call that waits for input" checks (blocked.hpp,
+	# the "blocked in a call that waits for input" checks (blocked.h,
 	# the conformance driver) accept those too. From the host's header.
 	calls="SYS_read SYS_poll SYS_ppoll SYS_select SYS_pselect6 SYS_epoll_wait SYS_epoll_pwait SYS_recvfrom SYS_recvmsg"
 	host_calls=$(printf '#include <sys/syscall.h>\n%s\n' "$calls" | cpp -P | tail -n 1)

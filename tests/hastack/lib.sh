@@ -222,6 +222,18 @@ check_alive() {  # I...: these nodes were not reset since they (last) booted
 	echo "    nodes $* not reset"
 }
 
+# Waits (up to 30 s) for a line of node I's votequorum trace that matches
+# PATTERN, and prints it (nothing if none came).
+wait_trace() {  # I PATTERN
+	local line=""
+	for _ in $(seq 1 150); do
+		line=$(grep -s -m1 -E -- "$2" "$(node_dir "$1")/votequorum.trace" || true)
+		[ -z "$line" ] || break
+		sleep 0.2
+	done
+	printf '%s' "$line"
+}
+
 # The node's sbd, seen through the trace of its votequorum calls.
 trace_shows() {  # I PATTERN WHAT
 	if ! grep -E -- "$2" "$(node_dir "$1")/votequorum.trace" >/dev/null; then

@@ -42,12 +42,7 @@ check_safe 1
 wait_for 1 '"quorate":true'
 watchdog_start 1
 sbd_start 1 "$mainline_lib"
-crash=""
-for _ in $(seq 1 150); do
-	crash=$(grep -s -m1 -E 'signal [0-9]+ inside votequorum_initialize$' "$trace" || true)
-	[ -z "$crash" ] || break
-	sleep 0.2
-done
+crash=$(wait_trace 1 'signal [0-9]+ inside votequorum_initialize$')
 [ -n "$crash" ] || fail "sbd's cluster watcher did not crash in votequorum_initialize on the main line's library: $(tail -5 "$trace")"
 crashes=$(grep -cE 'signal [0-9]+ inside votequorum_initialize$' "$trace")
 if grep -E 'initialize callbacks=NULL -> ' "$trace" >/dev/null; then
@@ -59,12 +54,7 @@ step "the same node, sbd on ours ($ours/libvotequorum.so.8)"
 on_node 1 sh -c 'kill -TERM $(cat /run/sbd.pid); for _ in $(seq 1 100); do pgrep -x sbd >/dev/null || exit 0; sleep 0.1; done; pkill -KILL -x sbd; exit 0'
 : > "$trace"
 sbd_start 1 "$ours"
-ok=""
-for _ in $(seq 1 150); do
-	ok=$(grep -s -m1 -E 'getinfo nodeid=0 -> 1 quorate=1$' "$trace" || true)
-	[ -z "$ok" ] || break
-	sleep 0.2
-done
+ok=$(wait_trace 1 'getinfo nodeid=0 -> 1 quorate=1$')
 [ -n "$ok" ] || fail "sbd on our library never got the state: $(tail -5 "$trace")"
 if grep -E 'signal [0-9]+ inside' "$trace" >/dev/null; then
 	fail "a crash on our library: $(grep -m1 signal "$trace")"

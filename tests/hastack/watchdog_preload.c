@@ -84,16 +84,21 @@ static int open_device(void)
 	return fd;
 }
 
-#define OPEN_LIKE(name, ...)                                                 \
+/* The mode argument, which open() and openat() take only with O_CREAT or
+ * O_TMPFILE (inside a variadic function whose last named argument is LAST). */
+#define TAKE_MODE(last)                                                      \
+	mode_t mode = 0;                                                     \
+	if (flags & (O_CREAT | O_TMPFILE)) {                                 \
+		va_list ap;                                                  \
+		va_start(ap, last);                                          \
+		mode = va_arg(ap, mode_t);                                   \
+		va_end(ap);                                                  \
+	}
+
+#define OPEN_LIKE(name)                                                      \
 	int name(const char *path, int flags, ...)                           \
 	{                                                                    \
-		mode_t mode = 0;                                             \
-		if (flags & (O_CREAT | O_TMPFILE)) {                         \
-			va_list ap;                                          \
-			va_start(ap, flags);                                 \
-			mode = va_arg(ap, mode_t);                           \
-			va_end(ap);                                          \
-		}                                                            \
+		TAKE_MODE(flags)                                             \
 		if (is_device_path(path))                                    \
 			return open_device();                                \
 		int (*real)(const char *, int, ...) = dlsym(RTLD_NEXT, #name); \
@@ -105,13 +110,7 @@ OPEN_LIKE(open64)
 #define OPENAT_LIKE(name)                                                    \
 	int name(int dirfd, const char *path, int flags, ...)                \
 	{                                                                    \
-		mode_t mode = 0;                                             \
-		if (flags & (O_CREAT | O_TMPFILE)) {                         \
-			va_list ap;                                          \
-			va_start(ap, flags);                                 \
-			mode = va_arg(ap, mode_t);                           \
-			va_end(ap);                                          \
-		}                                                            \
+		TAKE_MODE(flags)                                             \
 		if (is_device_path(path))                                    \
 			return open_device();                                \
 		int (*real)(int, const char *, int, ...) = dlsym(RTLD_NEXT, #name); \

@@ -166,8 +166,10 @@ field() {  # NAME KEY: a key=value of its answer file
 # Waits until, at one moment, every client's view equals its node's truth.
 # Counts one check per client; divergences are what never converged.
 settle_and_check() {
-	local deadline=$((SECONDS + settle)) i name t v bad
+	local deadline=$((SECONDS + settle)) start=$SECONDS i name t v last=""
+	local -a bad=()
 	while :; do
+		[ ${#bad[@]} = 0 ] || last=${bad[0]}
 		bad=()
 		for i in 1 2 3; do
 			t=$(truth "$i")
@@ -190,6 +192,10 @@ settle_and_check() {
 		if [ ${#bad[@]} = 0 ] || [ $SECONDS -ge $deadline ]; then break; fi
 		sleep 0.5
 	done
+	# A slow convergence is named (not a failure): who was last to agree.
+	if [ ${#bad[@]} = 0 ] && [ $((SECONDS - start)) -ge 5 ]; then
+		echo "    settled after $((SECONDS - start)) s; the last view to agree: $last"
+	fi
 	checks=$((checks + ${#clients[@]}))
 	for v in "${bad[@]}"; do
 		if [[ $v == *"no answer within 2 s"* ]]; then hangs=$((hangs + 1)); else divergences=$((divergences + 1)); fi

@@ -42,6 +42,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "fds.h"
+
 namespace {
 
 void (*arm)() = nullptr;
@@ -74,19 +76,6 @@ const char* name(int e)
 }
 
 // --- what a process holds ------------------------------------------------------
-int count_fds()
-{
-	int n = 0;
-	if (DIR* d = opendir("/proc/self/fd")) {
-		while (dirent* e = readdir(d)) {
-			n += e->d_name[0] != '.';
-		}
-		closedir(d);
-		--n;  // the directory's own fd
-	}
-	return n;
-}
-
 // Mappings other than the heap and the stack, and those of /dev/shm files.
 std::pair<int, int> count_maps()
 {
@@ -591,7 +580,7 @@ int main(int argc, char** argv)
 	}
 #endif
 	notifications = 0;
-	const int fds0 = count_fds();
+	const int fds0 = vqf_count_fds();
 	const auto maps0 = count_maps();
 
 	const cs_error_t err = found->run();
@@ -616,7 +605,7 @@ int main(int argc, char** argv)
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 		shm = count_shm();
 	}
-	const int fds = count_fds();
+	const int fds = vqf_count_fds();
 	const auto maps = count_maps();
 	if (fds != fds0) {
 		problem("fds leaked: " + std::to_string(fds - fds0));

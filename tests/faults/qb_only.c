@@ -10,23 +10,10 @@
  * it at every point; the README has the result). */
 #include <qb/qbipcc.h>
 
-#include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
 
-static int count_fds(void)
-{
-	int n = 0;
-	DIR* d = opendir("/proc/self/fd");
-	if (d == NULL) {
-		return -1;
-	}
-	for (struct dirent* e = readdir(d); e != NULL; e = readdir(d)) {
-		n += e->d_name[0] != '.';
-	}
-	closedir(d);
-	return n - 1;
-}
+#include "fds.h"
 
 int main(void)
 {
@@ -45,13 +32,13 @@ int main(void)
 		return 2;
 	}
 	qb_ipcc_disconnect(c);
-	const int before = count_fds();
+	const int before = vqf_count_fds();
 	arm();
 	c = qb_ipcc_connect("votequorum", 256 * 1024);
 	disarm();
 	if (c != NULL) {
 		qb_ipcc_disconnect(c);
 	}
-	printf("points=%ld fired=%d connected=%d fd_delta=%d\n", points(), fired(), c != NULL, count_fds() - before);
+	printf("points=%ld fired=%d connected=%d fd_delta=%d\n", points(), fired(), c != NULL, vqf_count_fds() - before);
 	return 0;
 }

@@ -11,24 +11,11 @@
  * happened (the caller counts). */
 #include <corosync/votequorum.h>
 
-#include <dirent.h>
 #include <stdio.h>
+
+#include "fds.h"
 #include <string.h>
 #include <unistd.h>
-
-static int count_fds(void)
-{
-	int n = 0;
-	DIR* d = opendir("/proc/self/fd");
-	if (d == NULL) {
-		return -1;
-	}
-	for (struct dirent* e = readdir(d); e != NULL; e = readdir(d)) {
-		n += e->d_name[0] != '.';
-	}
-	closedir(d);
-	return n - 1;
-}
 
 static void on_quorum(votequorum_handle_t h, uint64_t c, uint32_t q, uint32_t n, votequorum_node_t* l)
 {
@@ -37,7 +24,7 @@ static void on_quorum(votequorum_handle_t h, uint64_t c, uint32_t q, uint32_t n,
 
 int main(void)
 {
-	const int before = count_fds();
+	const int before = vqf_count_fds();
 	int ok = 0, failed_init = 0;
 	for (int i = 0; i < 20; ++i) {
 		votequorum_callbacks_t cb;
@@ -63,6 +50,6 @@ int main(void)
 		}
 		++ok;
 	}
-	printf("fds_leaked=%d sessions=%d failed_init=%d\n", count_fds() - before, ok, failed_init);
+	printf("fds_leaked=%d sessions=%d failed_init=%d\n", vqf_count_fds() - before, ok, failed_init);
 	return 0;
 }

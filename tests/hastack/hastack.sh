@@ -28,13 +28,8 @@ libdir=$3
 label=$4
 libname="Debian's libvotequorum.so.8"
 [ -z "$libdir" ] || libname=$libdir/libvotequorum.so.8
-export VQ_CLUSTER_UTS=1
-export VQ_CLUSTER_AGENT_SETUP=$here/node_setup.sh
-# shellcheck source=../cluster/cluster.sh
-source "$here/../cluster/cluster.sh"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
-trap on_exit EXIT
 
 # --- the run ---------------------------------------------------------------
 

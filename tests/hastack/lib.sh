@@ -1,12 +1,20 @@
 # shellcheck shell=bash
-# What the hastack tests share (sourced after tests/cluster/cluster.sh, with
-# VQ_HASTACK_BIN, libdir and label set): the safety checks that come
-# before sbd, the node's environment, starting the test watchdog, sbd and
-# pacemaker on a node, and the observations (crm_mon, fencing history, the
-# watchdog's feeds, sbd's votequorum calls).
+# What the hastack tests share (sourced with VQ_MONITOR, VQ_HASTACK_BIN,
+# libdir and label set): the cluster of tests/cluster/cluster.sh with a UTS
+# namespace and node_setup.sh for each node, torn down at exit; the safety
+# checks that come before sbd, the node's environment, starting the test
+# watchdog, sbd and pacemaker on a node, and the observations (crm_mon,
+# fencing history, the watchdog's feeds, sbd's votequorum calls).
 # Variables set here are read by the sourcing scripts, and label comes
 # from them:
 # shellcheck disable=SC2034,SC2154
+
+_hastack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export VQ_CLUSTER_UTS=1
+export VQ_CLUSTER_AGENT_SETUP=$_hastack_dir/node_setup.sh
+# shellcheck source=../cluster/cluster.sh
+source "$_hastack_dir/../cluster/cluster.sh"
+trap on_exit EXIT
 
 host_pidns=$(readlink /proc/self/ns/pid)
 declare -A first_agent   # node -> its init's pid when it (last) booted

@@ -23,13 +23,8 @@ ours=$3
 export VQ_COROSYNC_PREFIX=$4
 label="main line"
 libdir=""
-export VQ_CLUSTER_UTS=1
-export VQ_CLUSTER_AGENT_SETUP=$here/node_setup.sh
-# shellcheck source=../cluster/cluster.sh
-source "$here/../cluster/cluster.sh"
 # shellcheck source=lib.sh
 source "$here/lib.sh"
-trap on_exit EXIT
 
 mainline_lib=$VQ_COROSYNC_PREFIX/lib
 [ -e "$mainline_lib/libvotequorum.so.8" ] || fail "no libvotequorum.so.8 in $mainline_lib"

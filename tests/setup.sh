@@ -5,7 +5,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
 packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qdevice corosync-qnetd
-	libvotequorum8 iproute2 util-linux procps valgrind binutils groff-base
+	libvotequorum8 libquorum5 iproute2 util-linux procps valgrind binutils groff-base
 	dpkg-dev file pkgconf gzip clang libclang-rt-14-dev gnuplot-nox nlohmann-json3-dev
 	shellcheck autoconf automake libtool libknet-dev  # the last four build corosync's main line
 	libcpp-httplib-dev prometheus curl jq  # the exporter, and its tests (promtool, a real server)
@@ -26,12 +26,12 @@ fi
 # their own private daemons, so a system one is neither needed nor touched.
 
 refdir=$top/.cache/refdev
-if [ ! -f "$refdir/usr/include/corosync/votequorum.h" ]; then
-	echo "setup: fetching Debian's libvotequorum-dev headers for the ABI comparison (not installed)"
+if [ ! -f "$refdir/usr/include/corosync/votequorum.h" ] || [ ! -f "$refdir/usr/include/corosync/quorum.h" ]; then
+	echo "setup: fetching Debian's libvotequorum-dev and libquorum-dev headers for the ABI comparison (not installed)"
 	tmp=$(mktemp -d)
-	( cd "$tmp" && apt-get download libvotequorum-dev libcorosync-common-dev >/dev/null 2>&1 ) || {
+	( cd "$tmp" && apt-get download libvotequorum-dev libquorum-dev libcorosync-common-dev >/dev/null 2>&1 ) || {
 		apt-get update -qq
-		( cd "$tmp" && apt-get download libvotequorum-dev libcorosync-common-dev >/dev/null )
+		( cd "$tmp" && apt-get download libvotequorum-dev libquorum-dev libcorosync-common-dev >/dev/null )
 	}
 	mkdir -p "$refdir"
 	for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$refdir"; done

@@ -2,14 +2,20 @@
 // path to the callbacks. The first byte picks the path:
 //   0: a notification, dispatched through a Connection to callbacks that
 //      read every element they are given;
-//   1: a getinfo reply; 2: a status reply; 3: a get_extra_info reply.
+//   1: a getinfo reply; 2: a status reply; 3: a get_extra_info reply;
+//   4: a quorum service notification, dispatched to V0 callbacks and
+//      5: to V1 callbacks, all reading every element;
+//   6: a quorum getquorate reply; 7: a quorum gettype reply.
 // ASan/UBSan (built in) catch any read past the message; the checks below
 // catch decoders that accept what they should not.
-#include "callback_sink.hpp"
-#include "connection.hpp"
-#include "errors.hpp"
 #include "stub_transport.hpp"
-#include "wire.hpp"
+
+#include "core/errors.hpp"
+#include "core/session.hpp"
+#include "quorum/callback_sink.hpp"
+#include "quorum/wire.hpp"
+#include "votequorum/callback_sink.hpp"
+#include "votequorum/wire.hpp"
 
 #include <cerrno>
 #include <cstdint>
@@ -66,6 +72,51 @@ void on_extra(votequorum_handle_t, uint64_t ctx, uint32_t nodeid, uint32_t n, vo
 	g_sink = sum;
 }
 
+// The quorum service's callbacks: each list must lie inside the message.
+uint64_t sum_of(const uint32_t* list, uint32_t n)
+{
+	uint64_t sum = n;
+	for (uint32_t i = 0; i < n; ++i) {
+		sum += list[i];
+	}
+	return sum;
+}
+
+void on_q_v0(quorum_handle_t, uint32_t quorate, uint64_t seq, uint32_t n, uint32_t* members)
+{
+	check(vq::quorum::wire::kNotificationList + std::size_t{n} * 4 <= g_size);
+	g_sink = quorate + seq + sum_of(members, n);
+}
+
+void on_q_v1(quorum_handle_t, uint32_t quorate, quorum_ring_id ring, uint32_t n, const uint32_t* members)
+{
+	check(vq::quorum::wire::kV1QuorumList + std::size_t{n} * 4 <= g_size);
+	g_sink = quorate + ring.nodeid + ring.seq + sum_of(members, n);
+}
+
+void on_q_nodelist(quorum_handle_t, quorum_ring_id ring, uint32_t m, const uint32_t* members, uint32_t j,
+	const uint32_t* joined, uint32_t l, const uint32_t* left)
+{
+	check(vq::quorum::wire::kV1NodelistLists + (std::size_t{m} + j + l) * 4 <= g_size);
+	check(joined == members + m && left == joined + j);
+	g_sink = ring.nodeid + ring.seq + sum_of(members, m) + sum_of(joined, j) + sum_of(left, l);
+}
+
+// Dispatches the bytes as one notification to a session of `Sink`.
+template <class Sink, class... SinkArgs>
+void dispatch_one(const uint8_t* data, std::size_t size, SinkArgs&&... args)
+{
+	auto transport = std::make_unique<vqtest::StubTransport>();  // 64 KiB: above max_len
+	transport->push(data, size);
+	std::shared_ptr<vq::Connection> conn;
+	if (vq::Connection::create(std::move(transport), 0, conn) != CS_OK) {
+		return;
+	}
+	vq::Session<Sink> session(conn, std::forward<SinkArgs>(args)...);
+	const cs_error_t err = session.dispatch(CS_DISPATCH_ONE_NONBLOCKING);
+	check(err == CS_OK || err == CS_ERR_MESSAGE_ERROR || err == CS_ERR_TOO_BIG);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
@@ -73,24 +124,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 	if (size == 0) {
 		return 0;
 	}
-	const uint8_t path = data[0] % 4;
+	const uint8_t path = data[0] % 8;
 	++data;
 	--size;
 	g_size = size;
 	const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
 	switch (path) {
-	case 0: {
-		std::shared_ptr<vq::Connection> conn;
-		vq::Callbacks cb{on_quorum, on_expected, on_nodelist, on_extra};
-		auto transport = std::make_unique<vqtest::StubTransport>();  // 64 KiB: above max_len
-		transport->push(data, size);
-		if (vq::Connection::create(std::move(transport), std::make_shared<vq::CallbackSink>(cb), conn) != CS_OK) {
-			return 0;
-		}
-		const cs_error_t err = conn->dispatch(CS_DISPATCH_ONE_NONBLOCKING);
-		check(err == CS_OK || err == CS_ERR_MESSAGE_ERROR || err == CS_ERR_TOO_BIG);
+	case 0:
+		dispatch_one<vq::CallbackSink>(data, size, vq::Callbacks{on_quorum, on_expected, on_nodelist, on_extra});
 		break;
-	}
 	case 1: {
 		votequorum_info info;
 		if (vq::wire::decode_getinfo(bytes, info) == CS_OK) {
@@ -113,6 +155,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 			check(vq::wire::kGetExtraInfoData + n <= size);
 		}
 		delete[] out;
+		break;
+	}
+	case 4:
+		dispatch_one<vq::quorum::CallbackSink>(data, size, vq::quorum::Callbacks{on_q_v0, nullptr, nullptr});
+		break;
+	case 5:
+		dispatch_one<vq::quorum::CallbackSink>(data, size, vq::quorum::Callbacks{nullptr, on_q_v1, on_q_nodelist});
+		break;
+	case 6: {
+		int quorate = 0;
+		const cs_error_t err = vq::quorum::wire::decode_getquorate(bytes, quorate);
+		check(vq::is_cs_error(err) && (err != CS_OK || size >= sizeof(vq::quorum::wire::ResGetquorate)));
+		break;
+	}
+	case 7: {
+		uint32_t type = 0;
+		const cs_error_t err = vq::quorum::wire::decode_gettype(bytes, vq::quorum::wire::RES_GETTYPE, type);
+		check(vq::is_cs_error(err) && (err != CS_OK || size >= sizeof(vq::quorum::wire::ResGettype)));
 		break;
 	}
 	}

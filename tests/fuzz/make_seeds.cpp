@@ -2,7 +2,7 @@
 // each kind the fuzzer's paths take, prefixed by the path byte. Run once;
 // the output is kept in the tree.
 #include "fake_server.hpp"
-#include "wire.hpp"
+#include "votequorum/wire.hpp"
 
 #include <cstdio>
 #include <string>

@@ -4,7 +4,7 @@
 // a poke handler; both run in the child, on libqb's loop.
 #pragma once
 
-#include "wire.hpp"
+#include "votequorum/wire.hpp"
 
 #include <qb/qbipcs.h>
 

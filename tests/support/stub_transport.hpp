@@ -5,7 +5,7 @@
 // readable exactly while a notification is queued (blocking dispatch works).
 #pragma once
 
-#include "transport.hpp"
+#include "core/transport.hpp"
 
 #include <cerrno>
 #include <cstdlib>

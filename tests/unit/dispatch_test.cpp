@@ -1,9 +1,11 @@
 // Dispatch semantics over an in-memory transport: the core's event path
 // without libqb.
-#include "callback_sink.hpp"
-#include "connection.hpp"
 #include "stub_transport.hpp"
-#include "wire.hpp"
+
+#include "core/session.hpp"
+#include "votequorum/callback_sink.hpp"
+#include "votequorum/requests.hpp"
+#include "votequorum/wire.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -38,11 +40,13 @@ struct Fixture {
 		if (with_callback) {
 			cb.expected_votes = on_expected;
 		}
-		REQUIRE(vq::Connection::create(std::move(t), std::make_shared<vq::CallbackSink>(cb), conn) == CS_OK);
+		std::shared_ptr<vq::Connection> c;
+		REQUIRE(vq::Connection::create(std::move(t), sizeof(ResGetinfo), c) == CS_OK);
+		conn = std::make_shared<vq::Session<vq::CallbackSink>>(c, cb);
 		g_seen.clear();
 	}
 	vqtest::StubTransport* transport;  // owned by conn
-	std::shared_ptr<vq::Connection> conn;
+	std::shared_ptr<vq::Session<vq::CallbackSink>> conn;
 };
 
 }  // namespace
@@ -104,9 +108,9 @@ TEST_CASE("dispatch: a peer gone is CS_ERR_LIBRARY in every mode", "[dispatch]")
 TEST_CASE("dispatch: close() ends a blocking dispatch", "[dispatch]")
 {
 	Fixture f;
-	f.conn->close();
+	f.conn->connection->close();
 	CHECK(f.conn->dispatch(CS_DISPATCH_BLOCKING) == CS_ERR_BAD_HANDLE);
-	CHECK(f.conn->status_request(trackstop()) == CS_ERR_BAD_HANDLE);
+	CHECK(vq::wire::status_request(*f.conn->connection, trackstop()) == CS_ERR_BAD_HANDLE);
 }
 
 namespace {
@@ -132,7 +136,9 @@ std::vector<std::byte> nodelist(uint32_t first, uint32_t count)
 class Nesting final : public vq::wire::EventSink {
 public:
 	explicit Nesting(unsigned levels) : levels_(levels) {}
-	std::shared_ptr<vq::Connection> conn;
+	vq::Session<Nesting>* conn = nullptr;  // the session this sink is in
+
+	cs_error_t decode(std::span<const std::byte> message) { return decode_event(message, *this); }
 	std::vector<std::string> problems;
 	unsigned deepest = 0;
 	std::vector<const void*> views;
@@ -178,10 +184,11 @@ TEST_CASE("dispatch: a sink that dispatches again keeps its own view intact", "[
 		CAPTURE(levels);
 		auto t = std::make_unique<vqtest::StubTransport>();
 		auto* transport = t.get();
-		auto sink = std::make_shared<Nesting>(levels);
-		std::shared_ptr<vq::Connection> conn;
-		REQUIRE(vq::Connection::create(std::move(t), sink, conn) == CS_OK);
-		sink->conn = conn;
+		std::shared_ptr<vq::Connection> c;
+		REQUIRE(vq::Connection::create(std::move(t), sizeof(ResGetinfo), c) == CS_OK);
+		auto conn = std::make_shared<vq::Session<Nesting>>(c, levels);
+		Nesting* sink = &conn->sink;
+		sink->conn = conn.get();
 		for (uint32_t level = 0; level < levels; ++level) {
 			transport->push(nodelist(1000 * (level + 1), 100 + level));  // each a different length
 		}
@@ -191,7 +198,6 @@ TEST_CASE("dispatch: a sink that dispatches again keeps its own view intact", "[
 		CHECK(transport->state()->queue.empty());
 		std::sort(sink->views.begin(), sink->views.end());
 		CHECK(std::adjacent_find(sink->views.begin(), sink->views.end()) == sink->views.end());
-		sink->conn.reset();  // the sink held the connection that holds it
 	}
 }
 

@@ -1,5 +1,5 @@
 // The errno -> cs_error_t table, checked for every errno value.
-#include "errors.hpp"
+#include "core/errors.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,7 @@
-#include "handle_table.hpp"
 #include "stub_transport.hpp"
+
+#include "core/connection.hpp"
+#include "core/handle_table.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,7 +14,7 @@ namespace {
 std::shared_ptr<vq::Connection> idle_connection()
 {
 	std::shared_ptr<vq::Connection> c;
-	REQUIRE(vq::Connection::create(std::make_unique<vqtest::StubTransport>(4096), {}, c) == CS_OK);
+	REQUIRE(vq::Connection::create(std::make_unique<vqtest::StubTransport>(4096), 0, c) == CS_OK);
 	return c;
 }
 
@@ -20,7 +22,7 @@ std::shared_ptr<vq::Connection> idle_connection()
 
 TEST_CASE("handles: 0 and made-up values are never valid", "[handles]")
 {
-	vq::HandleTable table;
+	vq::Handles<vq::Connection> table;
 	auto h = table.insert(idle_connection());
 	CHECK(h != 0);
 	CHECK(table.find(0) == nullptr);
@@ -36,9 +38,9 @@ TEST_CASE("handles: the check is private randomness, not a counter", "[handles]"
 	// Each table draws its own key: the first handles of 16 tables (as of
 	// 16 processes) are 16 different values, none of them 1 << 32. Two
 	// equal ones would happen by chance about once in 30 million runs.
-	std::set<votequorum_handle_t> firsts;
+	std::set<uint64_t> firsts;
 	for (int i = 0; i < 16; ++i) {
-		vq::HandleTable table;
+		vq::Handles<vq::Connection> table;
 		const auto h = table.insert(idle_connection());
 		CHECK((h & 0xffffffffu) == 0);  // slot 0
 		CHECK(h != (1ull << 32));
@@ -49,8 +51,8 @@ TEST_CASE("handles: the check is private randomness, not a counter", "[handles]"
 
 TEST_CASE("handles: removed handles are stale, values are not reused", "[handles]")
 {
-	vq::HandleTable table;
-	std::set<votequorum_handle_t> seen;
+	vq::Handles<vq::Connection> table;
+	std::set<uint64_t> seen;
 	auto h = table.insert(idle_connection());
 	seen.insert(h);
 	for (int i = 0; i < 1000; ++i) {
@@ -64,7 +66,7 @@ TEST_CASE("handles: removed handles are stale, values are not reused", "[handles
 
 TEST_CASE("handles: a connection outlives its removal while a caller holds it", "[handles]")
 {
-	vq::HandleTable table;
+	vq::Handles<vq::Connection> table;
 	auto h = table.insert(idle_connection());
 	auto held = table.find(h);
 	table.remove(h);
@@ -73,14 +75,14 @@ TEST_CASE("handles: a connection outlives its removal while a caller holds it", 
 
 TEST_CASE("handles: concurrent insert and remove", "[handles]")
 {
-	vq::HandleTable table;
+	vq::Handles<vq::Connection> table;
 	std::vector<std::thread> threads;
 	std::atomic<int> failures{0};
 	for (int t = 0; t < 8; ++t) {
 		threads.emplace_back([&] {
 			for (int i = 0; i < 500; ++i) {
 				std::shared_ptr<vq::Connection> c;
-				vq::Connection::create(std::make_unique<vqtest::StubTransport>(4096), {}, c);
+				vq::Connection::create(std::make_unique<vqtest::StubTransport>(4096), 0, c);
 				auto h = table.insert(c);
 				if (table.find(h) != c || table.remove(h) != c || table.find(h)) {
 					++failures;

@@ -1,6 +1,6 @@
 // Encoders against the sizes and offsets that WIRE.md gives, and
 // the size checks of every decoder.
-#include "wire.hpp"
+#include "votequorum/wire.hpp"
 
 #include <catch2/catch.hpp>
 

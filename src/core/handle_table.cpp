@@ -58,7 +58,7 @@ uint32_t HandleTable::permute(uint32_t count) const noexcept
 	return (left << 16) | right;
 }
 
-votequorum_handle_t HandleTable::insert(std::shared_ptr<Connection> connection)
+uint64_t HandleTable::insert(std::shared_ptr<void> object)
 {
 	std::lock_guard lock(lock_);
 	uint32_t index;
@@ -77,11 +77,11 @@ votequorum_handle_t HandleTable::insert(std::shared_ptr<Connection> connection)
 	do {
 		slot.check = permute(++slot.issued);
 	} while (slot.check == 0);  // one count in 2^32 maps to 0: skip it
-	slot.connection = std::move(connection);
+	slot.object = std::move(object);
 	return (static_cast<uint64_t>(slot.check) << 32) | index;
 }
 
-const HandleTable::Slot* HandleTable::lookup(votequorum_handle_t handle) const noexcept
+const HandleTable::Slot* HandleTable::lookup(uint64_t handle) const noexcept
 {
 	const auto index = static_cast<uint32_t>(handle & 0xffffffffu);
 	const auto check = static_cast<uint32_t>(handle >> 32);
@@ -89,20 +89,20 @@ const HandleTable::Slot* HandleTable::lookup(votequorum_handle_t handle) const n
 		return nullptr;
 	}
 	const Slot& slot = slots_[index];
-	if (slot.check != check || !slot.connection) {
+	if (slot.check != check || !slot.object) {
 		return nullptr;
 	}
 	return &slot;
 }
 
-std::shared_ptr<Connection> HandleTable::find(votequorum_handle_t handle) const
+std::shared_ptr<void> HandleTable::find(uint64_t handle) const
 {
 	std::lock_guard lock(lock_);
 	const Slot* slot = lookup(handle);
-	return slot ? slot->connection : nullptr;
+	return slot ? slot->object : nullptr;
 }
 
-std::shared_ptr<Connection> HandleTable::remove(votequorum_handle_t handle)
+std::shared_ptr<void> HandleTable::remove(uint64_t handle)
 {
 	std::lock_guard lock(lock_);
 	const Slot* slot = lookup(handle);
@@ -116,13 +116,8 @@ std::shared_ptr<Connection> HandleTable::remove(votequorum_handle_t handle)
 		slots_[free_tail_].next_free = index;
 	}
 	free_tail_ = index;
-	return std::move(slots_[index].connection);
+	return std::move(slots_[index].object);
 }
 
-HandleTable& HandleTable::global()
-{
-	static HandleTable* table = new HandleTable;
-	return *table;
-}
 
 }  // namespace vq

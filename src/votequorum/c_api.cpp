@@ -2,44 +2,21 @@
 // else. Each validates its arguments, resolves the handle, calls the core
 // and returns a cs_error_t; no exception leaves this file.
 #include "callback_sink.hpp"
-#include "connection.hpp"
-#include "dispatch_loop.hpp"
-#include "errors.hpp"
-#include "handle_table.hpp"
+#include "requests.hpp"
+#include "wire.hpp"
+
+#include "core/c_shim.hpp"
 
 #include <corosync/votequorum.h>
 
 #include <cstring>
-#include <new>
 
 #define VQ_EXPORT extern "C" __attribute__((visibility("default")))
 
 namespace {
 
-using vq::Connection;
-using vq::guarded;
-using vq::HandleTable;
-
-// Resolves `handle` and runs `body` on its connection, which stays alive for
-// the whole call even if another thread finalizes the handle meanwhile.
-template <class F>
-cs_error_t with_connection(votequorum_handle_t handle, F&& body)
-{
-	return guarded([&]() -> cs_error_t {
-		std::shared_ptr<Connection> connection = HandleTable::global().find(handle);
-		if (!connection || connection->closed()) {
-			return CS_ERR_BAD_HANDLE;
-		}
-		return body(*connection);
-	});
-}
-
-// The per-handle state of the C ABI besides the connection.
-vq::CallbackSink& c_state(Connection& connection) noexcept
-{
-	// Every connection of the handle table is opened with a CallbackSink.
-	return static_cast<vq::CallbackSink&>(connection.sink());
-}
+using Shim = vq::CShim<vq::CallbackSink>;
+using Handle = Shim::Handle;
 
 // A qdevice name is 1 to VOTEQUORUM_QDEVICE_MAX_NAME_LEN - 1 characters.
 bool valid_name(const char* name)
@@ -49,17 +26,13 @@ bool valid_name(const char* name)
 
 cs_error_t open_handle(votequorum_handle_t* handle, const vq::Callbacks& callbacks)
 {
-	return guarded([&]() -> cs_error_t {
-		auto sink = std::make_shared<vq::CallbackSink>(callbacks);
-		std::shared_ptr<Connection> connection;
-		if (cs_error_t err = Connection::open(sink, connection); err != CS_OK) {
-			return err;
-		}
-		const votequorum_handle_t issued = HandleTable::global().insert(connection);
-		sink->set_handle(issued);
-		*handle = issued;
-		return CS_OK;
-	});
+	return Shim::open(vq::wire::kService, handle, nullptr, [](Handle&) { return CS_OK; }, callbacks);
+}
+
+// A request whose reply is a bare STATUS, on a resolved handle.
+cs_error_t status_call(votequorum_handle_t handle, const vq::ipc::Request& request)
+{
+	return Shim::with(handle, [&](Handle& h) { return vq::wire::status_request(*h.connection, request); });
 }
 
 }  // namespace
@@ -99,84 +72,58 @@ VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
 
 VQ_EXPORT cs_error_t votequorum_finalize(votequorum_handle_t handle)
 {
-	return guarded([&]() -> cs_error_t {
-		std::shared_ptr<Connection> connection = HandleTable::global().remove(handle);
-		if (!connection) {
-			return CS_ERR_BAD_HANDLE;
-		}
-		connection->close();
-		return CS_OK;
-	});
+	return Shim::finalize(handle);
 }
 
 VQ_EXPORT cs_error_t votequorum_dispatch(votequorum_handle_t handle, cs_dispatch_flags_t dispatch_types)
 {
-	cs_dispatch_flags_t mode;
-	if (!vq::dispatch_mode(dispatch_types, mode)) {
-		return CS_ERR_INVALID_PARAM;  // before the handle, as the reference
-	}
-	return with_connection(handle, [&](Connection& c) { return c.dispatch<vq::CallbackSink>(mode); });
+	return Shim::dispatch(handle, dispatch_types);
 }
 
-// getinfo, fd_get and context_get check the handle before the out-pointer,
-// in the reference's order (which then crashes on the NULL; we refuse it).
+// getinfo checks the handle before the out-pointer, in the reference's
+// order (which then crashes on the NULL; we refuse it).
 
 VQ_EXPORT cs_error_t votequorum_fd_get(votequorum_handle_t handle, int* fd)
 {
-	return with_connection(handle, [&](Connection& c) {
-		if (fd == nullptr) {
-			return CS_ERR_INVALID_PARAM;
-		}
-		*fd = c.fd();
-		return CS_OK;
-	});
+	return Shim::fd_get(handle, fd);
 }
 
 VQ_EXPORT cs_error_t votequorum_getinfo(votequorum_handle_t handle, unsigned int nodeid,
 	struct votequorum_info* info)
 {
-	return with_connection(handle, [&](Connection& c) {
-		return info == nullptr ? CS_ERR_INVALID_PARAM : c.getinfo(nodeid, *info);
+	return Shim::with(handle, [&](Handle& h) {
+		return info == nullptr ? CS_ERR_INVALID_PARAM : vq::wire::getinfo(*h.connection, nodeid, *info);
 	});
 }
 
 VQ_EXPORT cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expected_votes)
 {
-	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::setexpected(expected_votes)); });
+	return status_call(handle, vq::wire::setexpected(expected_votes));
 }
 
 VQ_EXPORT cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid, unsigned int votes)
 {
-	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::setvotes(nodeid, votes)); });
+	return status_call(handle, vq::wire::setvotes(nodeid, votes));
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context, unsigned int flags)
 {
-	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::trackstart(context, flags)); });
+	return status_call(handle, vq::wire::trackstart(context, flags));
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstop(votequorum_handle_t handle)
 {
-	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::trackstop()); });
+	return status_call(handle, vq::wire::trackstop());
 }
 
 VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** context)
 {
-	return with_connection(handle, [&](Connection& c) {
-		if (context == nullptr) {
-			return CS_ERR_INVALID_PARAM;
-		}
-		*context = c_state(c).context();
-		return CS_OK;
-	});
+	return Shim::context_get(handle, context);
 }
 
 VQ_EXPORT cs_error_t votequorum_context_set(votequorum_handle_t handle, void* context)
 {
-	return with_connection(handle, [&](Connection& c) {
-		c_state(c).set_context(context);
-		return CS_OK;
-	});
+	return Shim::context_set(handle, context);
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_register(votequorum_handle_t handle, const char* name)
@@ -184,7 +131,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_register(votequorum_handle_t handle, con
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::qdevice_register(name)); });
+	return status_call(handle, vq::wire::qdevice_register(name));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, const char* name)
@@ -192,7 +139,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return with_connection(handle, [&](Connection& c) { return c.status_request(vq::wire::qdevice_unregister(name)); });
+	return status_call(handle, vq::wire::qdevice_unregister(name));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const char* oldname,
@@ -201,8 +148,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const
 	if (!valid_name(oldname) || !valid_name(newname)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return with_connection(handle,
-		[&](Connection& c) { return c.status_request(vq::wire::qdevice_update(oldname, newname)); });
+	return status_call(handle, vq::wire::qdevice_update(oldname, newname));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const char* name, unsigned int cast_vote,
@@ -211,8 +157,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return with_connection(handle,
-		[&](Connection& c) { return c.status_request(vq::wire::qdevice_poll(name, cast_vote, ring_id)); });
+	return status_call(handle, vq::wire::qdevice_poll(name, cast_vote, ring_id));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, const char* name,
@@ -221,15 +166,14 @@ VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, 
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return with_connection(handle,
-		[&](Connection& c) { return c.status_request(vq::wire::qdevice_master_wins(name, allow)); });
+	return status_call(handle, vq::wire::qdevice_master_wins(name, allow));
 }
 
 VQ_EXPORT cs_error_t votequorum_set_qdevice_extra_info(votequorum_handle_t handle, uint32_t ei_size,
 	const void* extra_info)
 {
 	// The handle first, then the size, in the main-line library's order.
-	return with_connection(handle, [&](Connection& c) { return c.set_extra_info(extra_info, ei_size); });
+	return Shim::with(handle, [&](Handle& h) { return vq::wire::set_extra_info(*h.connection, extra_info, ei_size); });
 }
 
 VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handle, unsigned int nodeid,
@@ -238,5 +182,6 @@ VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handl
 	if (ei_size == nullptr || extra_info == nullptr) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return with_connection(handle, [&](Connection& c) { return c.get_extra_info(nodeid, *ei_size, extra_info); });
+	return Shim::with(handle,
+		[&](Handle& h) { return vq::wire::get_extra_info(*h.connection, nodeid, *ei_size, extra_info); });
 }

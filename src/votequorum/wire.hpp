@@ -1,11 +1,13 @@
 // The votequorum IPC messages: layouts, encoders and size-checked decoders.
 //
 // WIRE.md documents the layouts (x86_64, libqb 2.0: every header field
-// 8-byte aligned); the static_asserts below pin every size and every offset
+// 8-byte aligned; the headers are core/message.hpp's); the static_asserts below pin every size and every offset
 // it gives, on every architecture (the ring id's seq is the one field whose
 // place follows the ABI: kU64InStruct below). Nothing outside this file
 // knows a message's layout.
 #pragma once
+
+#include "core/message.hpp"
 
 #include <corosync/votequorum.h>
 
@@ -55,16 +57,9 @@ constexpr bool name_length_fits(std::size_t length) noexcept
 	return length > 0 && length < kNameLen;
 }
 
-struct RequestHeader {
-	alignas(8) int32_t id;
-	alignas(8) int32_t size;
-};
-
-struct ResponseHeader {
-	alignas(8) int32_t id;
-	alignas(8) int32_t size;
-	alignas(8) int32_t error;
-};
+using ipc::RequestHeader;
+using ipc::ResponseHeader;
+using ipc::Request;
 
 struct RingId {
 	uint32_t nodeid;
@@ -136,9 +131,6 @@ inline constexpr std::size_t kU64InStruct = 8;
 #endif
 
 #define VQ_LAYOUT(type, field, offset) static_assert(offsetof(type, field) == (offset), #type "." #field)
-static_assert(sizeof(RequestHeader) == 16);
-static_assert(sizeof(ResponseHeader) == 24);
-VQ_LAYOUT(ResponseHeader, error, 16);
 static_assert(sizeof(RingId) == kU64InStruct + 8);
 VQ_LAYOUT(RingId, seq, kU64InStruct);
 static_assert(sizeof(ReqGeneral) == 16);
@@ -194,33 +186,6 @@ static_assert(sizeof(struct votequorum_info) == 292);
 static_assert(sizeof(votequorum_callbacks_t) == 3 * sizeof(void*));
 static_assert(sizeof(votequorum_model_v1_data_t) == 5 * sizeof(void*));  // the enum padded to a pointer
 #undef VQ_LAYOUT
-
-// A request ready to send: the bytes the daemon expects, header included.
-class Request {
-public:
-	template <class T>
-	explicit Request(const T& body) : Request(body, sizeof(T), nullptr, 0)
-	{
-	}
-	// A fixed part followed by variable data: as the daemon counts it, the
-	// message is sizeof(body) + tail_len bytes, the data starting at tail_at
-	// (inside the body's padding and beyond).
-	template <class T>
-	Request(const T& body, std::size_t tail_at, const void* tail, std::size_t tail_len) : bytes_(sizeof(T) + tail_len)
-	{
-		std::memcpy(bytes_.data(), &body, sizeof(T));
-		if (tail_len != 0) {
-			std::memcpy(bytes_.data() + tail_at, tail, tail_len);
-		}
-		set_header(reinterpret_cast<const RequestHeader&>(body).id);
-	}
-
-	std::span<const std::byte> bytes() const noexcept { return bytes_; }
-
-private:
-	void set_header(int32_t id) noexcept;
-	std::vector<std::byte> bytes_;
-};
 
 // Copies a C string into a fixed name field, zero-padded. The caller has
 // checked that it fits (1 to kNameLen - 1 characters).
@@ -289,43 +254,6 @@ public:
 // A sink that drops every notification (after decode_event's checks).
 std::shared_ptr<EventSink> drop_sink();
 
-namespace detail {
-
-// The T at `offset` of a message known to hold it (aligned or not).
-template <class T>
-inline T field(std::span<const std::byte> msg, std::size_t offset) noexcept
-{
-	T value;
-	std::memcpy(&value, msg.data() + offset, sizeof value);
-	return value;
-}
-
-// The array of T at `offset` of an aligned message, in place. Callers have
-// checked that the entries fit.
-template <class T>
-inline const T* view(std::span<const std::byte> msg, std::size_t offset) noexcept
-{
-	static_assert(alignof(T) <= 8 && kQuorumNodes % alignof(T) == 0 &&
-		kNodelistNodes % alignof(T) == 0);
-	assert(reinterpret_cast<std::uintptr_t>(msg.data()) % 8 == 0);
-	return reinterpret_cast<const T*>(msg.data() + offset);
-}
-
-// Room for a response header, and header.size equal to the bytes received
-// (read as unsigned: a negative size never equals a length). Replies and
-// notifications alike.
-inline bool whole_message(std::span<const std::byte> msg) noexcept
-{
-	return msg.size() >= sizeof(ResponseHeader) && field<uint32_t>(msg, offsetof(ResponseHeader, size)) == msg.size();
-}
-
-// Does `fixed + count * entry` bytes fit in `size`, without overflow?
-inline bool entries_fit(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry) noexcept
-{
-	return size >= fixed && count <= (size - fixed) / entry;
-}
-
-}  // namespace detail
 
 // Checks `message` and hands the sink its view: CS_OK, or
 // CS_ERR_MESSAGE_ERROR (the sink not called) for a message that is shorter
@@ -339,58 +267,58 @@ template <class Sink>  // an EventSink, or a final class derived from it (calls 
 inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 {
 	const std::size_t size = msg.size();
-	if (!detail::whole_message(msg)) [[unlikely]] {
+	if (!ipc::whole_message(msg)) [[unlikely]] {
 		return CS_ERR_MESSAGE_ERROR;
 	}
-	switch (detail::field<int32_t>(msg, offsetof(ResponseHeader, id))) {
+	switch (ipc::field<int32_t>(msg, offsetof(ResponseHeader, id))) {
 	case RES_EXPECTEDVOTES_NOTIFICATION:
 		if (size < sizeof(ResExpectedVotesNotification)) [[unlikely]] {
 			return CS_ERR_MESSAGE_ERROR;
 		}
-		sink.on(ExpectedVotesEvent{detail::field<uint64_t>(msg, offsetof(ResExpectedVotesNotification, context)),
-			detail::field<uint32_t>(msg, offsetof(ResExpectedVotesNotification, expected_votes))});
+		sink.on(ExpectedVotesEvent{ipc::field<uint64_t>(msg, offsetof(ResExpectedVotesNotification, context)),
+			ipc::field<uint32_t>(msg, offsetof(ResExpectedVotesNotification, expected_votes))});
 		return CS_OK;
 	case RES_QUORUM_NOTIFICATION: {
 		if (size < sizeof(ResQuorumNotification)) [[unlikely]] {
 			return CS_ERR_MESSAGE_ERROR;
 		}
-		const auto entries = detail::field<uint32_t>(msg, offsetof(ResQuorumNotification, node_list_entries));
-		if (!detail::entries_fit(size, kQuorumNodes, entries, sizeof(votequorum_node_t))) [[unlikely]] {
+		const auto entries = ipc::field<uint32_t>(msg, offsetof(ResQuorumNotification, node_list_entries));
+		if (!ipc::entries_fit(size, kQuorumNodes, entries, sizeof(votequorum_node_t))) [[unlikely]] {
 			return CS_ERR_MESSAGE_ERROR;
 		}
-		sink.on(QuorumEvent{detail::field<uint64_t>(msg, offsetof(ResQuorumNotification, context)),
-			detail::field<uint32_t>(msg, offsetof(ResQuorumNotification, quorate)),
-			{detail::view<votequorum_node_t>(msg, kQuorumNodes), entries}});
+		sink.on(QuorumEvent{ipc::field<uint64_t>(msg, offsetof(ResQuorumNotification, context)),
+			ipc::field<uint32_t>(msg, offsetof(ResQuorumNotification, quorate)),
+			{ipc::view<votequorum_node_t>(msg, kQuorumNodes), entries}});
 		return CS_OK;
 	}
 	case RES_NODELIST_NOTIFICATION: {
 		if (size < sizeof(ResNodelistNotification)) [[unlikely]] {
 			return CS_ERR_MESSAGE_ERROR;
 		}
-		const auto entries = detail::field<uint32_t>(msg, offsetof(ResNodelistNotification, node_list_entries));
-		if (!detail::entries_fit(size, kNodelistNodes, entries, sizeof(uint32_t))) [[unlikely]] {
+		const auto entries = ipc::field<uint32_t>(msg, offsetof(ResNodelistNotification, node_list_entries));
+		if (!ipc::entries_fit(size, kNodelistNodes, entries, sizeof(uint32_t))) [[unlikely]] {
 			return CS_ERR_MESSAGE_ERROR;
 		}
-		const auto ring = detail::field<RingId>(msg, offsetof(ResNodelistNotification, ring_id));
-		sink.on(NodelistEvent{detail::field<uint64_t>(msg, offsetof(ResNodelistNotification, context)),
-			{ring.nodeid, ring.seq}, {detail::view<uint32_t>(msg, kNodelistNodes), entries}});
+		const auto ring = ipc::field<RingId>(msg, offsetof(ResNodelistNotification, ring_id));
+		sink.on(NodelistEvent{ipc::field<uint64_t>(msg, offsetof(ResNodelistNotification, context)),
+			{ring.nodeid, ring.seq}, {ipc::view<uint32_t>(msg, kNodelistNodes), entries}});
 		return CS_OK;
 	}
 	case RES_EXTRA_INFO_NOTIFICATION: {
 		if (size < sizeof(ResExtraInfoNotification)) [[unlikely]] {
 			return CS_ERR_MESSAGE_ERROR;
 		}
-		const auto ei_size = detail::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, ei_size));
-		if (ei_size > kExtraInfoMax || !detail::entries_fit(size, kExtraInfoNotificationData, ei_size, 1)) [[unlikely]] {
+		const auto ei_size = ipc::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, ei_size));
+		if (ei_size > kExtraInfoMax || !ipc::entries_fit(size, kExtraInfoNotificationData, ei_size, 1)) [[unlikely]] {
 			return CS_ERR_MESSAGE_ERROR;
 		}
-		sink.on(ExtraInfoEvent{detail::field<uint64_t>(msg, offsetof(ResExtraInfoNotification, context)),
-			detail::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, nodeid)),
+		sink.on(ExtraInfoEvent{ipc::field<uint64_t>(msg, offsetof(ResExtraInfoNotification, context)),
+			ipc::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, nodeid)),
 			msg.subspan(kExtraInfoNotificationData, ei_size)});
 		return CS_OK;
 	}
 	default:
-		sink.on_unknown(detail::field<int32_t>(msg, offsetof(ResponseHeader, id)));
+		sink.on_unknown(ipc::field<int32_t>(msg, offsetof(ResponseHeader, id)));
 		return CS_OK;
 	}
 }

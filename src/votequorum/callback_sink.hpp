@@ -1,8 +1,7 @@
-// The C ABI's end of the event path: a connection's sink that hands each
-// notification to the callbacks given to votequorum_initialize or
-// votequorum_model_initialize, with the handle and the views' pointers. It
-// also holds what the C ABI keeps per handle besides the connection: the
-// handle itself and the context of votequorum_context_set.
+// The C ABI's end of votequorum's event path: the sink of a handle
+// (core/c_shim.hpp's CHandle) that hands each notification to the callbacks
+// given to votequorum_initialize or votequorum_model_initialize, with the
+// handle and the views' pointers.
 #pragma once
 
 #include "wire.hpp"
@@ -28,8 +27,8 @@ public:
 	// The handle the callbacks report; set once, right after the handle
 	// table has issued it, before any other thread can know the handle.
 	void set_handle(votequorum_handle_t handle) noexcept { handle_.store(handle, std::memory_order_release); }
-	void* context() const noexcept { return context_.load(std::memory_order_acquire); }
-	void set_context(void* context) noexcept { context_.store(context, std::memory_order_release); }
+
+	cs_error_t decode(std::span<const std::byte> message) { return wire::decode_event(message, *this); }
 
 	// The C callbacks take non-const pointers, as the reference's do; they
 	// point into this thread's receive buffer (even for an empty list).
@@ -66,7 +65,6 @@ private:
 
 	const Callbacks callbacks_;
 	std::atomic<votequorum_handle_t> handle_{0};
-	std::atomic<void*> context_{nullptr};
 };
 
 }  // namespace vq

@@ -1,6 +1,5 @@
 #include "wire.hpp"
 
-#include "errors.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -8,56 +7,8 @@
 
 namespace vq::wire {
 
-namespace {
-
-template <class T>
-T make(int32_t id)
-{
-	T body{};
-	body.header.id = id;
-	body.header.size = sizeof(T);
-	return body;
-}
-
-// The reply's header, once the reply is a whole message (whole_message).
-bool header_ok(std::span<const std::byte> msg, ResponseHeader& header) noexcept
-{
-	if (!detail::whole_message(msg)) {
-		return false;
-	}
-	header = detail::field<ResponseHeader>(msg, 0);
-	return true;
-}
-
-// The reply's own error if it has one; else MESSAGE_ERROR unless the reply
-// is a whole message of the expected id and at least min_size bytes.
-cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t min_size) noexcept
-{
-	ResponseHeader header;
-	if (!header_ok(reply, header)) {
-		return CS_ERR_MESSAGE_ERROR;
-	}
-	if (header.error != CS_OK) {
-		// Passed through unchanged when it is a cs_error_t; a value that
-		// names none makes the reply malformed (and could not be returned as
-		// a cs_error_t without undefined behaviour in C++).
-		return vq::is_cs_error(header.error) ? static_cast<cs_error_t>(header.error) : CS_ERR_MESSAGE_ERROR;
-	}
-	if (header.id != id || reply.size() < min_size) {
-		return CS_ERR_MESSAGE_ERROR;
-	}
-	return CS_OK;
-}
-}  // namespace
-
-
-void Request::set_header(int32_t id) noexcept
-{
-	RequestHeader header{};
-	header.id = id;
-	header.size = static_cast<int32_t>(bytes_.size());
-	std::memcpy(bytes_.data(), &header, sizeof header);
-}
+using ipc::check_reply;
+using ipc::make;
 
 void put_name(char (&field)[kNameLen], const char* name) noexcept
 {
@@ -164,7 +115,7 @@ cs_error_t decode_getinfo(std::span<const std::byte> reply, votequorum_info& out
 	if (cs_error_t err = check_reply(reply, RES_GETINFO, sizeof(ResGetinfo)); err != CS_OK) {
 		return err;
 	}
-	const auto res = detail::field<ResGetinfo>(reply, 0);
+	const auto res = ipc::field<ResGetinfo>(reply, 0);
 	const std::size_t name_len = strnlen(res.qdevice_name, kNameLen);
 	if (name_len == kNameLen) {
 		return CS_ERR_MESSAGE_ERROR;  // no terminating NUL
@@ -190,7 +141,7 @@ cs_error_t decode_get_extra_info(std::span<const std::byte> reply, uint32_t& siz
 	}
 	uint32_t ei_size;
 	std::memcpy(&ei_size, reply.data() + offsetof(ResGetExtraInfo, ei_size), sizeof ei_size);
-	if (ei_size > kExtraInfoMax || !detail::entries_fit(reply.size(), kGetExtraInfoData, ei_size, 1)) {
+	if (ei_size > kExtraInfoMax || !ipc::entries_fit(reply.size(), kGetExtraInfoData, ei_size, 1)) {
 		return CS_ERR_MESSAGE_ERROR;
 	}
 	if (ei_size != 0) {

@@ -1,16 +1,8 @@
-// Connection::dispatch and the buffers it receives into. A header, not a
-// .cpp: the C shim instantiates the loop with its own sink's type (a final
-// class), so each notification reaches the C callback through direct,
-// inlined calls; connection.cpp instantiates it once more for any
-// wire::EventSink (the C++ API, tests, the fuzzer).
+// The buffers replies and notifications are received into: per thread,
+// not per connection, for every service's connections alike.
 #pragma once
 
-#include "connection.hpp"
-#include "errors.hpp"
-
-#include <cerrno>
 #include <cstddef>
-#include <mutex>
 #include <span>
 
 namespace vq {
@@ -30,7 +22,7 @@ namespace vq {
 // initial-exec model: reaching it is one load, with no lookup function and
 // no guard. The mappings are released at thread exit by a pthread key's
 // destructor, registered the first time a thread maps a buffer
-// (connection.cpp).
+// (thread_buffers.cpp).
 inline constexpr unsigned kDepths = 8;  // deeper nesting maps a buffer per call
 struct ThreadBuffers {
 	unsigned depth;
@@ -87,64 +79,5 @@ public:
 	Nested(const Nested&) = delete;
 	Nested& operator=(const Nested&) = delete;
 };
-
-template <class Sink>
-cs_error_t Connection::dispatch(cs_dispatch_flags_t mode)
-{
-	switch (mode) {
-	case CS_DISPATCH_ONE:
-		return dispatch_loop<Sink, true, true>(mode);
-	case CS_DISPATCH_ALL:
-		return dispatch_loop<Sink, false, false>(mode);
-	case CS_DISPATCH_BLOCKING:
-		return dispatch_loop<Sink, true, false>(mode);
-	default:
-		return dispatch_loop<Sink, false, true>(mode);
-	}
-}
-
-// One loop per mode: the tests of the mode leave the per-notification path.
-template <class Sink, bool Wait, bool JustOne>
-cs_error_t Connection::dispatch_loop(cs_dispatch_flags_t mode)
-{
-	const Buffer buffer(buffer_size_);
-	const std::span<std::byte> bytes = buffer.bytes();
-	const Nested nested;  // the sink's own dispatches and requests use the next buffer
-	Sink& sink = static_cast<Sink&>(*sink_);
-
-	if (closed()) {
-		return CS_ERR_BAD_HANDLE;
-	}
-	for (;;) {
-		ssize_t res;
-		{
-			std::lock_guard lock(io_lock_);
-			res = receiver_.receive(receiver_.arg, bytes.data(), bytes.size(), 0);
-		}
-		if (res < 0) [[unlikely]] {
-			if (res != -EAGAIN && res != -ETIMEDOUT) {
-				return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
-			}
-			if (!Wait) {
-				return mode == CS_DISPATCH_ONE_NONBLOCKING ? CS_ERR_TRY_AGAIN : CS_OK;
-			}
-			wait_readable();
-			if (closed()) {
-				return CS_ERR_BAD_HANDLE;
-			}
-			continue;
-		}
-		const cs_error_t decoded = wire::decode_event(bytes.first(static_cast<std::size_t>(res)), sink);
-		if (decoded != CS_OK) [[unlikely]] {
-			return decoded;  // the malformed message is consumed
-		}
-		if (closed()) [[unlikely]] {
-			return CS_ERR_BAD_HANDLE;  // finalized from inside the callback, or by another thread
-		}
-		if (JustOne) {
-			return CS_OK;
-		}
-	}
-}
 
 }  // namespace vq

@@ -1,7 +1,9 @@
 // votequorum::Client over the same core as the C shim (not over the shim).
-#include "connection.hpp"
-#include "errors.hpp"
+#include "requests.hpp"
 #include "wire.hpp"
+
+#include "core/errors.hpp"
+#include "core/client_core.hpp"
 
 #include <votequorum/client.hpp>
 
@@ -41,6 +43,8 @@ public:
 	}
 	void on(const vq::wire::ExtraInfoEvent& e) override { deliver(ExtraInfoEvent{e.context, e.nodeid, e.data}); }
 
+	cs_error_t decode(std::span<const std::byte> message) { return vq::wire::decode_event(message, *this); }
+
 private:
 	void deliver(const Event& event) const
 	{
@@ -59,78 +63,31 @@ const std::error_category& error_category() noexcept
 	return category;
 }
 
+using Session = vq::Session<HandlerSink>;
+
+// The session owns the sink, and the sink the handler: a dispatch still
+// running elsewhere keeps both alive.
 struct Client::Impl {
-	std::shared_ptr<vq::Connection> connection;
+	vq::ClientCore<HandlerSink> core;
 };
 
-namespace {
-// Runs a request on the connection, turning exceptions into error codes.
-template <class F>
-std::error_code on_connection(const std::shared_ptr<vq::Connection>& c, F&& body) noexcept
-{
-	if (!c || c->closed()) {
-		return ::make_error_code(CS_ERR_BAD_HANDLE);
-	}
-	return ::make_error_code(vq::guarded([&] { return body(*c); }));
-}
-}  // namespace
+#include "core/client_members.inc"
 
 Result<Client> Client::connect(Handler handler, Options options)
 {
 	// Memory running out is an error code like the others (the C API's
 	// CS_ERR_NO_MEMORY), never an exception; what was opened is closed.
-	try {
-		std::shared_ptr<vq::Connection> connection;
-		const int connect_ms = options.connect_timeout ? static_cast<int>(options.connect_timeout->count()) : -1;
-		// The connection owns the sink, and the sink the handler: a dispatch
-		// still running elsewhere keeps both alive.
-		auto sink = std::make_shared<HandlerSink>(std::move(handler));
-		if (cs_error_t err = vq::Connection::open(std::move(sink), connection, connect_ms); err != CS_OK) {
-			return ::make_error_code(err);
-		}
-		if (options.request_timeout) {
-			connection->set_request_timeout(static_cast<int>(options.request_timeout->count()));
-		}
-		auto impl = std::make_unique<Impl>();  // on failure `connection` closes on the way out
-		impl->connection = std::move(connection);
-		return Client(std::move(impl));
-	} catch (const std::bad_alloc&) {
-		return ::make_error_code(CS_ERR_NO_MEMORY);
+	auto impl = std::unique_ptr<Impl>(new (std::nothrow) Impl);
+	if (cs_error_t err = open_impl(impl, vq::wire::kService, options, std::move(handler)); err != CS_OK) {
+		return ::make_error_code(err);
 	}
-}
-
-Client::Client(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
-Client::Client(Client&&) noexcept = default;
-Client& Client::operator=(Client&& other) noexcept
-{
-	if (this != &other) {
-		close();
-		impl_ = std::move(other.impl_);
-	}
-	return *this;
-}
-Client::~Client()
-{
-	close();
-}
-
-void Client::close() noexcept
-{
-	if (impl_ && impl_->connection) {
-		impl_->connection->close();
-	}
-}
-
-bool Client::is_open() const noexcept
-{
-	return impl_ && impl_->connection && !impl_->connection->closed();
+	return Client(std::move(impl));
 }
 
 Result<NodeInfo> Client::info(uint32_t nodeid) const
 {
 	votequorum_info raw{};
-	std::error_code ec = on_connection(impl_ ? impl_->connection : nullptr,
-		[&](vq::Connection& c) { return c.getinfo(nodeid, raw); });
+	std::error_code ec = on_session(impl_, [&](Session& s) { return vq::wire::getinfo(*s.connection, nodeid, raw); });
 	if (ec) {
 		return ec;
 	}
@@ -148,7 +105,7 @@ Result<NodeInfo> Client::info(uint32_t nodeid) const
 	return info;
 }
 
-#define VQ_REQUEST(expr) on_connection(impl_ ? impl_->connection : nullptr, [&](vq::Connection& c) { return c.status_request(expr); })
+#define VQ_REQUEST(expr) on_session(impl_, [&](Session& s) { return vq::wire::status_request(*s.connection, expr); })
 
 std::error_code Client::set_expected_votes(uint32_t expected_votes) const
 {
@@ -219,8 +176,7 @@ std::error_code Client::set_extra_info(std::span<const std::byte> data) const
 {
 	// A size past 32 bits is too big whatever its low bits say.
 	const auto size = static_cast<uint32_t>(std::min<std::size_t>(data.size(), UINT32_MAX));
-	return on_connection(impl_ ? impl_->connection : nullptr,
-		[&](vq::Connection& c) { return c.set_extra_info(data.data(), size); });
+	return on_session(impl_, [&](Session& s) { return vq::wire::set_extra_info(*s.connection, data.data(), size); });
 }
 
 #undef VQ_REQUEST
@@ -229,27 +185,13 @@ Result<std::vector<std::byte>> Client::extra_info(uint32_t nodeid) const
 {
 	std::vector<std::byte> data(VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE);
 	uint32_t size = 0;
-	std::error_code ec = on_connection(impl_ ? impl_->connection : nullptr,
-		[&](vq::Connection& c) { return c.get_extra_info(nodeid, size, data.data()); });
+	std::error_code ec = on_session(impl_,
+		[&](Session& s) { return vq::wire::get_extra_info(*s.connection, nodeid, size, data.data()); });
 	if (ec) {
 		return ec;
 	}
 	data.resize(size);
 	return data;
-}
-
-int Client::fd() const noexcept
-{
-	return impl_ && impl_->connection ? impl_->connection->fd() : -1;
-}
-
-std::error_code Client::dispatch(cs_dispatch_flags_t mode) const
-{
-	cs_dispatch_flags_t valid;
-	if (!vq::dispatch_mode(mode, valid)) {
-		return ::make_error_code(CS_ERR_INVALID_PARAM);
-	}
-	return on_connection(impl_ ? impl_->connection : nullptr, [&](vq::Connection& c) { return c.dispatch(valid); });
 }
 
 }  // namespace votequorum

@@ -1,0 +1,111 @@
+// What every corosync IPC service's messages share: libqb's request and
+// response headers, a request ready to send, and the checks every decoder
+// makes before it reads a field. A service's wire.hpp adds its own layouts
+// (src/votequorum/wire.hpp, src/quorum/wire.hpp); nothing here knows one.
+#pragma once
+
+#include <corosync/corotypes.h>
+
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <vector>
+
+namespace vq::ipc {
+
+// libqb's headers as corosync's daemon lays them out: every field 8-byte
+// aligned, on every architecture.
+struct RequestHeader {
+	alignas(8) int32_t id;
+	alignas(8) int32_t size;
+};
+
+struct ResponseHeader {
+	alignas(8) int32_t id;
+	alignas(8) int32_t size;
+	alignas(8) int32_t error;
+};
+
+static_assert(sizeof(RequestHeader) == 16);
+static_assert(sizeof(ResponseHeader) == 24);
+static_assert(offsetof(ResponseHeader, error) == 16);
+
+// A request ready to send: the bytes the daemon expects, header included.
+class Request {
+public:
+	template <class T>
+	explicit Request(const T& body) : Request(body, sizeof(T), nullptr, 0)
+	{
+	}
+	// A fixed part followed by variable data: as the daemon counts it, the
+	// message is sizeof(body) + tail_len bytes, the data starting at tail_at
+	// (inside the body's padding and beyond).
+	template <class T>
+	Request(const T& body, std::size_t tail_at, const void* tail, std::size_t tail_len) : bytes_(sizeof(T) + tail_len)
+	{
+		std::memcpy(bytes_.data(), &body, sizeof(T));
+		if (tail_len != 0) {
+			std::memcpy(bytes_.data() + tail_at, tail, tail_len);
+		}
+		set_header(reinterpret_cast<const RequestHeader&>(body).id);
+	}
+
+	std::span<const std::byte> bytes() const noexcept { return bytes_; }
+
+private:
+	void set_header(int32_t id) noexcept;
+	std::vector<std::byte> bytes_;
+};
+
+// A zeroed message body of type T whose header carries `id` and T's size.
+template <class T>
+T make(int32_t id)
+{
+	T body{};
+	body.header.id = id;
+	body.header.size = sizeof(T);
+	return body;
+}
+
+// The T at `offset` of a message known to hold it (aligned or not).
+template <class T>
+inline T field(std::span<const std::byte> msg, std::size_t offset) noexcept
+{
+	T value;
+	std::memcpy(&value, msg.data() + offset, sizeof value);
+	return value;
+}
+
+// The array of T at `offset` of an 8-byte aligned message, in place.
+// Callers have checked that the entries fit.
+template <class T>
+inline const T* view(std::span<const std::byte> msg, std::size_t offset) noexcept
+{
+	static_assert(alignof(T) <= 8);
+	assert(reinterpret_cast<std::uintptr_t>(msg.data()) % 8 == 0 && offset % alignof(T) == 0);
+	return reinterpret_cast<const T*>(msg.data() + offset);
+}
+
+// Room for a response header, and header.size equal to the bytes received
+// (read as unsigned: a negative size never equals a length). Replies and
+// notifications alike.
+inline bool whole_message(std::span<const std::byte> msg) noexcept
+{
+	return msg.size() >= sizeof(ResponseHeader) && field<uint32_t>(msg, offsetof(ResponseHeader, size)) == msg.size();
+}
+
+// Does `fixed + count * entry` bytes fit in `size`, without overflow?
+inline bool entries_fit(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry) noexcept
+{
+	return size >= fixed && count <= (size - fixed) / entry;
+}
+
+// The first check of every reply: the reply's own error if it carries one
+// (passed through when it is a cs_error_t, CS_ERR_MESSAGE_ERROR for a value
+// that names none); else CS_ERR_MESSAGE_ERROR unless the reply is a whole
+// message of the expected id and at least min_size bytes; else CS_OK.
+cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t min_size) noexcept;
+
+}  // namespace vq::ipc

@@ -1,14 +1,18 @@
 // Transport over libqb's IPC client.
 #include "transport.hpp"
 
+#include "futex_lock.hpp"
+
 #include <qb/qbipcc.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <poll.h>
 #include <glob.h>
 #include <sys/uio.h>
@@ -72,9 +76,54 @@ bool exited(pid_t pid)
 // the server go and the server's pid no longer answers; a client that
 // finalizes within moments of a SIGKILL (the server still dying, or not yet
 // reaped) would leave them in /dev/shm, a few MiB of RAM per connection.
-// So: once our socket shows the server gone, wait up to this long for the
-// server to exit, then remove what is left of our connections to it.
-constexpr auto kServerExitWait = std::chrono::milliseconds(200);
+// Finalize never waits for the server to exit: when it has not yet, the
+// empty directories go at once and the server's pid is remembered here;
+// the next connect or disconnect of the process removes the rest once that
+// server has exited. A fixed table, so remembering never allocates; when it
+// is full the oldest entry is swept now, as far as it can be.
+class DeadServers {
+public:
+	void remember(pid_t server) noexcept
+	{
+		std::lock_guard lock(lock_);
+		for (pid_t& p : pids_) {
+			if (p == 0 || p == server) {
+				p = server;
+				return;
+			}
+		}
+		remove_ring_dirs(pids_[next_], exited(pids_[next_]));
+		pids_[next_] = server;
+		next_ = (next_ + 1) % kSlots;
+	}
+
+	// Removes what is left of our connections to each remembered server
+	// that has exited since.
+	void sweep() noexcept
+	{
+		std::lock_guard lock(lock_);
+		for (pid_t& p : pids_) {
+			if (p != 0 && exited(p)) {
+				remove_ring_dirs(p, true);
+				p = 0;
+			}
+		}
+	}
+
+	// Trivially destructible: nothing of it runs at exit.
+	static DeadServers& global() noexcept
+	{
+		static constinit DeadServers table;
+		return table;
+	}
+
+private:
+	static constexpr std::size_t kSlots = 16;
+	FutexLock lock_;
+	pid_t pids_[kSlots] = {};
+	std::size_t next_ = 0;
+};
+static_assert(std::is_trivially_destructible_v<DeadServers>);
 
 class QbTransport final : public Transport {
 public:
@@ -93,14 +142,13 @@ public:
 		const bool server_gone = !qb_ipcc_is_connected(conn_) || peer_hung_up();
 		qb_ipcc_disconnect(conn_);
 		if (server_gone && have_credentials_ && server_pid_ > 0) {
-			const auto deadline = std::chrono::steady_clock::now() + kServerExitWait;
-			bool gone = exited(server_pid_);
-			while (!gone && std::chrono::steady_clock::now() < deadline) {
-				usleep(5000);
-				gone = exited(server_pid_);
-			}
+			const bool gone = exited(server_pid_);
 			remove_ring_dirs(server_pid_, gone);
+			if (!gone) {
+				DeadServers::global().remember(server_pid_);
+			}
 		}
+		DeadServers::global().sweep();
 	}
 	QbTransport(const QbTransport&) = delete;
 	QbTransport& operator=(const QbTransport&) = delete;
@@ -244,6 +292,7 @@ int connect_once(const char* service, std::size_t max_message_size, int timeout_
 int connect_qb(const char* service, std::size_t max_message_size, std::unique_ptr<Transport>& out,
 	int timeout_ms)
 {
+	DeadServers::global().sweep();
 	// Allocated first: once libqb has connected, nothing may fail before
 	// the transport owns the connection.
 	auto transport = std::unique_ptr<QbTransport>(new (std::nothrow) QbTransport(nullptr));

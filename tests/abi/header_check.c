@@ -1,8 +1,10 @@
 /*
  * Compiled as strict C99 (and, as header_check.cpp, as C++): the header is
- * self-contained, warning-free, and every call links. The layout checks
+ * self-contained, warning-free, and every call links. Both libraries'
+ * headers: votequorum.h and quorum.h. The layout checks
  * restate the public types' sizes and offsets (those of corosync's headers).
  */
+#include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
 #include <stddef.h>
@@ -35,6 +37,12 @@ VQ_STATIC_ASSERT(offsetof(votequorum_ring_id_t, seq) == VQ_U64_IN_STRUCT, "ring 
 VQ_STATIC_ASSERT(sizeof(votequorum_callbacks_t) == 3 * VQ_PTR, "callbacks");
 VQ_STATIC_ASSERT(sizeof(votequorum_model_v1_data_t) == 5 * VQ_PTR, "model v1");
 VQ_STATIC_ASSERT(offsetof(votequorum_model_v1_data_t, votequorum_qdevice_extra_info_fn) == 4 * VQ_PTR, "model v1 extra");
+VQ_STATIC_ASSERT(sizeof(struct quorum_ring_id) == VQ_U64_IN_STRUCT + 8, "quorum ring id");
+VQ_STATIC_ASSERT(sizeof(quorum_callbacks_t) == VQ_PTR, "quorum callbacks");
+VQ_STATIC_ASSERT(sizeof(quorum_model_v0_data_t) == 2 * VQ_PTR, "quorum model v0");
+VQ_STATIC_ASSERT(sizeof(quorum_model_v1_data_t) == 3 * VQ_PTR, "quorum model v1");
+VQ_STATIC_ASSERT(offsetof(quorum_model_v1_data_t, nodelist_notify_fn) == 2 * VQ_PTR, "quorum model v1 nodelist");
+VQ_STATIC_ASSERT(QUORUM_FREE == 0 && QUORUM_SET == 1, "quorum types");
 VQ_STATIC_ASSERT(sizeof(cs_error_t) == 4, "cs_error_t");
 VQ_STATIC_ASSERT(CS_OK == 1 && CS_ERR_SECURITY == 100, "cs_error_t values");
 
@@ -53,6 +61,42 @@ static void on_nodelist(votequorum_handle_t h, uint64_t c, votequorum_ring_id_t 
 static void on_extra(votequorum_handle_t h, uint64_t c, uint32_t id, uint32_t n, void *d)
 {
 	(void)h; (void)c; (void)id; (void)n; (void)d;
+}
+
+static void on_q_v0(quorum_handle_t h, uint32_t q, uint64_t seq, uint32_t n, uint32_t *l)
+{
+	(void)h; (void)q; (void)seq; (void)n; (void)l;
+}
+static void on_q_v1(quorum_handle_t h, uint32_t q, struct quorum_ring_id r, uint32_t n, const uint32_t *l)
+{
+	(void)h; (void)q; (void)r; (void)n; (void)l;
+}
+static void on_q_nodelist(quorum_handle_t h, struct quorum_ring_id r, uint32_t m, const uint32_t *ml,
+	uint32_t j, const uint32_t *jl, uint32_t l, const uint32_t *ll)
+{
+	(void)h; (void)r; (void)m; (void)ml; (void)j; (void)jl; (void)l; (void)ll;
+}
+
+/* Every call of libquorum, as programs written for corosync 3.x call them. */
+static void quorum_calls(void)
+{
+	quorum_callbacks_t q_callbacks = { on_q_v0 };
+	quorum_model_v1_data_t q_model = { QUORUM_MODEL_V1, on_q_v1, on_q_nodelist };
+	quorum_handle_t qh = 0;
+	uint32_t type = 0;
+	const void *q_context = NULL;
+	int quorate = 0, fd = -1;
+
+	quorum_initialize(&qh, &q_callbacks, &type);
+	quorum_model_initialize(&qh, QUORUM_MODEL_V1, (quorum_model_data_t *)&q_model, &type, &fd);
+	quorum_fd_get(qh, &fd);
+	quorum_getquorate(qh, &quorate);
+	quorum_trackstart(qh, CS_TRACK_CURRENT | CS_TRACK_CHANGES);
+	quorum_dispatch(qh, CS_DISPATCH_ALL);
+	quorum_trackstop(qh);
+	quorum_context_set(qh, &fd);
+	quorum_context_get(qh, &q_context);
+	quorum_finalize(qh);
 }
 
 int main(int argc, char **argv)
@@ -100,6 +144,7 @@ int main(int argc, char **argv)
 		votequorum_set_qdevice_extra_info(handle, 1, "x");
 		votequorum_get_qdevice_extra_info(handle, 1, &size, extra);
 		votequorum_finalize(handle);
+		quorum_calls();
 	}
 	return (int)(cs_timestamp_get() == 0);
 }

@@ -2,8 +2,10 @@
  * Prints every size, offset and value of the public headers. Built against
  * our headers and against Debian's reference headers, and with
  * VQ_LAYOUT_ABI11 against ours and the main line's (the only headers with
- * the ABI 1.1 additions); each pair's outputs must be identical.
+ * the ABI 1.1 additions); each pair's outputs must be identical. Both
+ * libraries' headers: votequorum.h and quorum.h.
  */
+#include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
 #include <stddef.h>
@@ -53,6 +55,17 @@ int main(void)
 	VAL(CS_ERR_FAILED_OPERATION); VAL(CS_ERR_MESSAGE_ERROR); VAL(CS_ERR_QUEUE_FULL);
 	VAL(CS_ERR_QUEUE_NOT_AVAILABLE); VAL(CS_ERR_BAD_FLAGS); VAL(CS_ERR_TOO_BIG); VAL(CS_ERR_NO_SECTIONS);
 	VAL(CS_ERR_CONTEXT_NOT_FOUND); VAL(CS_ERR_TOO_MANY_GROUPS); VAL(CS_ERR_SECURITY);
+	/* libquorum's header (corosync 3.1's and the main line's are the same). */
+	SIZE(quorum_handle_t); SIZE(quorum_model_t); SIZE(struct quorum_ring_id); SIZE(quorum_callbacks_t);
+	SIZE(quorum_model_data_t); SIZE(quorum_model_v0_data_t); SIZE(quorum_model_v1_data_t);
+	SIZE(quorum_notification_fn_t); SIZE(quorum_v1_quorum_notification_fn_t);
+	SIZE(quorum_v1_nodelist_notification_fn_t);
+	OFF(struct quorum_ring_id, nodeid); OFF(struct quorum_ring_id, seq);
+	OFF(quorum_callbacks_t, quorum_notify_fn); OFF(quorum_model_data_t, model);
+	OFF(quorum_model_v0_data_t, model); OFF(quorum_model_v0_data_t, quorum_notify_fn);
+	OFF(quorum_model_v1_data_t, model); OFF(quorum_model_v1_data_t, quorum_notify_fn);
+	OFF(quorum_model_v1_data_t, nodelist_notify_fn);
+	VAL(QUORUM_MODEL_V0); VAL(QUORUM_MODEL_V1); VAL(QUORUM_FREE); VAL(QUORUM_SET);
 #ifdef VQ_LAYOUT_ABI11
 	SIZE(votequorum_model_t); SIZE(votequorum_model_v1_data_t); SIZE(votequorum_qdevice_extra_info_fn_t);
 	OFF(votequorum_model_v1_data_t, model);

@@ -3,7 +3,7 @@
 #
 # The ABI tier on a foreign architecture, with that architecture's tools:
 #   - the exported table and its symbol versions, read from the foreign
-#     libvotequorum.so.8 with the cross binutils (tests/abi/check_exports.sh,
+#     libvotequorum.so.8 and libquorum.so.5 with the cross binutils (tests/abi/check_exports.sh,
 #     its objdump being ARCH's);
 #   - every size, offset and constant of the public header against the
 #     root's own Debian libvotequorum-dev header, both dumps compiled by
@@ -35,7 +35,9 @@ s390x:'IBM S/390' | i386:'Intel 80386') echo "abi ($arch): $lib is an ELF for $m
 esac
 
 ln -s "$(command -v "$triplet-objdump")" "$shim/objdump"
-PATH=$shim:$PATH "$top/tests/abi/check_exports.sh" "$lib"
+PATH=$shim:$PATH "$top/tests/abi/check_exports.sh" "$lib" "$top/tests/abi/exports-votequorum.expected" \
+	COROSYNC_VOTEQUORUM_1.1 COROSYNC_VOTEQUORUM_1.0
+PATH=$shim:$PATH "$top/tests/abi/check_exports.sh" "$(dirname "$lib")/libquorum.so.5" "$top/tests/abi/exports-quorum.expected"
 
 cat > "$shim/cc" <<SHIM
 #!/bin/sh

@@ -1,7 +1,9 @@
 #!/bin/bash
-# Debian's corosync-quorumtool, run on Debian's libvotequorum8 and on our
-# build against the same private corosync state, must print the same (dates
-# and ring ids masked) and exit the same, scenario by scenario.
+# Debian's corosync-quorumtool, run on Debian's libvotequorum8 and libquorum5
+# and on both our libraries at once (it loads the two), against the same
+# private corosync state, must print the same (dates and ring ids masked)
+# and exit the same, scenario by scenario. Each side must have loaded the
+# libraries it names.
 #   quorumtool_compare.sh OUR_LIBDIR QDEVICE_HELPER REFERENCE_LIB
 # (REFERENCE_LIB: Debian's libvotequorum.so.8 as CMake found it, which
 # corosync-quorumtool loads when LD_LIBRARY_PATH does not point at ours.)
@@ -61,6 +63,26 @@ run_with() {  # LIBDIR FRESH SNIPPET OUTFILE
 	echo "exit=$status" >> "$4.raw"
 	mask "$4.raw" > "$4"
 }
+
+# Which libvotequorum and libquorum a run of corosync-quorumtool loaded, as
+# the dynamic loader reports them.
+loaded() {  # LIBDIR
+	LD_DEBUG=libs LD_LIBRARY_PATH=$1 corosync-quorumtool -s 2>&1 >/dev/null |
+		sed -nE 's/.*calling init: (.*\/lib(vote)?quorum\.so\.[0-9.]+)$/\1/p' | sort -u
+}
+vq_restart_corosync
+dirty=0
+expected_ours=$(printf '%s\n' "$ourlib/libquorum.so.5" "$ourlib/libvotequorum.so.8")
+if [ "$(loaded "$ourlib")" != "$expected_ours" ]; then
+	printf 'FAIL: on our side corosync-quorumtool loaded:\n%s\n' "$(loaded "$ourlib")" >&2
+	exit 1
+fi
+if loaded "" | grep -F "$ourlib" >/dev/null || [ "$(loaded "" | wc -l)" != 2 ]; then
+	printf "FAIL: on Debian's side corosync-quorumtool loaded:\n%s\n" "$(loaded "")" >&2
+	exit 1
+fi
+echo "ours: corosync-quorumtool loads $(loaded "$ourlib" | tr '\n' ' ')"
+echo "Debian's: corosync-quorumtool loads $(loaded "" | tr '\n' ' ')"
 
 fail=0
 n=0

@@ -15,24 +15,24 @@
 
 namespace {
 
-using Shim = vq::CShim<vq::CallbackSink>;
+using Shim = vq::CShim<vq::votequorum::CallbackSink>;
 using Handle = Shim::Handle;
 
 // A qdevice name is 1 to VOTEQUORUM_QDEVICE_MAX_NAME_LEN - 1 characters.
 bool valid_name(const char* name)
 {
-	return name != nullptr && vq::wire::name_length_fits(strnlen(name, vq::wire::kNameLen));
+	return name != nullptr && vq::votequorum::wire::name_length_fits(strnlen(name, vq::votequorum::wire::kNameLen));
 }
 
-cs_error_t open_handle(votequorum_handle_t* handle, const vq::Callbacks& callbacks)
+cs_error_t open_handle(votequorum_handle_t* handle, const vq::votequorum::Callbacks& callbacks)
 {
-	return Shim::open(vq::wire::kService, handle, nullptr, [](Handle&) { return CS_OK; }, callbacks);
+	return Shim::open(vq::votequorum::wire::kService, handle, nullptr, [](Handle&) { return CS_OK; }, callbacks);
 }
 
 // A request whose reply is a bare STATUS, on a resolved handle.
 cs_error_t status_call(votequorum_handle_t handle, const vq::ipc::Request& request)
 {
-	return Shim::with(handle, [&](Handle& h) { return vq::wire::status_request(*h.connection, request); });
+	return Shim::with(handle, [&](Handle& h) { return vq::votequorum::wire::status_request(*h.connection, request); });
 }
 
 }  // namespace
@@ -42,7 +42,7 @@ VQ_EXPORT cs_error_t votequorum_initialize(votequorum_handle_t* handle, votequor
 	if (handle == nullptr) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	vq::Callbacks cb;
+	vq::votequorum::Callbacks cb;
 	if (callbacks != nullptr) {
 		cb.quorum = callbacks->votequorum_quorum_notify_fn;
 		cb.expected_votes = callbacks->votequorum_expectedvotes_notify_fn;
@@ -57,7 +57,7 @@ VQ_EXPORT cs_error_t votequorum_model_initialize(votequorum_handle_t* handle,
 	if (handle == nullptr) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	vq::Callbacks cb;
+	vq::votequorum::Callbacks cb;
 	if (model != nullptr) {
 		if (vq::raw_int(model->model) != VOTEQUORUM_MODEL_V1) {
 			return CS_ERR_INVALID_PARAM;
@@ -92,28 +92,28 @@ VQ_EXPORT cs_error_t votequorum_getinfo(votequorum_handle_t handle, unsigned int
 	struct votequorum_info* info)
 {
 	return Shim::with(handle, [&](Handle& h) {
-		return info == nullptr ? CS_ERR_INVALID_PARAM : vq::wire::getinfo(*h.connection, nodeid, *info);
+		return info == nullptr ? CS_ERR_INVALID_PARAM : vq::votequorum::wire::getinfo(*h.connection, nodeid, *info);
 	});
 }
 
 VQ_EXPORT cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expected_votes)
 {
-	return status_call(handle, vq::wire::setexpected(expected_votes));
+	return status_call(handle, vq::votequorum::wire::setexpected(expected_votes));
 }
 
 VQ_EXPORT cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid, unsigned int votes)
 {
-	return status_call(handle, vq::wire::setvotes(nodeid, votes));
+	return status_call(handle, vq::votequorum::wire::setvotes(nodeid, votes));
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context, unsigned int flags)
 {
-	return status_call(handle, vq::wire::trackstart(context, flags));
+	return status_call(handle, vq::votequorum::wire::trackstart(context, flags));
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstop(votequorum_handle_t handle)
 {
-	return status_call(handle, vq::wire::trackstop());
+	return status_call(handle, vq::votequorum::wire::trackstop());
 }
 
 VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** context)
@@ -131,7 +131,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_register(votequorum_handle_t handle, con
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::wire::qdevice_register(name));
+	return status_call(handle, vq::votequorum::wire::qdevice_register(name));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, const char* name)
@@ -139,7 +139,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::wire::qdevice_unregister(name));
+	return status_call(handle, vq::votequorum::wire::qdevice_unregister(name));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const char* oldname,
@@ -148,7 +148,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const
 	if (!valid_name(oldname) || !valid_name(newname)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::wire::qdevice_update(oldname, newname));
+	return status_call(handle, vq::votequorum::wire::qdevice_update(oldname, newname));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const char* name, unsigned int cast_vote,
@@ -157,7 +157,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::wire::qdevice_poll(name, cast_vote, ring_id));
+	return status_call(handle, vq::votequorum::wire::qdevice_poll(name, cast_vote, ring_id));
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, const char* name,
@@ -166,14 +166,14 @@ VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, 
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::wire::qdevice_master_wins(name, allow));
+	return status_call(handle, vq::votequorum::wire::qdevice_master_wins(name, allow));
 }
 
 VQ_EXPORT cs_error_t votequorum_set_qdevice_extra_info(votequorum_handle_t handle, uint32_t ei_size,
 	const void* extra_info)
 {
 	// The handle first, then the size, in the main-line library's order.
-	return Shim::with(handle, [&](Handle& h) { return vq::wire::set_extra_info(*h.connection, extra_info, ei_size); });
+	return Shim::with(handle, [&](Handle& h) { return vq::votequorum::wire::set_extra_info(*h.connection, extra_info, ei_size); });
 }
 
 VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handle, unsigned int nodeid,
@@ -183,5 +183,5 @@ VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handl
 		return CS_ERR_INVALID_PARAM;
 	}
 	return Shim::with(handle,
-		[&](Handle& h) { return vq::wire::get_extra_info(*h.connection, nodeid, *ei_size, extra_info); });
+		[&](Handle& h) { return vq::votequorum::wire::get_extra_info(*h.connection, nodeid, *ei_size, extra_info); });
 }

@@ -10,7 +10,7 @@
 
 #include <atomic>
 
-namespace vq {
+namespace vq::votequorum {
 
 // The user's callbacks; fixed for the life of the handle. Any may be null.
 struct Callbacks {
@@ -67,4 +67,4 @@ private:
 	std::atomic<votequorum_handle_t> handle_{0};
 };
 
-}  // namespace vq
+}  // namespace vq::votequorum

@@ -26,24 +26,24 @@ public:
 
 bool valid_name(std::string_view name) noexcept
 {
-	return vq::wire::name_length_fits(name.size()) && name.find('\0') == std::string_view::npos;
+	return vq::votequorum::wire::name_length_fits(name.size()) && name.find('\0') == std::string_view::npos;
 }
 
 // The C++ API's end of the event path: each view becomes the public Event
 // (spans over the same bytes) and goes to the handler.
-class HandlerSink final : public vq::wire::EventSink {
+class HandlerSink final : public vq::votequorum::wire::EventSink {
 public:
 	explicit HandlerSink(Client::Handler handler) : handler_(std::move(handler)) {}
 
-	void on(const vq::wire::QuorumEvent& e) override { deliver(QuorumEvent{e.context, e.quorate != 0, e.nodes}); }
-	void on(const vq::wire::ExpectedVotesEvent& e) override { deliver(ExpectedVotesEvent{e.context, e.expected_votes}); }
-	void on(const vq::wire::NodelistEvent& e) override
+	void on(const vq::votequorum::wire::QuorumEvent& e) override { deliver(QuorumEvent{e.context, e.quorate != 0, e.nodes}); }
+	void on(const vq::votequorum::wire::ExpectedVotesEvent& e) override { deliver(ExpectedVotesEvent{e.context, e.expected_votes}); }
+	void on(const vq::votequorum::wire::NodelistEvent& e) override
 	{
 		deliver(NodelistEvent{e.context, {e.ring_id.nodeid, e.ring_id.seq}, e.nodes});
 	}
-	void on(const vq::wire::ExtraInfoEvent& e) override { deliver(ExtraInfoEvent{e.context, e.nodeid, e.data}); }
+	void on(const vq::votequorum::wire::ExtraInfoEvent& e) override { deliver(ExtraInfoEvent{e.context, e.nodeid, e.data}); }
 
-	cs_error_t decode(std::span<const std::byte> message) { return vq::wire::decode_event(message, *this); }
+	cs_error_t decode(std::span<const std::byte> message) { return vq::votequorum::wire::decode_event(message, *this); }
 
 private:
 	void deliver(const Event& event) const
@@ -78,7 +78,7 @@ Result<Client> Client::connect(Handler handler, Options options)
 	// Memory running out is an error code like the others (the C API's
 	// CS_ERR_NO_MEMORY), never an exception; what was opened is closed.
 	auto impl = std::unique_ptr<Impl>(new (std::nothrow) Impl);
-	if (cs_error_t err = open_impl(impl, vq::wire::kService, options, std::move(handler)); err != CS_OK) {
+	if (cs_error_t err = open_impl(impl, vq::votequorum::wire::kService, options, std::move(handler)); err != CS_OK) {
 		return ::make_error_code(err);
 	}
 	return Client(std::move(impl));
@@ -87,7 +87,7 @@ Result<Client> Client::connect(Handler handler, Options options)
 Result<NodeInfo> Client::info(uint32_t nodeid) const
 {
 	votequorum_info raw{};
-	std::error_code ec = on_session(impl_, [&](Session& s) { return vq::wire::getinfo(*s.connection, nodeid, raw); });
+	std::error_code ec = on_session(impl_, [&](Session& s) { return vq::votequorum::wire::getinfo(*s.connection, nodeid, raw); });
 	if (ec) {
 		return ec;
 	}
@@ -105,26 +105,26 @@ Result<NodeInfo> Client::info(uint32_t nodeid) const
 	return info;
 }
 
-#define VQ_REQUEST(expr) on_session(impl_, [&](Session& s) { return vq::wire::status_request(*s.connection, expr); })
+#define VQ_REQUEST(expr) on_session(impl_, [&](Session& s) { return vq::votequorum::wire::status_request(*s.connection, expr); })
 
 std::error_code Client::set_expected_votes(uint32_t expected_votes) const
 {
-	return VQ_REQUEST(vq::wire::setexpected(expected_votes));
+	return VQ_REQUEST(vq::votequorum::wire::setexpected(expected_votes));
 }
 
 std::error_code Client::set_votes(uint32_t nodeid, uint32_t votes) const
 {
-	return VQ_REQUEST(vq::wire::setvotes(nodeid, votes));
+	return VQ_REQUEST(vq::votequorum::wire::setvotes(nodeid, votes));
 }
 
 std::error_code Client::track(uint64_t context, unsigned flags) const
 {
-	return VQ_REQUEST(vq::wire::trackstart(context, flags));
+	return VQ_REQUEST(vq::votequorum::wire::trackstart(context, flags));
 }
 
 std::error_code Client::untrack() const
 {
-	return VQ_REQUEST(vq::wire::trackstop());
+	return VQ_REQUEST(vq::votequorum::wire::trackstop());
 }
 
 std::error_code Client::qdevice_register(std::string_view name) const
@@ -133,7 +133,7 @@ std::error_code Client::qdevice_register(std::string_view name) const
 		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
-	return VQ_REQUEST(vq::wire::qdevice_register(n.c_str()));
+	return VQ_REQUEST(vq::votequorum::wire::qdevice_register(n.c_str()));
 }
 
 std::error_code Client::qdevice_unregister(std::string_view name) const
@@ -142,7 +142,7 @@ std::error_code Client::qdevice_unregister(std::string_view name) const
 		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
-	return VQ_REQUEST(vq::wire::qdevice_unregister(n.c_str()));
+	return VQ_REQUEST(vq::votequorum::wire::qdevice_unregister(n.c_str()));
 }
 
 std::error_code Client::qdevice_update(std::string_view old_name, std::string_view new_name) const
@@ -151,7 +151,7 @@ std::error_code Client::qdevice_update(std::string_view old_name, std::string_vi
 		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string o(old_name), n(new_name);
-	return VQ_REQUEST(vq::wire::qdevice_update(o.c_str(), n.c_str()));
+	return VQ_REQUEST(vq::votequorum::wire::qdevice_update(o.c_str(), n.c_str()));
 }
 
 std::error_code Client::qdevice_poll(std::string_view name, bool cast_vote, RingId ring) const
@@ -160,7 +160,7 @@ std::error_code Client::qdevice_poll(std::string_view name, bool cast_vote, Ring
 		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
-	return VQ_REQUEST(vq::wire::qdevice_poll(n.c_str(), cast_vote ? 1 : 0, {ring.nodeid, ring.seq}));
+	return VQ_REQUEST(vq::votequorum::wire::qdevice_poll(n.c_str(), cast_vote ? 1 : 0, {ring.nodeid, ring.seq}));
 }
 
 std::error_code Client::qdevice_master_wins(std::string_view name, bool allow) const
@@ -169,14 +169,14 @@ std::error_code Client::qdevice_master_wins(std::string_view name, bool allow) c
 		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
 	const std::string n(name);
-	return VQ_REQUEST(vq::wire::qdevice_master_wins(n.c_str(), allow ? 1 : 0));
+	return VQ_REQUEST(vq::votequorum::wire::qdevice_master_wins(n.c_str(), allow ? 1 : 0));
 }
 
 std::error_code Client::set_extra_info(std::span<const std::byte> data) const
 {
 	// A size past 32 bits is too big whatever its low bits say.
 	const auto size = static_cast<uint32_t>(std::min<std::size_t>(data.size(), UINT32_MAX));
-	return on_session(impl_, [&](Session& s) { return vq::wire::set_extra_info(*s.connection, data.data(), size); });
+	return on_session(impl_, [&](Session& s) { return vq::votequorum::wire::set_extra_info(*s.connection, data.data(), size); });
 }
 
 #undef VQ_REQUEST
@@ -186,7 +186,7 @@ Result<std::vector<std::byte>> Client::extra_info(uint32_t nodeid) const
 	std::vector<std::byte> data(VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE);
 	uint32_t size = 0;
 	std::error_code ec = on_session(impl_,
-		[&](Session& s) { return vq::wire::get_extra_info(*s.connection, nodeid, size, data.data()); });
+		[&](Session& s) { return vq::votequorum::wire::get_extra_info(*s.connection, nodeid, size, data.data()); });
 	if (ec) {
 		return ec;
 	}

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace vq::wire {
+namespace vq::votequorum::wire {
 
 cs_error_t status_request(Connection& c, const Request& request)
 {
@@ -37,4 +37,4 @@ cs_error_t set_extra_info(Connection& c, const void* data, uint32_t size)
 	return status_request(c, wire::set_extra_info(data, size));
 }
 
-}  // namespace vq::wire
+}  // namespace vq::votequorum::wire

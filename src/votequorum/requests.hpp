@@ -7,7 +7,7 @@
 
 #include <corosync/votequorum.h>
 
-namespace vq::wire {
+namespace vq::votequorum::wire {
 
 // The IPC endpoint and message sizes of the votequorum service. The largest
 // votequorum message is an extra-info notification (48 + 4096 bytes), so any
@@ -26,4 +26,4 @@ cs_error_t get_extra_info(Connection& c, uint32_t nodeid, uint32_t& size, void* 
 // VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE bytes is CS_ERR_INVALID_PARAM.
 cs_error_t set_extra_info(Connection& c, const void* data, uint32_t size);
 
-}  // namespace vq::wire
+}  // namespace vq::votequorum::wire

@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstring>
 
-namespace vq::wire {
+namespace vq::votequorum::wire {
 
 using ipc::check_reply;
 using ipc::make;
@@ -151,16 +151,4 @@ cs_error_t decode_get_extra_info(std::span<const std::byte> reply, uint32_t& siz
 	return CS_OK;
 }
 
-std::shared_ptr<EventSink> drop_sink()
-{
-	class Drop final : public EventSink {
-	public:
-		void on(const QuorumEvent&) override {}
-		void on(const ExpectedVotesEvent&) override {}
-		void on(const NodelistEvent&) override {}
-		void on(const ExtraInfoEvent&) override {}
-	};
-	return std::make_shared<Drop>();
-}
-
-}  // namespace vq::wire
+}  // namespace vq::votequorum::wire

@@ -19,7 +19,7 @@
 #include <span>
 #include <vector>
 
-namespace vq::wire {
+namespace vq::votequorum::wire {
 
 enum RequestId : int32_t {
 	REQ_GETINFO = 0,
@@ -251,8 +251,6 @@ public:
 	virtual void on_unknown(int32_t id) { (void)id; }
 };
 
-// A sink that drops every notification (after decode_event's checks).
-std::shared_ptr<EventSink> drop_sink();
 
 
 // Checks `message` and hands the sink its view: CS_OK, or
@@ -324,4 +322,4 @@ inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 }
 
 
-}  // namespace vq::wire
+}  // namespace vq::votequorum::wire

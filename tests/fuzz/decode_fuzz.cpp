@@ -37,7 +37,7 @@ void check(bool ok)
 
 void on_quorum(votequorum_handle_t, uint64_t ctx, uint32_t quorate, uint32_t n, votequorum_node_t nodes[])
 {
-	check(vq::wire::kQuorumNodes + std::size_t{n} * sizeof(votequorum_node_t) <= g_size);
+	check(vq::votequorum::wire::kQuorumNodes + std::size_t{n} * sizeof(votequorum_node_t) <= g_size);
 	uint64_t sum = ctx + quorate;
 	for (uint32_t i = 0; i < n; ++i) {
 		sum += nodes[i].nodeid + nodes[i].state;
@@ -47,7 +47,7 @@ void on_quorum(votequorum_handle_t, uint64_t ctx, uint32_t quorate, uint32_t n, 
 
 void on_nodelist(votequorum_handle_t, uint64_t ctx, votequorum_ring_id_t ring, uint32_t n, uint32_t ids[])
 {
-	check(vq::wire::kNodelistNodes + std::size_t{n} * sizeof(uint32_t) <= g_size);
+	check(vq::votequorum::wire::kNodelistNodes + std::size_t{n} * sizeof(uint32_t) <= g_size);
 	uint64_t sum = ctx + ring.nodeid + ring.seq;
 	for (uint32_t i = 0; i < n; ++i) {
 		sum += ids[i];
@@ -57,14 +57,14 @@ void on_nodelist(votequorum_handle_t, uint64_t ctx, votequorum_ring_id_t ring, u
 
 void on_expected(votequorum_handle_t, uint64_t ctx, uint32_t e)
 {
-	check(sizeof(vq::wire::ResExpectedVotesNotification) <= g_size);
+	check(sizeof(vq::votequorum::wire::ResExpectedVotesNotification) <= g_size);
 	g_sink = ctx + e;
 }
 
 void on_extra(votequorum_handle_t, uint64_t ctx, uint32_t nodeid, uint32_t n, void* data)
 {
 	check(n <= VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE);
-	check(vq::wire::kExtraInfoNotificationData + n <= g_size);
+	check(vq::votequorum::wire::kExtraInfoNotificationData + n <= g_size);
 	uint64_t sum = ctx + nodeid;
 	for (uint32_t i = 0; i < n; ++i) {
 		sum += static_cast<const uint8_t*>(data)[i];
@@ -131,18 +131,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 	const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
 	switch (path) {
 	case 0:
-		dispatch_one<vq::CallbackSink>(data, size, vq::Callbacks{on_quorum, on_expected, on_nodelist, on_extra});
+		dispatch_one<vq::votequorum::CallbackSink>(data, size, vq::votequorum::Callbacks{on_quorum, on_expected, on_nodelist, on_extra});
 		break;
 	case 1: {
 		votequorum_info info;
-		if (vq::wire::decode_getinfo(bytes, info) == CS_OK) {
-			check(size >= sizeof(vq::wire::ResGetinfo));
+		if (vq::votequorum::wire::decode_getinfo(bytes, info) == CS_OK) {
+			check(size >= sizeof(vq::votequorum::wire::ResGetinfo));
 			check(strnlen(info.qdevice_name, sizeof info.qdevice_name) < sizeof info.qdevice_name);
 		}
 		break;
 	}
 	case 2: {
-		const cs_error_t err = vq::wire::decode_status(bytes);
+		const cs_error_t err = vq::votequorum::wire::decode_status(bytes);
 		check(vq::is_cs_error(err));
 		break;
 	}
@@ -150,9 +150,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 		// Exactly the caller's promised room, on the heap so ASan sees overruns.
 		auto* out = new char[VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE];
 		uint32_t n = 0;
-		if (vq::wire::decode_get_extra_info(bytes, n, out) == CS_OK) {
+		if (vq::votequorum::wire::decode_get_extra_info(bytes, n, out) == CS_OK) {
 			check(n <= VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE);
-			check(vq::wire::kGetExtraInfoData + n <= size);
+			check(vq::votequorum::wire::kGetExtraInfoData + n <= size);
 		}
 		delete[] out;
 		break;

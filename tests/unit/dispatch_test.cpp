@@ -14,7 +14,7 @@
 #include <cstring>
 #include <string>
 
-using namespace vq::wire;
+using namespace vq::votequorum::wire;
 
 namespace {
 
@@ -36,17 +36,17 @@ struct Fixture {
 	{
 		auto t = std::make_unique<vqtest::StubTransport>();
 		transport = t.get();
-		vq::Callbacks cb;
+		vq::votequorum::Callbacks cb;
 		if (with_callback) {
 			cb.expected_votes = on_expected;
 		}
 		std::shared_ptr<vq::Connection> c;
 		REQUIRE(vq::Connection::create(std::move(t), sizeof(ResGetinfo), c) == CS_OK);
-		conn = std::make_shared<vq::Session<vq::CallbackSink>>(c, cb);
+		conn = std::make_shared<vq::Session<vq::votequorum::CallbackSink>>(c, cb);
 		g_seen.clear();
 	}
 	vqtest::StubTransport* transport;  // owned by conn
-	std::shared_ptr<vq::Session<vq::CallbackSink>> conn;
+	std::shared_ptr<vq::Session<vq::votequorum::CallbackSink>> conn;
 };
 
 }  // namespace
@@ -110,7 +110,7 @@ TEST_CASE("dispatch: close() ends a blocking dispatch", "[dispatch]")
 	Fixture f;
 	f.conn->connection->close();
 	CHECK(f.conn->dispatch(CS_DISPATCH_BLOCKING) == CS_ERR_BAD_HANDLE);
-	CHECK(vq::wire::status_request(*f.conn->connection, trackstop()) == CS_ERR_BAD_HANDLE);
+	CHECK(vq::votequorum::wire::status_request(*f.conn->connection, trackstop()) == CS_ERR_BAD_HANDLE);
 }
 
 namespace {
@@ -133,7 +133,7 @@ std::vector<std::byte> nodelist(uint32_t first, uint32_t count)
 // A sink that, for each node list, dispatches again (one level deeper)
 // before it looks at its own view once more: the view must be intact, and
 // must not be where a deeper level's was.
-class Nesting final : public vq::wire::EventSink {
+class Nesting final : public vq::votequorum::wire::EventSink {
 public:
 	explicit Nesting(unsigned levels) : levels_(levels) {}
 	vq::Session<Nesting>* conn = nullptr;  // the session this sink is in
@@ -143,7 +143,7 @@ public:
 	unsigned deepest = 0;
 	std::vector<const void*> views;
 
-	void on(const vq::wire::NodelistEvent& e) override
+	void on(const vq::votequorum::wire::NodelistEvent& e) override
 	{
 		const std::vector<uint32_t> before(e.nodes.begin(), e.nodes.end());
 		views.push_back(e.nodes.data());
@@ -165,9 +165,9 @@ public:
 		}
 		--depth_;
 	}
-	void on(const vq::wire::QuorumEvent&) override {}
-	void on(const vq::wire::ExpectedVotesEvent&) override {}
-	void on(const vq::wire::ExtraInfoEvent&) override {}
+	void on(const vq::votequorum::wire::QuorumEvent&) override {}
+	void on(const vq::votequorum::wire::ExpectedVotesEvent&) override {}
+	void on(const vq::votequorum::wire::ExtraInfoEvent&) override {}
 
 private:
 	unsigned levels_;

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-using namespace vq::wire;
+using namespace vq::votequorum::wire;
 
 namespace {
 

@@ -22,7 +22,7 @@ section() {  # FILE START_PATTERN
 	awk -v start="$2" 'index($0, start) { s = 1 } s && /^}/ { print; exit } s { print }' "$1"
 }
 every_call=$(section "$top/tests/fake/api_test.cpp" 'TEST_CASE("bad handles and NULL pointers, for every call"')
-driver_every=$(section "$top/tests/conformance/driver.c" 'static void every_call_on(')
+driver_every=$(section "$top/tests/conformance/vq_helpers.c" 'void every_call_on(')
 cpp_header=$top/include/votequorum/client.hpp
 gaps=()
 for call in "${calls[@]}"; do

@@ -1,30 +1,39 @@
 #!/bin/bash
-# The conformance suite: every scenario of the driver, run on two libraries,
+# The conformance suite: every scenario of a driver, run on two libraries,
 # each run against a fresh server of its kind (a private corosync, none, or
 # the scripted fake server), traces compared line by line. A PAIR names the
-# two sides:
-#   debian    Debian's corosync 3.1.7: Debian's libvotequorum8 against ours
-#   mainline  corosync's main line (tests/mainline/build.sh): its library
-#             against ours
-#   fake      ours on both sides, the ABI 1.1 ("mainline") scenarios run
-#             against the main-line daemon and against the fake server's
-#             "faithful" script: the fake must behave as the daemon does
+# two sides, and the driver (driver.c: votequorum; quorum_driver.c: quorum):
+#   debian           Debian's corosync 3.1.7: Debian's libvotequorum8
+#                    against ours
+#   mainline         corosync's main line (tests/mainline/build.sh): its
+#                    libvotequorum against ours
+#   fake             ours on both sides, the ABI 1.1 ("mainline") scenarios
+#                    run against the main-line daemon and against the fake
+#                    server's "faithful" script: the fake must behave as the
+#                    daemon does
+#   quorum-debian    Debian's corosync 3.1.7: Debian's libquorum5 against ours
+#   quorum-mainline  the main line: its libquorum against ours
+# The driver's table says which pairs run each scenario (`driver --list`:
+# "NAME SERVER PAIRS"); it is the one list, and a full run fails unless the
+# pair ran, on both sides, every scenario the table lists for it.
 # Scenarios listed for the pair in DIFFERENCES.md are declared differences:
 # they must differ, and our side's trace must be the one committed in
 # pinned/PAIR/NAME (ring ids masked), so a declared scenario still checks
 # what ours does. Any other difference fails the run, and so do a declared
-# scenario that shows none, a row naming no scenario of the pair, a total
-# other than the pair's expected count, and a run that did not load the
-# libraries it names. VQ_PIN=1 rewrites the pinned traces from this run.
+# scenario that shows none, a row naming no scenario of the pair, a pinned
+# trace of no declared scenario, and a run that did not load the libraries
+# it names. VQ_PIN=1 rewrites the pinned traces from this run.
 #
 #   run.sh PAIR DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [MAINLINE_PREFIX] [SCENARIO...]
-#       runs the named scenarios, or all of them (then the totals are checked)
+#       runs the named scenarios, or all of them (then every scenario the
+#       table lists for the pair must have run)
 #   run.sh --list PAIR DRIVER
 #       prints the scenarios PAIR runs, one name per line (ctest defines a
 #       test per scenario from it: tests/conformance/discover.cmake)
 #   run.sh --check PAIR DRIVER FAKE_SERVER OUR_LIBDIR OUT_DIR [MAINLINE_PREFIX]
-#       runs nothing: checks the libraries each side loads, the pair's
-#       scenario count and that every declared difference names a scenario
+#       runs nothing: checks the libraries each side loads, the driver's
+#       table (known pairs, unique names) and that every declared
+#       difference and pinned trace names a scenario of the pair
 set -euo pipefail
 shopt -s inherit_errexit
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,20 +42,20 @@ case ${1:-} in
 --list | --check) mode=${1#--}; shift ;;
 esac
 
-# How many scenarios each pair runs: a scenario lost from the list fails.
-declare -A expected_total=([debian]=66 [mainline]=75 [fake]=10)
+pairs="debian mainline fake quorum-debian quorum-mainline"
 
-# The scenarios PAIR runs, as "NAME SERVER" lines, into the array `selected`.
+# The scenarios the driver's table lists for PAIR, as "NAME SERVER" lines,
+# into the array `selected`.
 select_scenarios() {  # PAIR DRIVER
-	local name server
+	local name server in_pairs
 	selected=()
-	while read -r name server; do
-		case $1:$server in
-		debian:mainline | mainline:debian | fake:real | fake:debian | fake:none | fake:fake:*) continue ;;
-		esac
-		selected+=("$name $server")
+	while read -r name server in_pairs; do
+		if [[ ,$in_pairs, == *,"$1",* ]]; then selected+=("$name $server"); fi
 	done < <("$2" --list)
-	[ "${#selected[@]}" -gt 0 ]
+	if [ "${#selected[@]}" -eq 0 ]; then
+		echo "FAIL: the table of $2 lists no scenario for the $1 pair" >&2
+		return 1
+	fi
 }
 
 if [ "$mode" = list ]; then
@@ -61,12 +70,12 @@ harness=$here/../support/private-corosync.sh
 mkdir -p "$out"
 
 case $pair in
-debian) reflib="" daemon_prefix=${VQ_COROSYNC_PREFIX:-} ;;  # set: another Debian daemon (tests/cross)
-mainline | fake)
+debian | quorum-debian) reflib="" daemon_prefix=${VQ_COROSYNC_PREFIX:-} ;;  # set: another Debian daemon (tests/cross)
+mainline | fake | quorum-mainline)
 	[ -n "$mainline" ] || { echo "FAIL: pair $pair needs the main-line prefix" >&2; exit 1; }
 	daemon_prefix=$mainline reflib=$mainline/lib
-	[ "$pair" = mainline ] || reflib=$ourlib ;;
-*) echo "usage: run.sh debian|mainline|fake DRIVER FAKE OUR_LIBDIR OUT [MAINLINE_PREFIX]" >&2; exit 2 ;;
+	[ "$pair" != fake ] || reflib=$ourlib ;;
+*) echo "usage: run.sh ${pairs// /|} DRIVER FAKE OUR_LIBDIR OUT [MAINLINE_PREFIX]" >&2; exit 2 ;;
 esac
 
 # Positive control: each side loads the library it names.
@@ -79,7 +88,7 @@ if [[ $ours_loaded != "$ourlib"/* ]]; then
 	exit 1
 fi
 ref_loaded=$(readlink -m "$(which_lib "$reflib")")  # -m: the file may be a foreign root's (tests/cross)
-if [ "$pair" = mainline ] && [[ $ref_loaded != "$(readlink -f "$reflib")"/* ]]; then
+if [[ $pair == *mainline ]] && [[ $ref_loaded != "$(readlink -f "$reflib")"/* ]]; then
 	echo "FAIL: the main-line side loads $ref_loaded, not the main line's library" >&2
 	exit 1
 fi
@@ -87,7 +96,7 @@ if [ "$pair" = fake ] && [ "$ref_loaded" != "$ours_loaded" ]; then
 	echo "FAIL: the fake pair must run ours on both sides, not $ref_loaded" >&2
 	exit 1
 fi
-if [ "$pair" = debian ] && [[ $ref_loaded != /usr/lib/* ]]; then
+if [[ $pair == *debian ]] && [[ $ref_loaded != /usr/lib/* ]]; then
 	echo "FAIL: the Debian side loads $ref_loaded" >&2
 	exit 1
 fi
@@ -118,25 +127,46 @@ run_one() {  # NAME SERVER LIBDIR DAEMON_PREFIX OUTFILE
 
 # Which scenarios this pair runs, and on what server each side runs them.
 select_scenarios "$pair" "$driver"
+selected_names=$(printf '%s\n' "${selected[@]%% *}")
 for name in $declared; do
-	if ! grep -q "^$name " < <(printf '%s\n' "${selected[@]}"); then
+	if ! grep -qx -- "$name" <<<"$selected_names"; then
 		echo "FAIL: DIFFERENCES.md declares $name for the $pair pair, which runs no such scenario" >&2
 		exit 1
 	fi
 done
+pinned=$here/pinned/$pair
 if [ "$mode" = check ]; then
-	if [ "${#selected[@]}" -ne "${expected_total[$pair]}" ]; then
-		echo "FAIL: the $pair pair has ${#selected[@]} scenarios, not ${expected_total[$pair]}" >&2
+	# The table: every row names known pairs only (a misspelt pair would
+	# drop the scenario from every run), and no name twice.
+	table=$("$driver" --list)
+	while read -r name _ in_pairs; do
+		for p in ${in_pairs//,/ }; do
+			if [[ " $pairs " != *" $p "* ]]; then
+				echo "FAIL: the table of $driver runs $name in an unknown pair \"$p\"" >&2
+				exit 1
+			fi
+		done
+	done <<<"$table"
+	twice=$(cut -d' ' -f1 <<<"$table" | sort | uniq -d)
+	if [ -n "$twice" ]; then
+		echo "FAIL: the table of $driver names these scenarios twice: $twice" >&2
 		exit 1
 	fi
-	echo "conformance ($pair): ${#selected[@]} scenarios, $(wc -w <<<"$declared") declared differences, each named"
+	# A pinned trace belongs to a declared difference of the pair.
+	for file in "$pinned"/*; do
+		[ -e "$file" ] || continue
+		if ! grep -qx -- "$(basename "$file")" <<<"$declared"; then
+			echo "FAIL: $file pins a scenario DIFFERENCES.md does not declare for the $pair pair" >&2
+			exit 1
+		fi
+	done
+	echo "conformance ($pair): ${#selected[@]} scenarios in the table, $(wc -w <<<"$declared") declared differences, each named"
 	echo "  reference side: $ref_loaded; ours: $ours_loaded"
 	exit 0
 fi
-pinned=$here/pinned/$pair
-mask() { sed -E 's/ring=[0-9a-f]+\.[0-9a-f]+/ring=<ring>/g' "$1"; }
+mask() { sed -E 's/ring=[0-9a-f]+\.[0-9a-f]+/ring=<ring>/g; s/ring_seq=[0-9a-f]+/ring_seq=<seq>/g' "$1"; }
 
-total=0 same=0 differ_declared=0 fail=0
+total=0 same=0 differ_declared=0 fail=0 ran=""
 for entry in "${selected[@]}"; do
 	read -r name server <<<"$entry"
 	if [ $# -gt 6 ] && [[ " ${*:7} " != *" $name "* ]]; then continue; fi
@@ -148,6 +178,15 @@ for entry in "${selected[@]}"; do
 		run_one "$name" "$server" "$reflib" "$daemon_prefix" "$out/$name.reference"
 		run_one "$name" "$server" "$ourlib" "$daemon_prefix" "$out/$name.ours"
 	fi
+	# Ran: the driver started the scenario on both sides (a harness that
+	# failed the same way twice must not pass as "same").
+	if [ "$(head -n 1 "$out/$name.reference")" != "== $name" ] || [ "$(head -n 1 "$out/$name.ours")" != "== $name" ]; then
+		fail=$((fail + 1))
+		echo "FAIL: $name did not run on both sides:"
+		head -n 5 "$out/$name.reference" "$out/$name.ours" | sed 's/^/    /'
+		continue
+	fi
+	ran+="$name"$'\n'
 	is_declared=0
 	if grep -qx "$name" <<<"$declared"; then is_declared=1; fi
 	if cmp -s "$out/$name.reference" "$out/$name.ours"; then
@@ -188,9 +227,14 @@ if [ $# -gt 6 ] && [ "$total" -ne $(($# - 6)) ]; then
 	echo "FAIL: $(($# - 6)) scenarios named, $total of them run by the $pair pair" >&2
 	exit 1
 fi
-if [ $# -le 6 ] && [ "$total" -ne "${expected_total[$pair]}" ]; then
-	echo "FAIL: the $pair pair ran $total scenarios, not ${expected_total[$pair]}" >&2
-	exit 1
+if [ $# -le 6 ]; then
+	# The one list: the driver's table, read again, against what ran.
+	missing=$("$driver" --list | awk -v pair="$pair" 'index("," $3 ",", "," pair ",") { print $1 }' \
+		| grep -vxF -f <(printf '%s' "$ran") || true)
+	if [ -n "$missing" ]; then
+		echo "FAIL: the $pair pair did not run these scenarios of the table: $(tr '\n' ' ' <<<"$missing")" >&2
+		exit 1
+	fi
 fi
 if [ $# -le 6 ] && [ "$differ_declared" -ne "$(wc -w <<<"$declared")" ]; then
 	echo "FAIL: $differ_declared declared differences seen, $(wc -w <<<"$declared") declared" >&2

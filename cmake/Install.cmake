@@ -4,13 +4,20 @@ include(CMakePackageConfigHelpers)
 
 install(TARGETS votequorum EXPORT votequorumTargets
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime NAMELINK_COMPONENT dev)
-install(FILES include/corosync/votequorum.h include/corosync/corotypes.h
+# libquorum.so.5, the quorum service's client, in its own runtime package;
+# exported as votequorum::quorum.
+install(TARGETS quorum EXPORT votequorumTargets
+	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT quorum NAMELINK_COMPONENT dev
+	INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES include/corosync/votequorum.h include/corosync/quorum.h include/corosync/corotypes.h
 	DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
 
-# The C++ API (its own library) and the monitor tool.
+# The C++ API of both services (its own library) and the monitor tool.
 install(TARGETS votequorum-cpp EXPORT votequorumTargets
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT cpp NAMELINK_COMPONENT dev)
-install(FILES include/votequorum/client.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/votequorum COMPONENT dev)
+# Its headers: <votequorum/client.hpp>, <quorum/client.hpp> and what they include.
+install(DIRECTORY include/votequorum include/quorum DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
+	FILES_MATCHING PATTERN "*.hpp")
 if(TARGET votequorum-monitor)  # VQ_TOOLS
 	install(TARGETS votequorum-monitor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
 	# The exporter's systemd unit, under the prefix (systemd reads /usr/lib/systemd/system and /usr/local/lib/systemd/system).
@@ -18,7 +25,7 @@ if(TARGET votequorum-monitor)  # VQ_TOOLS
 	install(FILES tools/votequorum-monitor.service DESTINATION ${VQ_SYSTEMD_UNIT_DIR} COMPONENT tools)
 endif()
 
-# pkg-config: same name (libvotequorum) and fields as corosync's file. Unless
+# pkg-config: same names (libvotequorum, libquorum) and fields as corosync's files. Unless
 # installing to /usr, the prefix is found from the file's own place, so the
 # tree can be installed anywhere (cmake --install --prefix).
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR CMAKE_INSTALL_PREFIX STREQUAL "/usr")
@@ -38,10 +45,13 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
 	set(VQ_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
-configure_file(cmake/libvotequorum.pc.in libvotequorum.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/libvotequorum.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
+foreach(pc libvotequorum libquorum)
+	configure_file(cmake/${pc}.pc.in ${pc}.pc @ONLY)
+	install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
+endforeach()
 
-# CMake package: find_package(votequorum) -> votequorum::votequorum.
+# CMake package: find_package(votequorum) -> votequorum::votequorum,
+# votequorum::quorum and votequorum::cpp.
 set(VQ_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/votequorum)
 install(EXPORT votequorumTargets NAMESPACE votequorum:: DESTINATION ${VQ_CMAKE_DIR} COMPONENT dev)
 configure_package_config_file(cmake/votequorumConfig.cmake.in votequorumConfig.cmake INSTALL_DESTINATION ${VQ_CMAKE_DIR})

@@ -1,13 +1,17 @@
 # Debian packages (cpack -G DEB):
-#   libvotequorum8-cpp     the library, in place of Debian's libvotequorum8
-#   libvotequorum-cpp-dev  headers, .so link, pkg-config, CMake package, man pages
+#   libvotequorum8-cpp     libvotequorum.so.8, in place of Debian's libvotequorum8
+#   libquorum5-cpp         libquorum.so.5, in place of Debian's libquorum5
+#   libvotequorum-cpp-dev  headers, .so links, pkg-config files, CMake package,
+#                          man pages, of both libraries
 #
-# The runtime package coexists with libvotequorum8: its preinst diverts the
-# libvotequorum.so.8 link (owned by libvotequorum8) and ships its own, pointing
-# at libvotequorum.so.8.1.0, so every program on the system, Debian's
+# Each runtime package coexists with Debian's: its preinst diverts the
+# library's SONAME link (owned by Debian's package) and ships its own,
+# pointing at our file, so every program on the system, Debian's
 # corosync-quorumtool and corosync-qdevice included, loads this library;
-# removing the package gives the link back. It Provides libvotequorum8 for
-# systems without it. Depends are computed from the binary (dpkg-shlibdeps).
+# removing the package gives the link back. (Our file's version must sort
+# after Debian's, or ldconfig points the link back at Debian's file.) Each
+# Provides its Debian package for systems without it. Depends are computed
+# from the binary (dpkg-shlibdeps).
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME votequorum-cpp)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -16,7 +20,7 @@ set(CPACK_PACKAGE_VENDOR "votequorum-cpp")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
-set(CPACK_COMPONENTS_ALL runtime dev cpp tools)
+set(CPACK_COMPONENTS_ALL runtime quorum dev cpp tools)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION libs)
@@ -39,38 +43,62 @@ if(CMAKE_CROSSCOMPILING AND VQ_CROSS_ARCH)
 	set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${VQ_CROSS_ARCH})
 	set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
 endif()
-foreach(script preinst postinst postrm)
-	configure_file(cmake/deb/${script} ${PROJECT_BINARY_DIR}/deb/${script} @ONLY)
-	file(CHMOD ${PROJECT_BINARY_DIR}/deb/${script}
-		PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+# The runtime package of each C library: its CPack component, package name,
+# the SONAME link it diverts, and Debian's package that owns that link. The
+# maintainer scripts (cmake/deb) are filled in for each.
+set(VQ_DEB_RUNTIMES
+	"runtime libvotequorum8-cpp libvotequorum.so.8 libvotequorum8"
+	"quorum libquorum5-cpp libquorum.so.5 libquorum5")
+foreach(spec IN LISTS VQ_DEB_RUNTIMES)
+	separate_arguments(spec)
+	list(GET spec 0 component)
+	list(GET spec 1 VQ_DEB_PACKAGE)
+	list(GET spec 2 VQ_DEB_LINK)
+	list(GET spec 3 VQ_DEB_REFERENCE)
+	string(TOUPPER ${component} COMPONENT)
+	set(scripts)
+	foreach(script preinst postinst postrm)
+		set(out ${PROJECT_BINARY_DIR}/deb/${VQ_DEB_PACKAGE}/${script})
+		configure_file(cmake/deb/${script} ${out} @ONLY)
+		file(CHMOD ${out} PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+		list(APPEND scripts ${out})
+	endforeach()
+	set(CPACK_DEBIAN_${COMPONENT}_PACKAGE_NAME ${VQ_DEB_PACKAGE})
+	set(CPACK_DEBIAN_${COMPONENT}_PACKAGE_SECTION libs)
+	set(CPACK_DEBIAN_${COMPONENT}_PACKAGE_PROVIDES "${VQ_DEB_REFERENCE} (= ${PROJECT_VERSION})")
+	set(CPACK_DEBIAN_${COMPONENT}_PACKAGE_CONTROL_EXTRA ${scripts})
+	set(CPACK_DEBIAN_${COMPONENT}_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 endforeach()
-
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libvotequorum8-cpp)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "A re-implementation of corosync's libvotequorum with the same C ABI and
 symbol versions. Installing it makes every program, corosync-quorumtool and
 corosync-qdevice included, use it instead of libvotequorum8 (which may stay
 installed; removing this package switches back).")
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_PROVIDES "libvotequorum8 (= ${PROJECT_VERSION})")
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA
-	${PROJECT_BINARY_DIR}/deb/preinst ${PROJECT_BINARY_DIR}/deb/postinst ${PROJECT_BINARY_DIR}/deb/postrm)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_DEBIAN_QUORUM_DESCRIPTION "A re-implementation of corosync's libquorum (the quorum service's client
+library) with the same C ABI and symbol versions. Installing it makes every
+program, corosync-quorumtool and pacemaker included, use it instead of
+libquorum5 (which may stay installed; removing this package switches back).")
 
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libvotequorum-cpp-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
-set(CPACK_DEBIAN_DEV_DESCRIPTION "Development files: the headers <corosync/votequorum.h> and
-<corosync/corotypes.h>, the libvotequorum pkg-config file, the votequorum
-CMake package and the manual pages of the votequorum C API.")
-set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS "libvotequorum8-cpp (= ${PROJECT_VERSION}), libvotequorum-cpp1 (= ${PROJECT_VERSION})")
-set(CPACK_DEBIAN_DEV_PACKAGE_PROVIDES "libvotequorum-dev (= ${PROJECT_VERSION})")
-set(CPACK_DEBIAN_DEV_PACKAGE_CONFLICTS "libvotequorum-dev")
+set(CPACK_DEBIAN_DEV_DESCRIPTION "Development files of libvotequorum and libquorum: the headers
+<corosync/votequorum.h>, <corosync/quorum.h> and <corosync/corotypes.h>, the
+C++ API headers <votequorum/client.hpp> and <quorum/client.hpp>, the
+libvotequorum and libquorum pkg-config files, the votequorum CMake package
+and the manual pages of both C APIs.")
+set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
+	"libvotequorum8-cpp (= ${PROJECT_VERSION}), libquorum5-cpp (= ${PROJECT_VERSION}), libvotequorum-cpp1 (= ${PROJECT_VERSION})")
+# One package in place of Debian's two: the CMake package exports both
+# libraries, and both need the same corotypes.h.
+set(CPACK_DEBIAN_DEV_PACKAGE_PROVIDES "libvotequorum-dev (= ${PROJECT_VERSION}), libquorum-dev (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_DEV_PACKAGE_CONFLICTS "libvotequorum-dev, libquorum-dev")
 # corotypes.h is also shipped by libcorosync-common-dev; ours is compatible.
-set(CPACK_DEBIAN_DEV_PACKAGE_REPLACES "libvotequorum-dev, libcorosync-common-dev")
+set(CPACK_DEBIAN_DEV_PACKAGE_REPLACES "libvotequorum-dev, libquorum-dev, libcorosync-common-dev")
 
 set(CPACK_DEBIAN_CPP_PACKAGE_NAME libvotequorum-cpp1)
 set(CPACK_DEBIAN_CPP_PACKAGE_SECTION libs)
-set(CPACK_DEBIAN_CPP_DESCRIPTION "The votequorum C++ API library (votequorum::Client): typed events,
-std::error_code results, connect and request timeouts.")
+set(CPACK_DEBIAN_CPP_DESCRIPTION "The C++ API library of the votequorum and quorum services
+(votequorum::Client, quorum::Client): typed events, std::error_code
+results, connect and request timeouts.")
 
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME votequorum-monitor)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION admin)

@@ -40,12 +40,13 @@ if [ "$arch" = s390x ]; then
 	fi
 fi
 
-# What the root holds. corosync and libvotequorum8: the daemon, Debian's
-# tools and the reference library; the -dev packages: the sysroot of the
-# cross build; catch2, nlohmann-json3-dev, libcpp-httplib-dev, libcfg-dev,
-# libcmap-dev: the tests' and votequorum-monitor's build dependencies;
+# What the root holds. corosync, libvotequorum8 and libquorum5: the daemon,
+# Debian's tools and the reference libraries; the -dev packages: the sysroot
+# of the cross build and the reference headers of the layout check;
+# catch2, nlohmann-json3-dev, libcpp-httplib-dev, libcfg-dev, libcmap-dev:
+# the tests' and votequorum-monitor's build dependencies;
 # iproute2, procps: what the tests call inside the root.
-packages=(corosync libvotequorum8 libvotequorum-dev libcorosync-common-dev libqb-dev libqb100
+packages=(corosync libvotequorum8 libvotequorum-dev libquorum5 libquorum-dev libcorosync-common-dev libqb-dev libqb100
 	libstdc++6 libc6-dev catch2 nlohmann-json3-dev libcpp-httplib-dev libcfg-dev libcmap-dev iproute2 procps util-linux)
 suite=bookworm
 mirror=http://deb.debian.org/debian

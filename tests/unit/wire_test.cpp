@@ -1,5 +1,7 @@
 // Encoders against the sizes and offsets that WIRE.md gives, and
 // the size checks of every decoder.
+#include "bytes.hpp"
+
 #include "votequorum/wire.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,32 +10,14 @@
 #include <string>
 
 using namespace vq::votequorum::wire;
+using vqtest::bytes_of;
+using vqtest::read_at;
+using vqtest::set_at;
 
 namespace {
 
-template <class T>
-T read_at(std::span<const std::byte> bytes, std::size_t offset)
-{
-	REQUIRE(offset + sizeof(T) <= bytes.size());
-	T value;
-	std::memcpy(&value, bytes.data() + offset, sizeof value);
-	return value;
-}
-
 int32_t header_id(const Request& r) { return read_at<int32_t>(r.bytes(), 0); }
 int32_t header_size(const Request& r) { return read_at<int32_t>(r.bytes(), 8); }
-
-std::vector<std::byte> bytes_of(const void* p, std::size_t n)
-{
-	auto* b = static_cast<const std::byte*>(p);
-	return {b, b + n};
-}
-
-template <class T>
-void set_at(std::vector<std::byte>& bytes, std::size_t offset, T value)
-{
-	std::memcpy(bytes.data() + offset, &value, sizeof value);
-}
 
 // Where the daemon of this architecture keeps a ring id's seq: its
 // mar_votequorum_ring_id is a plain {uint32_t nodeid; uint64_t seq;}, and a

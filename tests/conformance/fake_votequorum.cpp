@@ -6,6 +6,7 @@
 
 #include <corosync/votequorum.h>
 
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -17,13 +18,15 @@
 #include <utility>
 
 using namespace vqtest;
-using namespace vq::wire;
 
 namespace {
 
-ResGetinfo fields()
+// Where set_qdevice_extra_info's data starts.
+constexpr std::size_t kSetExtraInfoData = offsetof(req_lib_votequorum_set_qdevice_extra_info, extra_info);
+
+res_lib_votequorum_getinfo fields()
 {
-	ResGetinfo res = getinfo_reply(CS_OK, 5, "Qdevice-x");
+	res_lib_votequorum_getinfo res = getinfo_reply(CS_OK, 5, "Qdevice-x");
 	res.state = VOTEQUORUM_NODESTATE_MEMBER;
 	res.votes = 2;
 	res.expected_votes = 7;
@@ -61,13 +64,13 @@ public:
 	void operator()(Peer& peer, int32_t id, std::span<const std::byte> req)
 	{
 		switch (id) {
-		case REQ_GETINFO: {
-			const auto r = request_as<ReqGetinfo>(req);
+		case MESSAGE_REQ_VOTEQUORUM_GETINFO: {
+			const auto r = request_as<req_lib_votequorum_getinfo>(req);
 			if (r.nodeid != 0 && r.nodeid != 1) {
 				peer.reply(getinfo_reply(CS_ERR_NOT_EXIST, 0));
 				return;
 			}
-			ResGetinfo res = getinfo_reply(CS_OK, 1, device_.c_str());
+			res_lib_votequorum_getinfo res = getinfo_reply(CS_OK, 1, device_.c_str());
 			res.state = VOTEQUORUM_NODESTATE_MEMBER;
 			res.votes = res.expected_votes = res.highest_expected = res.total_votes = res.quorum = 1;
 			res.flags = VOTEQUORUM_INFO_QUORATE;
@@ -80,8 +83,8 @@ public:
 			peer.reply(res);
 			return;
 		}
-		case REQ_TRACKSTART: {
-			const auto r = request_as<ReqTrackstart>(req);
+		case MESSAGE_REQ_VOTEQUORUM_TRACKSTART: {
+			const auto r = request_as<req_lib_votequorum_trackstart>(req);
 			// The current state goes out with this request's context, before
 			// the reply, whether or not the connection already tracks.
 			if (r.track_flags & (CS_TRACK_CURRENT | CS_TRACK_CHANGES)) {
@@ -106,11 +109,11 @@ public:
 			peer.reply_status(CS_OK);
 			return;
 		}
-		case REQ_TRACKSTOP:
+		case MESSAGE_REQ_VOTEQUORUM_TRACKSTOP:
 			peer.reply_status(trackers_.erase(peer.connection()) ? CS_OK : CS_ERR_NOT_EXIST);
 			return;
-		case REQ_QDEVICE_REGISTER: {
-			const std::string name = name_of(request_as<ReqQdeviceName>(req));
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_REGISTER: {
+			const std::string name = name_of(request_as<req_lib_votequorum_qdevice_register>(req));
 			if (!device_.empty() && device_ != name) {
 				peer.reply_status(CS_ERR_EXIST);
 				return;
@@ -119,8 +122,8 @@ public:
 			peer.reply_status(CS_OK);
 			return;
 		}
-		case REQ_QDEVICE_UNREGISTER: {
-			const std::string name = name_of(request_as<ReqQdeviceName>(req));
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_UNREGISTER: {
+			const std::string name = name_of(request_as<req_lib_votequorum_qdevice_unregister>(req));
 			if (device_.empty()) {
 				peer.reply_status(CS_ERR_NOT_EXIST);
 			} else if (device_ != name) {
@@ -133,9 +136,9 @@ public:
 			}
 			return;
 		}
-		case REQ_QDEVICE_SET_EXTRA_INFO: {
-			const auto r = request_as<ReqSetExtraInfo>(req);
-			if (r.ei_size > kExtraInfoMax) {
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_SET_EXTRA_INFO: {
+			const auto r = request_as<req_lib_votequorum_set_qdevice_extra_info>(req);
+			if (r.ei_size > VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE) {
 				peer.reply_status(CS_ERR_INVALID_PARAM);
 			} else if (device_.empty()) {
 				peer.reply_status(CS_ERR_NOT_EXIST);
@@ -151,8 +154,8 @@ public:
 			}
 			return;
 		}
-		case REQ_QDEVICE_GET_EXTRA_INFO: {
-			const auto r = request_as<ReqGetExtraInfo>(req);
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_GET_EXTRA_INFO: {
+			const auto r = request_as<req_lib_votequorum_get_qdevice_extra_info>(req);
 			const bool known = r.nodeid == 1;
 			const std::string data = known && extra_ ? *extra_ : std::string();
 			auto bytes = extra_info_reply(known ? CS_OK : CS_ERR_NOT_EXIST, data);
@@ -165,7 +168,8 @@ public:
 	}
 
 private:
-	static std::string name_of(const ReqQdeviceName& r) { return {r.name, strnlen(r.name, sizeof r.name)}; }
+	template <class Request>
+	static std::string name_of(const Request& r) { return {r.name, strnlen(r.name, sizeof r.name)}; }
 
 	// Node 1's extra info (empty: size 0) to every tracking connection.
 	void publish()
@@ -186,14 +190,14 @@ std::map<std::string, Script> scripts()
 	std::map<std::string, Script> s;
 	s["fields"] = ordinary;
 	s["errors"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_SETEXPECTED) {
-			peer.reply_status(static_cast<int32_t>(request_as<ReqSetexpected>(req).expected_votes));
+		if (id == MESSAGE_REQ_VOTEQUORUM_SETEXPECTED) {
+			peer.reply_status(static_cast<int32_t>(request_as<req_lib_votequorum_setexpected>(req).expected_votes));
 		} else {
 			ordinary(peer, id, req);
 		}
 	};
 	s["burst"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_TRACKSTART) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
 			for (uint32_t i = 0; i < 5000; ++i) {
 				peer.event(expectedvotes_event(1, i));
 			}
@@ -206,7 +210,7 @@ std::map<std::string, Script> scripts()
 	// fits the client's event ring, the second is queued as the ring fills.
 	for (const auto& [name, count] : {std::pair{"burst2k", 2000u}, std::pair{"burst100k", 100000u}}) {
 		s[name] = [count = count](Peer& peer, int32_t id, std::span<const std::byte> req) {
-			if (id == REQ_TRACKSTART) {
+			if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
 				peer.reply_status(CS_OK);
 				for (uint32_t i = 0; i < count; ++i) {
 					peer.event(expectedvotes_event(1, i));
@@ -218,7 +222,7 @@ std::map<std::string, Script> scripts()
 	}
 	// Membership notifications: 4,000, quorum and node list in turn, 3 nodes each.
 	s["members4k"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_TRACKSTART) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
 			peer.reply_status(CS_OK);
 			const auto quorum = quorum_event(1, 1, {{1, 1}, {2, 1}, {3, 1}});
 			const auto nodes = nodelist_event(1, {1, 8}, {1, 2, 3});
@@ -231,7 +235,7 @@ std::map<std::string, Script> scripts()
 		}
 	};
 	s["entries"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_TRACKSTART) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
 			std::vector<votequorum_node_t> many;
 			std::vector<uint32_t> ids;
 			for (uint32_t n = 1; n <= 1000; ++n) {
@@ -248,19 +252,19 @@ std::map<std::string, Script> scripts()
 		}
 	};
 	s["silent"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id != REQ_GETINFO) {
+		if (id != MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			ordinary(peer, id, req);
 		}
 	};
 	s["disconnect"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			peer.disconnect_later();
 		} else {
 			ordinary(peer, id, req);
 		}
 	};
 	s["unknown"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_TRACKSTART) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
 			auto odd = expectedvotes_event(1, 4);
 			odd.header.id = 99;
 			peer.event(odd);
@@ -271,7 +275,7 @@ std::map<std::string, Script> scripts()
 		}
 	};
 	s["malformed"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_TRACKSTART) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
 			send_bytes_event(peer, quorum_event(1, 1, {{1, 1}}, 5));  // five entries claimed, one sent
 			peer.event(expectedvotes_event(1, 5));
 			peer.reply_status(CS_OK);
@@ -280,7 +284,7 @@ std::map<std::string, Script> scripts()
 		}
 	};
 	s["unterminated"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			auto res = fields();
 			std::memset(res.qdevice_name, 'x', sizeof res.qdevice_name);
 			peer.reply(res);
@@ -289,7 +293,7 @@ std::map<std::string, Script> scripts()
 		}
 	};
 	s["short"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			auto res = fields();
 			res.header.size = 100;
 			peer.reply(&res, 100);
@@ -298,21 +302,21 @@ std::map<std::string, Script> scripts()
 		}
 	};
 	s["status_error"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			peer.reply_status(CS_ERR_NOT_EXIST);
 		} else {
 			ordinary(peer, id, req);
 		}
 	};
 	s["busy"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			ordinary(peer, id, req);
 		} else {
 			peer.reply_status(CS_ERR_BUSY);
 		}
 	};
 	s["error_fields"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			auto res = fields();  // every field filled in, and an error
 			res.header.error = CS_ERR_NOT_EXIST;
 			peer.reply(res);
@@ -324,16 +328,16 @@ std::map<std::string, Script> scripts()
 		(*state)(peer, id, req);
 	};
 	s["abi11"] = [](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_QDEVICE_SET_EXTRA_INFO) {
-			auto r = request_as<ReqSetExtraInfo>(req);
+		if (id == MESSAGE_REQ_VOTEQUORUM_QDEVICE_SET_EXTRA_INFO) {
+			auto r = request_as<req_lib_votequorum_set_qdevice_extra_info>(req);
 			const bool ok = r.ei_size == 9 && req.size() == sizeof r + 9 &&
 			                std::memcmp(req.data() + kSetExtraInfoData, "Qdsk 00ff", 9) == 0;
 			peer.reply_status(ok ? CS_OK : CS_ERR_MESSAGE_ERROR);
-		} else if (id == REQ_QDEVICE_GET_EXTRA_INFO) {
+		} else if (id == MESSAGE_REQ_VOTEQUORUM_QDEVICE_GET_EXTRA_INFO) {
 			auto bytes = extra_info_reply(CS_OK, "Qdsk 00ff");
 			peer.reply(bytes.data(), bytes.size());
-		} else if (id == REQ_TRACKSTART) {
-			send_bytes_event(peer, extra_info_event(request_as<ReqTrackstart>(req).context, 2, "Qdsk 1234"));
+		} else if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
+			send_bytes_event(peer, extra_info_event(request_as<req_lib_votequorum_trackstart>(req).context, 2, "Qdsk 1234"));
 			peer.reply_status(CS_OK);
 		} else {
 			ordinary(peer, id, req);

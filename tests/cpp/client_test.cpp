@@ -20,7 +20,6 @@
 #include <thread>
 
 using namespace vqtest;
-using namespace vq::wire;
 using votequorum::Client;
 
 namespace {
@@ -37,7 +36,7 @@ CannedDaemon three_members()
 	d.nodes = {{1, 1}, {2, 1}, {3, 2}};
 	d.extra_info = {{2, "Qdsk 42"}};
 	d.extra_info_reply_data = "abc";
-	d.status[REQ_SETVOTES] = CS_ERR_NAME_NOT_FOUND;
+	d.status[MESSAGE_REQ_VOTEQUORUM_SETVOTES] = CS_ERR_NAME_NOT_FOUND;
 	return d;
 }
 
@@ -136,7 +135,7 @@ TEST_CASE("C++: typed events through the handler, node lists as spans", "[cpp]")
 TEST_CASE("C++: a request timeout ends the wait and closes the client", "[cpp][timeout]")
 {
 	FakeServer silent([](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id != REQ_GETINFO) {
+		if (id != MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			daemon_like(peer, id, req);
 		}
 	});

@@ -8,8 +8,8 @@
 # symbols and shlibs files, as a package build tree given with -S), written
 # into the package. Then, in a throwaway overlay of the root (private mount,
 # network and PID namespaces, a private corosync of ARCH), dpkg installs
-# them: Debian's corosync-quorumtool of ARCH must load our library and
-# work, votequorum-monitor must report quorum, and dpkg -r must give the
+# them: Debian's corosync-quorumtool of ARCH must load both our libraries
+# and work, votequorum-monitor must report quorum, and dpkg -r must give the
 # reference back.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -80,20 +80,26 @@ corosync -f -c /debs/corosync.conf > /run/corosync.log 2>&1 &
 for _ in $(seq 1 300); do quorate && break; sleep 0.05; done
 quorate || { cat /run/corosync.log; fail "corosync did not become quorate"; }
 [[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.0.0 ]] || fail "the root does not start on the reference"
+[[ $(readlink -f "$L/libquorum.so.5") == *libquorum.so.5.1.0 ]] || fail "the root does not start on the reference libquorum"
 step "dpkg -i"
-DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libvotequorum-cpp1_*.deb /debs/votequorum-monitor_*.deb >/dev/null
-step "installed: libvotequorum.so.8 -> $(readlink -f "$L/libvotequorum.so.8")"
+DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libquorum5-cpp_*.deb /debs/libvotequorum-cpp1_*.deb \
+	/debs/votequorum-monitor_*.deb >/dev/null
+step "installed: libvotequorum.so.8 -> $(readlink -f "$L/libvotequorum.so.8"), libquorum.so.5 -> $(readlink -f "$L/libquorum.so.5")"
 [[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.1.0 ]] || fail "the link is not ours"
+[[ $(readlink -f "$L/libquorum.so.5") == *libquorum.so.5.2.0 ]] || fail "the libquorum link is not ours"
 loaded=$(ldd /usr/sbin/corosync-quorumtool | awk '$1 == "libvotequorum.so.8" { print $3 }')
 [[ $(readlink -f "$loaded") == *libvotequorum.so.8.1.0 ]] || fail "corosync-quorumtool loads $loaded"
+loaded=$(ldd /usr/sbin/corosync-quorumtool | awk '$1 == "libquorum.so.5" { print $3 }')
+[[ $(readlink -f "$loaded") == *libquorum.so.5.2.0 ]] || fail "corosync-quorumtool loads $loaded"
 quorate || fail "corosync-quorumtool on the installed package does not report quorum"
 step "corosync-quorumtool -s on the installed package: quorate"
 json=$(votequorum-monitor --once --json)
 [[ $json == *'"quorate":true'* ]] || fail "votequorum-monitor --once --json: $json"
 step "votequorum-monitor --once --json: quorate"
 step "dpkg -r"
-dpkg -r votequorum-monitor libvotequorum-cpp1 libvotequorum8-cpp >/dev/null
+dpkg -r votequorum-monitor libvotequorum-cpp1 libvotequorum8-cpp libquorum5-cpp >/dev/null
 [[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.0.0 ]] || fail "dpkg -r did not give the reference back"
+[[ $(readlink -f "$L/libquorum.so.5") == *libquorum.so.5.1.0 ]] || fail "dpkg -r did not give the reference libquorum back"
 quorate || fail "corosync-quorumtool does not work on the reference after dpkg -r"
 step "removed: the reference is back and corosync-quorumtool works on it"
 SCRIPT
@@ -113,4 +119,4 @@ unshare --mount --net --pid --fork --mount-proc bash -c '
 	cp "$debs"/* "$ov/root/debs/"
 	chroot "$ov/root" /bin/bash /debs/in-root.sh "$multiarch"
 ' package "$work/ov" "$root" "$work/debs" "$top" "$DEB_HOST_MULTIARCH"
-echo "deb ($arch): $(find "$work/debs" -name '*.deb' | wc -l) packages for $arch installed in the root in place of libvotequorum8 (its corosync-quorumtool ran on ours), removed, reference restored"
+echo "deb ($arch): $(find "$work/debs" -name '*.deb' | wc -l) packages for $arch installed in the root in place of libvotequorum8 and libquorum5 (its corosync-quorumtool ran on ours), removed, references restored"

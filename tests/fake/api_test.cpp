@@ -2,7 +2,7 @@
 // results, error pass-through, malformed replies, bad handles and pointers.
 #include "canned_daemon.hpp"
 
-#include "blocked.hpp"
+#include "when_blocked.hpp"
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,11 +13,9 @@
 #include <set>
 #include <string>
 #include <sys/socket.h>
-#include <thread>
 #include <unistd.h>
 
 using namespace vqtest;
-using namespace vq::wire;
 
 extern "C" int vqtest_dispatch_raw(votequorum_handle_t handle, int flags);
 extern "C" int vqtest_model_initialize_raw(votequorum_handle_t* handle, int model);
@@ -77,11 +75,11 @@ TEST_CASE("initialize checks its pointers and the model", "[init]")
 TEST_CASE("getinfo sends the node id and copies every field", "[getinfo]")
 {
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id != REQ_GETINFO) {
+		if (id != MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			peer.reply_status(CS_ERR_LIBRARY);
 			return;
 		}
-		auto r = request_as<ReqGetinfo>(req);
+		auto r = request_as<req_lib_votequorum_getinfo>(req);
 		auto res = getinfo_reply(CS_OK, static_cast<uint32_t>(r.nodeid), "Qdevice-net");
 		res.qdevice_votes = 1;
 		res.flags = VOTEQUORUM_INFO_QUORATE | VOTEQUORUM_INFO_QDEVICE_REGISTERED;
@@ -107,10 +105,10 @@ TEST_CASE("header.error comes back unchanged", "[errors]")
 {
 	// The server answers setexpected(n) with error n.
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id == REQ_SETEXPECTED) {
-			peer.reply_status(static_cast<int32_t>(request_as<ReqSetexpected>(req).expected_votes));
-		} else if (id == REQ_GETINFO) {
-			peer.reply(getinfo_reply(request_as<ReqGetinfo>(req).nodeid, 1));
+		if (id == MESSAGE_REQ_VOTEQUORUM_SETEXPECTED) {
+			peer.reply_status(static_cast<int32_t>(request_as<req_lib_votequorum_setexpected>(req).expected_votes));
+		} else if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
+			peer.reply(getinfo_reply(request_as<req_lib_votequorum_getinfo>(req).nodeid, 1));
 		} else {
 			peer.reply_status(CS_OK);
 		}
@@ -138,18 +136,18 @@ TEST_CASE("malformed replies are CS_ERR_MESSAGE_ERROR", "[errors]")
 {
 	// getinfo(n): the server answers with malformation n.
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id != REQ_GETINFO) {
+		if (id != MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			peer.reply_status(CS_OK);
 			return;
 		}
 		auto res = getinfo_reply(CS_OK, 1, "q");
-		switch (request_as<ReqGetinfo>(req).nodeid) {
+		switch (request_as<req_lib_votequorum_getinfo>(req).nodeid) {
 		case 1:  // shorter than its type
 			res.header.size = 100;
 			peer.reply(&res, 100);
 			break;
 		case 2:  // wrong id
-			res.header.id = RES_STATUS;
+			res.header.id = MESSAGE_RES_VOTEQUORUM_STATUS;
 			peer.reply(res);
 			break;
 		case 3:  // header.size lying
@@ -184,41 +182,41 @@ TEST_CASE("requests carry their arguments", "[requests]")
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte> req) {
 		bool ok = false;
 		switch (id) {
-		case REQ_SETVOTES: {
-			auto r = request_as<ReqSetvotes>(req);
+		case MESSAGE_REQ_VOTEQUORUM_SETVOTES: {
+			auto r = request_as<req_lib_votequorum_setvotes>(req);
 			ok = req.size() == 24 && r.nodeid == 3 && r.votes == 2;
 			break;
 		}
-		case REQ_TRACKSTART: {
-			auto r = request_as<ReqTrackstart>(req);
+		case MESSAGE_REQ_VOTEQUORUM_TRACKSTART: {
+			auto r = request_as<req_lib_votequorum_trackstart>(req);
 			ok = req.size() == 32 && r.context == 0xfeedULL && r.track_flags == CS_TRACK_CHANGES_ONLY;
 			break;
 		}
-		case REQ_TRACKSTOP: ok = req.size() == 16; break;
-		case REQ_QDEVICE_REGISTER:
-		case REQ_QDEVICE_UNREGISTER: {
-			auto r = request_as<ReqQdeviceName>(req);
+		case MESSAGE_REQ_VOTEQUORUM_TRACKSTOP: ok = req.size() == 16; break;
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_REGISTER:
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_UNREGISTER: {  // the two have one layout
+			auto r = request_as<req_lib_votequorum_qdevice_register>(req);
 			ok = req.size() == 272 && std::string(r.name) == "Qdevice";
 			break;
 		}
-		case REQ_QDEVICE_UPDATE: {
-			auto r = request_as<ReqQdeviceUpdate>(req);
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_UPDATE: {
+			auto r = request_as<req_lib_votequorum_qdevice_update>(req);
 			ok = req.size() == 528 && std::string(r.oldname) == "Qdevice" && std::string(r.newname) == "Other";
 			break;
 		}
-		case REQ_QDEVICE_POLL: {
-			auto r = request_as<ReqQdevicePoll>(req);
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_POLL: {
+			auto r = request_as<req_lib_votequorum_qdevice_poll>(req);
 			ok = req.size() == 296 && std::string(r.name) == "Qdevice" && r.cast_vote == 1 &&
 			     r.ring_id.nodeid == 7 && r.ring_id.seq == 0x1234;
 			break;
 		}
-		case REQ_QDEVICE_MASTER_WINS: {
-			auto r = request_as<ReqQdeviceMasterWins>(req);
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_MASTER_WINS: {
+			auto r = request_as<req_lib_votequorum_qdevice_master_wins>(req);
 			ok = req.size() == 280 && std::string(r.name) == "Qdevice" && r.allow == 1;
 			break;
 		}
-		case REQ_QDEVICE_SET_EXTRA_INFO: {
-			auto r = request_as<ReqSetExtraInfo>(req);
+		case MESSAGE_REQ_VOTEQUORUM_QDEVICE_SET_EXTRA_INFO: {
+			auto r = request_as<req_lib_votequorum_set_qdevice_extra_info>(req);
 			ok = (r.ei_size == 5 && req.size() == 29 && std::memcmp(req.data() + 20, "hello", 5) == 0) ||
 			     (r.ei_size == 0 && req.size() == 24);
 			break;
@@ -245,7 +243,7 @@ TEST_CASE("requests carry their arguments", "[requests]")
 TEST_CASE("qdevice names: 1 to 254 characters, checked before the handle", "[requests]")
 {
 	FakeServer server([](Peer& peer, int32_t, std::span<const std::byte> req) {
-		auto r = request_as<ReqQdeviceName>(req);
+		auto r = request_as<req_lib_votequorum_qdevice_register>(req);  // every qdevice request starts with the name
 		peer.reply_status(strnlen(r.name, sizeof r.name) == 254 || std::string(r.name) == "x" ? CS_OK : CS_ERR_EXIST);
 	});
 	auto h = connect_ok();
@@ -369,11 +367,11 @@ TEST_CASE("context is per handle", "[context]")
 TEST_CASE("get_qdevice_extra_info returns the daemon's bytes, bounded", "[extra-info]")
 {
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte> req) {
-		if (id != REQ_QDEVICE_GET_EXTRA_INFO) {
+		if (id != MESSAGE_REQ_VOTEQUORUM_QDEVICE_GET_EXTRA_INFO) {
 			peer.reply_status(CS_OK);
 			return;
 		}
-		switch (request_as<ReqGetExtraInfo>(req).nodeid) {
+		switch (request_as<req_lib_votequorum_get_qdevice_extra_info>(req).nodeid) {
 		case 1: {
 			auto r = extra_info_reply(CS_OK, "Qdsk 00ff");
 			peer.reply(r.data(), r.size());
@@ -440,43 +438,31 @@ TEST_CASE("fds: fd_get is the connected socket, every new fd is close-on-exec", 
 TEST_CASE("a request the server never answers: finalize from another thread ends it", "[silence]")
 {
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte>) {
-		if (id != REQ_GETINFO) {
+		if (id != MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			peer.reply_status(CS_OK);
 		}  // getinfo: silence
 	});
 	auto h = connect_ok();
 	cs_error_t finalized = CS_ERR_LIBRARY;  // Catch's assertions are not thread-safe
-	bool blocked = false;
-	const pid_t caller = gettid();
-	std::thread finalizer([&] {
-		blocked = vqtest::wait_until_blocked(caller);  // getinfo waits for its reply
-		finalized = votequorum_finalize(h);
-	});
+	WhenBlocked finalizer([&] { finalized = votequorum_finalize(h); });  // getinfo waits for its reply
 	votequorum_info info;
 	CHECK(votequorum_getinfo(h, 0, &info) == CS_ERR_BAD_HANDLE);
-	finalizer.join();
-	CHECK(blocked);
+	CHECK(finalizer.join());
 	CHECK(finalized == CS_OK);
 }
 
 TEST_CASE("the daemon dies during a request: CS_ERR_LIBRARY", "[death]")
 {
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte>) {
-		if (id != REQ_GETINFO) {
+		if (id != MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			peer.reply_status(CS_OK);
 		}
 	});
 	auto h = connect_ok();
-	bool blocked = false;
-	const pid_t caller = gettid();
-	std::thread killer([&] {
-		blocked = vqtest::wait_until_blocked(caller);
-		server.kill();
-	});
+	WhenBlocked killer([&] { server.kill(); });
 	votequorum_info info;
 	CHECK(votequorum_getinfo(h, 0, &info) == CS_ERR_LIBRARY);
-	killer.join();
-	CHECK(blocked);
+	CHECK(killer.join());
 	CHECK(votequorum_setexpected(h, 1) == CS_ERR_LIBRARY);
 	CHECK(votequorum_dispatch(h, CS_DISPATCH_ALL) == CS_ERR_LIBRARY);
 	CHECK(votequorum_finalize(h) == CS_OK);
@@ -485,7 +471,7 @@ TEST_CASE("the daemon dies during a request: CS_ERR_LIBRARY", "[death]")
 TEST_CASE("the daemon disconnects mid-request: CS_ERR_LIBRARY", "[death]")
 {
 	FakeServer server([](Peer& peer, int32_t id, std::span<const std::byte>) {
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			peer.disconnect_later();
 		} else {
 			peer.reply_status(CS_OK);

@@ -1,66 +1,17 @@
 // Only a server running as root or as the caller's own uid is trusted:
 // an impostor bound to "votequorum" by another user is refused.
 #include "canned_daemon.hpp"
+#include "users.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <dirent.h>
-#include <grp.h>
-#include <pwd.h>
-#include <set>
 #include <string>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 using namespace vqtest;
 
 namespace {
-
-struct User {
-	uid_t uid;
-	gid_t gid;
-};
-
-User user(const char* name)
-{
-	const passwd* pw = getpwnam(name);
-	REQUIRE(pw != nullptr);
-	return {pw->pw_uid, pw->pw_gid};
-}
-
-std::set<std::string> entries(const char* dir)
-{
-	std::set<std::string> names;
-	if (DIR* d = opendir(dir)) {
-		while (dirent* e = readdir(d)) {
-			if (e->d_name[0] != '.') {
-				names.insert(e->d_name);
-			}
-		}
-		closedir(d);
-	}
-	return names;
-}
-
-// Runs `body` in a child process that has become `as`; returns what it
-// returned (its exit status), or -1.
-template <class F>
-int as_user(User as, F body)
-{
-	std::fflush(nullptr);
-	pid_t child = fork();
-	if (child == 0) {
-		if (setgroups(0, nullptr) < 0 || setgid(as.gid) < 0 || setuid(as.uid) < 0) {
-			_exit(120);
-		}
-		_exit(body());
-	}
-	int status = 0;
-	waitpid(child, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 int connect_result()
 {
@@ -105,20 +56,7 @@ TEST_CASE("a votequorum server of another user is refused with CS_ERR_ACCESS, le
 	model.model = VOTEQUORUM_MODEL_V1;
 	CHECK(votequorum_model_initialize(&h, &model) == CS_ERR_ACCESS);
 	CHECK(entries("/proc/self/fd") == fds_before);
-	// The ring buffers of our connections to the impostor (it made them in
-	// /dev/shm/qb-<its pid>-...) go once it has seen us leave.
-	const std::string prefix = "qb-" + std::to_string(impostor.pid()) + "-";
-	auto leftovers = [&] {
-		int n = 0;
-		for (const auto& name : entries("/dev/shm")) {
-			n += name.rfind(prefix, 0) == 0;
-		}
-		return n;
-	};
-	for (int i = 0; i < 500 && leftovers() != 0; ++i) {
-		std::this_thread::sleep_for(std::chrono::milliseconds(10));
-	}
-	CHECK(leftovers() == 0);
+	CHECK(rings_left_by(impostor.pid()) == 0);
 }
 
 TEST_CASE("the same server running as root is accepted", "[credentials]")

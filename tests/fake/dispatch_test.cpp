@@ -3,7 +3,7 @@
 // callback and from another thread, a dying daemon, a small stack.
 #include "canned_daemon.hpp"
 
-#include "blocked.hpp"
+#include "when_blocked.hpp"
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -15,7 +15,6 @@
 #include <vector>
 
 using namespace vqtest;
-using namespace vq::wire;
 
 namespace {
 
@@ -344,15 +343,9 @@ TEST_CASE("finalize from another thread ends a blocking dispatch", "[dispatch][t
 	for (auto mode : {CS_DISPATCH_BLOCKING, CS_DISPATCH_ONE}) {
 		auto h = connect();
 		cs_error_t finalized = CS_ERR_LIBRARY;  // Catch's assertions are not thread-safe
-		bool blocked = false;
-		const pid_t caller = gettid();
-		std::thread finalizer([h, caller, &finalized, &blocked] {
-			blocked = vqtest::wait_until_blocked(caller);
-			finalized = votequorum_finalize(h);
-		});
+		WhenBlocked finalizer([h, &finalized] { finalized = votequorum_finalize(h); });
 		CHECK(votequorum_dispatch(h, mode) == CS_ERR_BAD_HANDLE);
-		finalizer.join();
-		CHECK(blocked);
+		CHECK(finalizer.join());
 		CHECK(finalized == CS_OK);
 	}
 }

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 using namespace vqtest;
-using namespace vq::wire;
 
 TEST_CASE("8 threads sharing one handle each get their own replies", "[threads]")
 {

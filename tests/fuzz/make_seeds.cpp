@@ -2,12 +2,10 @@
 // each kind the fuzzer's paths take, prefixed by the path byte. Run once;
 // the output is kept in the tree.
 #include "fake_server.hpp"
-#include "votequorum/wire.hpp"
 
 #include <cstdio>
 #include <string>
 
-using namespace vq::wire;
 using namespace vqtest;
 
 namespace {
@@ -39,8 +37,7 @@ int main(int argc, char** argv)
 	write(dir, "extrainfo", 0, extra_info_event(0, 2, "Qdsk 00ff"));
 	auto gi = getinfo_reply(CS_OK, 1, "Qdevice");
 	write(dir, "getinfo", 1, &gi, sizeof gi);
-	ResStatus st{};
-	st.header = {RES_STATUS, sizeof st, CS_ERR_NOT_EXIST};
+	const auto st = response<res_lib_votequorum_status>(MESSAGE_RES_VOTEQUORUM_STATUS, CS_ERR_NOT_EXIST);
 	write(dir, "status", 2, &st, sizeof st);
 	write(dir, "get-extra-info", 3, extra_info_reply(CS_OK, "hello"));
 	return 0;

@@ -21,7 +21,7 @@ struct CannedDaemon {
 	// getinfo: `info`, for the node asked about (node 0: info.nodeid) unless
 	// `answer_for_asked_node` is false; nodes in `unknown_nodes` get
 	// CS_ERR_NOT_EXIST.
-	vq::wire::ResGetinfo info = getinfo_reply(CS_OK, 1);
+	res_lib_votequorum_getinfo info = getinfo_reply(CS_OK, 1);
 	bool answer_for_asked_node = true;
 	std::vector<uint32_t> unknown_nodes;
 	// trackstart: a nodelist notification, a quorum notification, the
@@ -39,26 +39,25 @@ struct CannedDaemon {
 
 	void operator()(Peer& peer, int32_t id, std::span<const std::byte> request) const
 	{
-		using namespace vq::wire;
-		if (id == REQ_GETINFO) {
+		if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO) {
 			auto res = info;
 			if (answer_for_asked_node) {
-				const auto asked = static_cast<uint32_t>(request_as<ReqGetinfo>(request).nodeid);
+				const auto asked = static_cast<uint32_t>(request_as<req_lib_votequorum_getinfo>(request).nodeid);
 				res.nodeid = asked == 0 ? info.nodeid : asked;
 				if (std::find(unknown_nodes.begin(), unknown_nodes.end(), asked) != unknown_nodes.end()) {
 					res.header.error = CS_ERR_NOT_EXIST;
 				}
 			}
 			peer.reply(res);
-		} else if (id == REQ_TRACKSTART) {
-			const auto context = request_as<ReqTrackstart>(request).context;
+		} else if (id == MESSAGE_REQ_VOTEQUORUM_TRACKSTART) {
+			const auto context = request_as<req_lib_votequorum_trackstart>(request).context;
 			send_bytes_event(peer, nodelist_event(context, ring, members));
 			send_bytes_event(peer, quorum_event(context, quorate, nodes));
 			if (extra_info) {
 				send_bytes_event(peer, extra_info_event(context, extra_info->first, extra_info->second));
 			}
 			peer.reply_status(CS_OK);
-		} else if (id == REQ_QDEVICE_GET_EXTRA_INFO && extra_info_reply_data) {
+		} else if (id == MESSAGE_REQ_VOTEQUORUM_QDEVICE_GET_EXTRA_INFO && extra_info_reply_data) {
 			const auto bytes = extra_info_reply(CS_OK, *extra_info_reply_data);
 			peer.reply(bytes.data(), bytes.size());
 		} else {

@@ -40,5 +40,14 @@ int main(int argc, char** argv)
 	const auto st = response<res_lib_votequorum_status>(MESSAGE_RES_VOTEQUORUM_STATUS, CS_ERR_NOT_EXIST);
 	write(dir, "status", 2, &st, sizeof st);
 	write(dir, "get-extra-info", 3, extra_info_reply(CS_OK, "hello"));
+	// The quorum service: paths 4 (V0 callbacks) and 5 (V1 callbacks) take
+	// any notification; 6 a getquorate reply, 7 a gettype reply.
+	write(dir, "quorum-v0-3", 4, quorum_v0_notification(1, 0x10, {1, 2, 3}));
+	write(dir, "quorum-v1-2", 5, quorum_v1_notification(1, {1, 0x10}, {1, 2}));
+	write(dir, "quorum-v1-nodelist", 5, quorum_v1_nodelist_notification({1, 0x10}, {1, 2, 3}, {3}, {4}));
+	const auto gq = quorum_getquorate_reply(CS_OK, 1);
+	write(dir, "quorum-getquorate", 6, &gq, sizeof gq);
+	const auto gt = quorum_gettype_reply(CS_OK, QUORUM_SET);
+	write(dir, "quorum-gettype", 7, &gt, sizeof gt);
 	return 0;
 }

@@ -2,9 +2,9 @@
 # The main job: on a fresh Debian 12 machine (root), install what is needed,
 # build the library, start a private single-node corosync (in its own
 # network and mount namespace: it never meets a corosync you run), and show
-# real programs working through our libvotequorum.so.8:
-#   - Debian's own corosync-quorumtool binary, unchanged, with our library
-#     put first by LD_LIBRARY_PATH;
+# real programs working through our libvotequorum.so.8 and libquorum.so.5:
+#   - Debian's own corosync-quorumtool binary, unchanged, with both our
+#     libraries put first by LD_LIBRARY_PATH (it loads the two);
 #   - vq_status, the small example program of examples/;
 #   - votequorum-monitor, once and as a Prometheus exporter (one scrape).
 set -euo pipefail
@@ -15,17 +15,17 @@ build=${VQ_BUILD_DIR:-$top/build}
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	"$top/tests/setup.sh"
 	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build "$build" -j"$(nproc)" --target votequorum vq_status cpp_status votequorum-monitor >/dev/null
+	cmake --build "$build" -j"$(nproc)" --target votequorum quorum vq_status cpp_status votequorum-monitor >/dev/null
 	exec "$top/tests/support/private-corosync.sh" "$0" "$@"
 fi
 
 lib=$build
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "which library Debian's corosync-quorumtool loads"
-LD_LIBRARY_PATH=$lib ldd /usr/sbin/corosync-quorumtool | grep votequorum
+say "which libraries Debian's corosync-quorumtool loads"
+LD_LIBRARY_PATH=$lib ldd /usr/sbin/corosync-quorumtool | grep -E 'lib(vote)?quorum\.so'
 
-say "corosync-quorumtool -s (Debian's binary on our library)"
+say "corosync-quorumtool -s (Debian's binary on our two libraries: 'Quorate:' comes from libquorum, the rest from libvotequorum)"
 LD_LIBRARY_PATH=$lib corosync-quorumtool -s || true
 
 say "corosync-quorumtool -l -H"

@@ -21,6 +21,9 @@ status=0
 mainline=$("$top/tests/mainline/build.sh") || status=$?
 [ "$status" = 0 ] || [ "$status" = 3 ] || exit "$status"
 
+# The scratch tree has no ../shared beside it: the fake server's corosync
+# headers (tests/support/corosync_ipc.cmake) come from the same tarball.
+export VQ_MAINLINE_TARBALL=${VQ_MAINLINE_TARBALL:-$top/../shared/upstream/corosync-65235a81.tar.gz}
 echo "mutations: copying the tree to $scratch and building it once"
 tar -C "$top" --exclude='./build*' --exclude=./.git --exclude=./.cache -cf - . | tar -C "$scratch" -xf -
 cp -r "$top/.cache" "$scratch/.cache"

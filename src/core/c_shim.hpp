@@ -5,12 +5,13 @@
 // the context pair, and resolving a handle for the others); a service's
 // c_api.cpp exports its names over them and adds its own requests.
 //
-// The Sink is a session's (session.hpp), with one more member:
-//   void set_handle(uint64_t)   the handle its callbacks report
+// The Sink is a session's (session.hpp) that also derives from
+// ReportsHandle: the handle its callbacks report.
 #pragma once
 
 #include "errors.hpp"
 #include "handle_table.hpp"
+#include "reports_handle.hpp"
 #include "session.hpp"
 
 #include <atomic>

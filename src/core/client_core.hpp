@@ -14,6 +14,25 @@
 
 namespace vq {
 
+// The base of a C++ client's sink: hands each public event to the client's
+// handler, if it has one.
+template <class Handler>
+class Delivers {
+protected:
+	explicit Delivers(Handler handler) : handler_(std::move(handler)) {}
+
+	template <class Event>
+	void deliver(const Event& event) const
+	{
+		if (handler_) {
+			handler_(event);
+		}
+	}
+
+private:
+	const Handler handler_;
+};
+
 template <class Sink>
 class ClientCore {
 public:

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -100,6 +101,54 @@ inline bool whole_message(std::span<const std::byte> msg) noexcept
 inline bool entries_fit(std::size_t size, std::size_t fixed, uint64_t count, std::size_t entry) noexcept
 {
 	return size >= fixed && count <= (size - fixed) / entry;
+}
+
+// What every service's event sink has besides its notifications: a
+// notification whose id the service does not know (a newer daemon's) is
+// consumed and passed over, and the sink may take note of it.
+class EventSinkBase {
+public:
+	virtual ~EventSinkBase() = default;
+	virtual void on_unknown(int32_t id) { (void)id; }
+};
+
+// The frame of every service's notification decoder: the message must be
+// whole (whole_message), then `by_id` (std::optional<cs_error_t>(int32_t
+// id)) decodes it and delivers it to the sink: CS_OK, CS_ERR_MESSAGE_ERROR
+// when it does not hold what its id says, or nullopt for an id the service
+// does not know, which the sink's on_unknown hears of. Inline, like the
+// decoders: it runs once per notification.
+template <class Sink, class ById>
+inline cs_error_t decode_notification(std::span<const std::byte> msg, Sink& sink, ById&& by_id)
+{
+	if (!whole_message(msg)) [[unlikely]] {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	const auto id = field<int32_t>(msg, offsetof(ResponseHeader, id));
+	if (const std::optional<cs_error_t> result = by_id(id)) [[likely]] {
+		return *result;
+	}
+	sink.on_unknown(id);
+	return CS_OK;
+}
+
+// A notification's counted list: the message holds its fixed part Fixed,
+// whose uint32 at `count_at` counts the T entries starting at `list_at`,
+// and they all fit. Then `deliver` gets the entries as a view in place
+// (std::span<const T>) and the result is CS_OK; else CS_ERR_MESSAGE_ERROR
+// and `deliver` is not called.
+template <class Fixed, class T, class Deliver>
+inline cs_error_t with_list(std::span<const std::byte> msg, std::size_t count_at, std::size_t list_at, Deliver&& deliver)
+{
+	if (msg.size() < sizeof(Fixed)) [[unlikely]] {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	const auto count = field<uint32_t>(msg, count_at);
+	if (!entries_fit(msg.size(), list_at, count, sizeof(T))) [[unlikely]] {
+		return CS_ERR_MESSAGE_ERROR;
+	}
+	deliver(std::span<const T>(view<T>(msg, list_at), count));
+	return CS_OK;
 }
 
 // The first check of every reply: the reply's own error if it carries one

@@ -2,10 +2,9 @@
 // ABI (core/c_shim.hpp) and a C++ client each hold. Shared, so that a call
 // still running in another thread keeps both alive after a close.
 //
-// A Sink is a final class with
-//   cs_error_t decode(std::span<const std::byte> message)
-// which checks one notification with its service's decoder and delivers it
-// to itself; dispatch inlines it into the loop.
+// A Sink is a final class derived from its service's wire::EventSink, so
+// that the service's decoder, decode_event(message, sink), is found by
+// argument-dependent lookup; dispatch inlines it into the loop.
 #pragma once
 
 #include "connection.hpp"
@@ -28,7 +27,9 @@ struct Session {
 	// `mode` is valid (dispatch_mode).
 	cs_error_t dispatch(cs_dispatch_flags_t mode)
 	{
-		return connection->dispatch(mode, [this](std::span<const std::byte> message) { return sink.decode(message); });
+		return connection->dispatch(mode, [this](std::span<const std::byte> message) {
+			return decode_event(message, sink);  // the service's, by argument-dependent lookup
+		});
 	}
 
 	const std::shared_ptr<Connection> connection;  // never null

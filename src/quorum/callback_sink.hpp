@@ -5,9 +5,9 @@
 
 #include "wire.hpp"
 
-#include <corosync/quorum.h>
+#include "core/reports_handle.hpp"
 
-#include <atomic>
+#include <corosync/quorum.h>
 
 namespace vq::quorum {
 
@@ -19,15 +19,9 @@ struct Callbacks {
 	quorum_v1_nodelist_notification_fn_t v1_nodelist = nullptr;
 };
 
-class CallbackSink final : public wire::EventSink {
+class CallbackSink final : public wire::EventSink, public ReportsHandle {
 public:
 	explicit CallbackSink(const Callbacks& callbacks) noexcept : callbacks_(callbacks) {}
-
-	// The handle the callbacks report; set once, right after the handle
-	// table has issued it, before any other thread can know the handle.
-	void set_handle(quorum_handle_t handle) noexcept { handle_.store(handle, std::memory_order_release); }
-
-	cs_error_t decode(std::span<const std::byte> message) { return wire::decode_event(message, *this); }
 
 	// The lists point into this thread's receive buffer (even when empty).
 	void on(const wire::QuorumEvent& ev) override
@@ -54,10 +48,7 @@ public:
 	}
 
 private:
-	quorum_handle_t handle() const noexcept { return handle_.load(std::memory_order_acquire); }
-
 	const Callbacks callbacks_;
-	std::atomic<quorum_handle_t> handle_{0};
 };
 
 }  // namespace vq::quorum

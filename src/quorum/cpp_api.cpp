@@ -16,11 +16,9 @@ namespace {
 // (spans over the same bytes) and goes to the handler. The client asks for
 // the V1 model, so V0's notification never comes; if a server sent one, it
 // would be checked and dropped.
-class HandlerSink final : public vq::quorum::wire::EventSink {
+class HandlerSink final : public vq::quorum::wire::EventSink, vq::Delivers<Client::Handler> {
 public:
-	explicit HandlerSink(Client::Handler handler) : handler_(std::move(handler)) {}
-
-	cs_error_t decode(std::span<const std::byte> message) { return vq::quorum::wire::decode_event(message, *this); }
+	explicit HandlerSink(Client::Handler handler) : Delivers(std::move(handler)) {}
 
 	void on(const vq::quorum::wire::QuorumEvent&) override {}
 	void on(const vq::quorum::wire::V1QuorumEvent& e) override
@@ -31,15 +29,6 @@ public:
 	{
 		deliver(NodelistEvent{{e.ring_id.nodeid, e.ring_id.seq}, e.members, e.joined, e.left});
 	}
-
-private:
-	void deliver(const Event& event) const
-	{
-		if (handler_) {
-			handler_(event);
-		}
-	}
-	const Client::Handler handler_;
 };
 
 }  // namespace

@@ -147,15 +147,11 @@ struct NodelistEvent {  // V1
 };
 
 // Where decode_event delivers: one call per well-formed notification.
-class EventSink {
+class EventSink : public ipc::EventSinkBase {
 public:
-	virtual ~EventSink() = default;
 	virtual void on(const QuorumEvent& event) = 0;
 	virtual void on(const V1QuorumEvent& event) = 0;
 	virtual void on(const NodelistEvent& event) = 0;
-	// An id this library does not know (a newer daemon's): consumed and
-	// passed over.
-	virtual void on_unknown(int32_t id) { (void)id; }
 };
 
 // Checks `msg` and hands the sink its view: CS_OK, or CS_ERR_MESSAGE_ERROR
@@ -165,58 +161,45 @@ public:
 template <class Sink>  // an EventSink, or a final class derived from it (calls then inline)
 inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 {
-	const std::size_t size = msg.size();
-	if (!ipc::whole_message(msg)) [[unlikely]] {
-		return CS_ERR_MESSAGE_ERROR;
-	}
-	switch (ipc::field<int32_t>(msg, offsetof(ResponseHeader, id))) {
-	case RES_NOTIFICATION: {
-		if (size < sizeof(ResNotification)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
+	return ipc::decode_notification(msg, sink, [&](int32_t id) -> std::optional<cs_error_t> {
+		switch (id) {
+		case RES_NOTIFICATION:
+			return ipc::with_list<ResNotification, uint32_t>(msg, offsetof(ResNotification, view_list_entries),
+				kNotificationList, [&](auto members) {
+					sink.on(QuorumEvent{static_cast<uint32_t>(ipc::field<int32_t>(msg, offsetof(ResNotification, quorate))),
+						ipc::field<uint64_t>(msg, offsetof(ResNotification, ring_seq)), members});
+				});
+		case RES_V1_QUORUM_NOTIFICATION:
+			return ipc::with_list<ResV1QuorumNotification, uint32_t>(msg,
+				offsetof(ResV1QuorumNotification, view_list_entries), kV1QuorumList, [&](auto members) {
+					const auto ring = ipc::field<RingId>(msg, offsetof(ResV1QuorumNotification, ring_id));
+					sink.on(V1QuorumEvent{
+						static_cast<uint32_t>(ipc::field<int32_t>(msg, offsetof(ResV1QuorumNotification, quorate))),
+						{ring.nodeid, ring.seq}, members});
+				});
+		case RES_V1_NODELIST_NOTIFICATION: {
+			// Three lists, one after the other: their counts, summed in 64
+			// bits (no wrap), must fit the bytes.
+			if (msg.size() < sizeof(ResV1NodelistNotification)) [[unlikely]] {
+				return CS_ERR_MESSAGE_ERROR;
+			}
+			const auto members = ipc::field<uint32_t>(msg, offsetof(ResV1NodelistNotification, member_list_entries));
+			const auto joined = ipc::field<uint32_t>(msg, offsetof(ResV1NodelistNotification, joined_list_entries));
+			const auto left = ipc::field<uint32_t>(msg, offsetof(ResV1NodelistNotification, left_list_entries));
+			const uint64_t all = uint64_t{members} + joined + left;
+			if (!ipc::entries_fit(msg.size(), kV1NodelistLists, all, sizeof(uint32_t))) [[unlikely]] {
+				return CS_ERR_MESSAGE_ERROR;
+			}
+			const uint32_t* lists = ipc::view<uint32_t>(msg, kV1NodelistLists);
+			const auto ring = ipc::field<RingId>(msg, offsetof(ResV1NodelistNotification, ring_id));
+			sink.on(NodelistEvent{{ring.nodeid, ring.seq}, {lists, members}, {lists + members, joined},
+				{lists + members + joined, left}});
+			return CS_OK;
 		}
-		const auto n = ipc::field<uint32_t>(msg, offsetof(ResNotification, view_list_entries));
-		if (!ipc::entries_fit(size, kNotificationList, n, sizeof(uint32_t))) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
+		default:
+			return std::nullopt;
 		}
-		sink.on(QuorumEvent{static_cast<uint32_t>(ipc::field<int32_t>(msg, offsetof(ResNotification, quorate))),
-			ipc::field<uint64_t>(msg, offsetof(ResNotification, ring_seq)),
-			{ipc::view<uint32_t>(msg, kNotificationList), n}});
-		return CS_OK;
-	}
-	case RES_V1_QUORUM_NOTIFICATION: {
-		if (size < sizeof(ResV1QuorumNotification)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto n = ipc::field<uint32_t>(msg, offsetof(ResV1QuorumNotification, view_list_entries));
-		if (!ipc::entries_fit(size, kV1QuorumList, n, sizeof(uint32_t))) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto ring = ipc::field<RingId>(msg, offsetof(ResV1QuorumNotification, ring_id));
-		sink.on(V1QuorumEvent{static_cast<uint32_t>(ipc::field<int32_t>(msg, offsetof(ResV1QuorumNotification, quorate))),
-			{ring.nodeid, ring.seq}, {ipc::view<uint32_t>(msg, kV1QuorumList), n}});
-		return CS_OK;
-	}
-	case RES_V1_NODELIST_NOTIFICATION: {
-		if (size < sizeof(ResV1NodelistNotification)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto members = ipc::field<uint32_t>(msg, offsetof(ResV1NodelistNotification, member_list_entries));
-		const auto joined = ipc::field<uint32_t>(msg, offsetof(ResV1NodelistNotification, joined_list_entries));
-		const auto left = ipc::field<uint32_t>(msg, offsetof(ResV1NodelistNotification, left_list_entries));
-		const uint64_t all = uint64_t{members} + joined + left;  // cannot overflow 64 bits
-		if (!ipc::entries_fit(size, kV1NodelistLists, all, sizeof(uint32_t))) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const uint32_t* lists = ipc::view<uint32_t>(msg, kV1NodelistLists);
-		const auto ring = ipc::field<RingId>(msg, offsetof(ResV1NodelistNotification, ring_id));
-		sink.on(NodelistEvent{{ring.nodeid, ring.seq}, {lists, members}, {lists + members, joined},
-			{lists + members + joined, left}});
-		return CS_OK;
-	}
-	default:
-		sink.on_unknown(ipc::field<int32_t>(msg, offsetof(ResponseHeader, id)));
-		return CS_OK;
-	}
+	});
 }
 
 }  // namespace vq::quorum::wire

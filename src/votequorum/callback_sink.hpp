@@ -6,9 +6,10 @@
 
 #include "wire.hpp"
 
+#include "core/reports_handle.hpp"
+
 #include <corosync/votequorum.h>
 
-#include <atomic>
 
 namespace vq::votequorum {
 
@@ -20,15 +21,9 @@ struct Callbacks {
 	votequorum_qdevice_extra_info_fn_t extra_info = nullptr;
 };
 
-class CallbackSink final : public wire::EventSink {
+class CallbackSink final : public wire::EventSink, public ReportsHandle {
 public:
 	explicit CallbackSink(const Callbacks& callbacks) noexcept : callbacks_(callbacks) {}
-
-	// The handle the callbacks report; set once, right after the handle
-	// table has issued it, before any other thread can know the handle.
-	void set_handle(votequorum_handle_t handle) noexcept { handle_.store(handle, std::memory_order_release); }
-
-	cs_error_t decode(std::span<const std::byte> message) { return wire::decode_event(message, *this); }
 
 	// The C callbacks take non-const pointers, as the reference's do; they
 	// point into this thread's receive buffer (even for an empty list).
@@ -61,10 +56,7 @@ public:
 	}
 
 private:
-	votequorum_handle_t handle() const noexcept { return handle_.load(std::memory_order_acquire); }
-
 	const Callbacks callbacks_;
-	std::atomic<votequorum_handle_t> handle_{0};
 };
 
 }  // namespace vq::votequorum

@@ -31,9 +31,9 @@ bool valid_name(std::string_view name) noexcept
 
 // The C++ API's end of the event path: each view becomes the public Event
 // (spans over the same bytes) and goes to the handler.
-class HandlerSink final : public vq::votequorum::wire::EventSink {
+class HandlerSink final : public vq::votequorum::wire::EventSink, vq::Delivers<Client::Handler> {
 public:
-	explicit HandlerSink(Client::Handler handler) : handler_(std::move(handler)) {}
+	explicit HandlerSink(Client::Handler handler) : Delivers(std::move(handler)) {}
 
 	void on(const vq::votequorum::wire::QuorumEvent& e) override { deliver(QuorumEvent{e.context, e.quorate != 0, e.nodes}); }
 	void on(const vq::votequorum::wire::ExpectedVotesEvent& e) override { deliver(ExpectedVotesEvent{e.context, e.expected_votes}); }
@@ -42,17 +42,6 @@ public:
 		deliver(NodelistEvent{e.context, {e.ring_id.nodeid, e.ring_id.seq}, e.nodes});
 	}
 	void on(const vq::votequorum::wire::ExtraInfoEvent& e) override { deliver(ExtraInfoEvent{e.context, e.nodeid, e.data}); }
-
-	cs_error_t decode(std::span<const std::byte> message) { return vq::votequorum::wire::decode_event(message, *this); }
-
-private:
-	void deliver(const Event& event) const
-	{
-		if (handler_) {
-			handler_(event);
-		}
-	}
-	const Client::Handler handler_;
 };
 
 }  // namespace

@@ -239,87 +239,61 @@ struct ExtraInfoEvent {
 
 // Where decode_event delivers: one call per well-formed notification. The
 // C shim adapts it to the C callbacks, the C++ API to its Event variant.
-class EventSink {
+class EventSink : public ipc::EventSinkBase {
 public:
-	virtual ~EventSink() = default;
 	virtual void on(const QuorumEvent& event) = 0;
 	virtual void on(const ExpectedVotesEvent& event) = 0;
 	virtual void on(const NodelistEvent& event) = 0;
 	virtual void on(const ExtraInfoEvent& event) = 0;
-	// An id this library does not know (a newer daemon's): consumed and
-	// passed over; nothing to deliver.
-	virtual void on_unknown(int32_t id) { (void)id; }
 };
 
-
-
-// Checks `message` and hands the sink its view: CS_OK, or
-// CS_ERR_MESSAGE_ERROR (the sink not called) for a message that is shorter
-// than its type, whose header.size differs from its length, or whose entry
-// count or data size does not fit the bytes received. `message` must start
-// 8-byte aligned (node lists are viewed in place).
+// Checks `msg` and hands the sink its view: CS_OK, or CS_ERR_MESSAGE_ERROR
+// (the sink not called) for a message that is shorter than its type, whose
+// header.size differs from its length, or whose entry count or data size
+// does not fit the bytes received. `msg` must start 8-byte aligned (node
+// lists are viewed in place).
 //
 // Inline: it runs once per notification dispatched, each field read where
 // the layout puts it (a single load each).
 template <class Sink>  // an EventSink, or a final class derived from it (calls then inline)
 inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 {
-	const std::size_t size = msg.size();
-	if (!ipc::whole_message(msg)) [[unlikely]] {
-		return CS_ERR_MESSAGE_ERROR;
-	}
-	switch (ipc::field<int32_t>(msg, offsetof(ResponseHeader, id))) {
-	case RES_EXPECTEDVOTES_NOTIFICATION:
-		if (size < sizeof(ResExpectedVotesNotification)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
+	return ipc::decode_notification(msg, sink, [&](int32_t id) -> std::optional<cs_error_t> {
+		switch (id) {
+		case RES_EXPECTEDVOTES_NOTIFICATION:
+			if (msg.size() < sizeof(ResExpectedVotesNotification)) [[unlikely]] {
+				return CS_ERR_MESSAGE_ERROR;
+			}
+			sink.on(ExpectedVotesEvent{ipc::field<uint64_t>(msg, offsetof(ResExpectedVotesNotification, context)),
+				ipc::field<uint32_t>(msg, offsetof(ResExpectedVotesNotification, expected_votes))});
+			return CS_OK;
+		case RES_QUORUM_NOTIFICATION:
+			return ipc::with_list<ResQuorumNotification, votequorum_node_t>(msg,
+				offsetof(ResQuorumNotification, node_list_entries), kQuorumNodes, [&](auto nodes) {
+					sink.on(QuorumEvent{ipc::field<uint64_t>(msg, offsetof(ResQuorumNotification, context)),
+						ipc::field<uint32_t>(msg, offsetof(ResQuorumNotification, quorate)), nodes});
+				});
+		case RES_NODELIST_NOTIFICATION:
+			return ipc::with_list<ResNodelistNotification, uint32_t>(msg,
+				offsetof(ResNodelistNotification, node_list_entries), kNodelistNodes, [&](auto nodes) {
+					const auto ring = ipc::field<RingId>(msg, offsetof(ResNodelistNotification, ring_id));
+					sink.on(NodelistEvent{ipc::field<uint64_t>(msg, offsetof(ResNodelistNotification, context)),
+						{ring.nodeid, ring.seq}, nodes});
+				});
+		case RES_EXTRA_INFO_NOTIFICATION:
+			if (msg.size() >= sizeof(ResExtraInfoNotification) &&
+				ipc::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, ei_size)) > kExtraInfoMax) [[unlikely]] {
+				return CS_ERR_MESSAGE_ERROR;
+			}
+			return ipc::with_list<ResExtraInfoNotification, std::byte>(msg,
+				offsetof(ResExtraInfoNotification, ei_size), kExtraInfoNotificationData, [&](auto data) {
+					sink.on(ExtraInfoEvent{ipc::field<uint64_t>(msg, offsetof(ResExtraInfoNotification, context)),
+						ipc::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, nodeid)), data});
+				});
+		default:
+			return std::nullopt;
 		}
-		sink.on(ExpectedVotesEvent{ipc::field<uint64_t>(msg, offsetof(ResExpectedVotesNotification, context)),
-			ipc::field<uint32_t>(msg, offsetof(ResExpectedVotesNotification, expected_votes))});
-		return CS_OK;
-	case RES_QUORUM_NOTIFICATION: {
-		if (size < sizeof(ResQuorumNotification)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto entries = ipc::field<uint32_t>(msg, offsetof(ResQuorumNotification, node_list_entries));
-		if (!ipc::entries_fit(size, kQuorumNodes, entries, sizeof(votequorum_node_t))) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		sink.on(QuorumEvent{ipc::field<uint64_t>(msg, offsetof(ResQuorumNotification, context)),
-			ipc::field<uint32_t>(msg, offsetof(ResQuorumNotification, quorate)),
-			{ipc::view<votequorum_node_t>(msg, kQuorumNodes), entries}});
-		return CS_OK;
-	}
-	case RES_NODELIST_NOTIFICATION: {
-		if (size < sizeof(ResNodelistNotification)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto entries = ipc::field<uint32_t>(msg, offsetof(ResNodelistNotification, node_list_entries));
-		if (!ipc::entries_fit(size, kNodelistNodes, entries, sizeof(uint32_t))) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto ring = ipc::field<RingId>(msg, offsetof(ResNodelistNotification, ring_id));
-		sink.on(NodelistEvent{ipc::field<uint64_t>(msg, offsetof(ResNodelistNotification, context)),
-			{ring.nodeid, ring.seq}, {ipc::view<uint32_t>(msg, kNodelistNodes), entries}});
-		return CS_OK;
-	}
-	case RES_EXTRA_INFO_NOTIFICATION: {
-		if (size < sizeof(ResExtraInfoNotification)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		const auto ei_size = ipc::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, ei_size));
-		if (ei_size > kExtraInfoMax || !ipc::entries_fit(size, kExtraInfoNotificationData, ei_size, 1)) [[unlikely]] {
-			return CS_ERR_MESSAGE_ERROR;
-		}
-		sink.on(ExtraInfoEvent{ipc::field<uint64_t>(msg, offsetof(ResExtraInfoNotification, context)),
-			ipc::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, nodeid)),
-			msg.subspan(kExtraInfoNotificationData, ei_size)});
-		return CS_OK;
-	}
-	default:
-		sink.on_unknown(ipc::field<int32_t>(msg, offsetof(ResponseHeader, id)));
-		return CS_OK;
-	}
+	});
 }
-
 
 }  // namespace vq::votequorum::wire

@@ -48,7 +48,7 @@ std::string describe(const quorum::Event& event)
 
 }  // namespace
 
-TEST_CASE("C++ quorum: connect learns the provider; quorate reads the daemon's answer", "[cpp][quorum]")
+TEST_CASE("C++ quorum: connect learns the provider, and quorate reads the daemon's answer", "[cpp][quorum]")
 {
 	{
 		FakeServer server = quorum_server();

@@ -137,8 +137,6 @@ class Nesting final : public vq::votequorum::wire::EventSink {
 public:
 	explicit Nesting(unsigned levels) : levels_(levels) {}
 	vq::Session<Nesting>* conn = nullptr;  // the session this sink is in
-
-	cs_error_t decode(std::span<const std::byte> message) { return decode_event(message, *this); }
 	std::vector<std::string> problems;
 	unsigned deepest = 0;
 	std::vector<const void*> views;

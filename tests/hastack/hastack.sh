@@ -8,7 +8,9 @@
 # MONITOR  votequorum-monitor (cluster.sh's quorum checks)
 # BIN      the directory holding watchdogd, node_syslog, watchdog_preload.so
 #          and vq_trace.so (built from this folder)
-# LIBDIR   the directory whose libvotequorum.so.8 sbd loads; empty: Debian's
+# LIBDIR   the directory whose libvotequorum.so.8 sbd loads, and whose
+#          libquorum.so.5 and libvotequorum.so.8 pacemaker loads; empty:
+#          the system's (Debian's)
 # LABEL    a name for the library in the output ("ours", "Debian's")
 #
 # Each node runs in its own network, mount, PID and UTS namespaces
@@ -22,30 +24,17 @@
 set -euo pipefail
 shopt -s inherit_errexit
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export VQ_MONITOR=$1
-export VQ_HASTACK_BIN=$2
-libdir=$3
-label=$4
+# shellcheck source=lib.sh
+source "$here/lib.sh" "$@"
 libname="Debian's libvotequorum.so.8"
 [ -z "$libdir" ] || libname=$libdir/libvotequorum.so.8
-# shellcheck source=lib.sh
-source "$here/lib.sh"
 
 # --- the run ---------------------------------------------------------------
 
 outcome=()
 start=$(now)
-step "$label: 3 nodes, corosync, then sbd (watchdog only) and pacemaker on each; sbd loads $libname"
-cluster_up 3
-disown -a
-for i in 1 2 3; do
-	check_safe "$i"
-done
-for i in 1 2 3; do
-	first_agent[$i]=$(_node_pid "$i")
-	wait_for "$i" '"quorate":true'
-	stack_start "$i"
-done
+step "$label: 3 nodes, corosync, then sbd (watchdog only) and pacemaker on each; sbd and pacemaker load $libname"
+stack_up 3
 for i in 1 2 3; do
 	sbd_pid=$(on_node "$i" cat /run/sbd.pid)
 	maps=$(on_node "$i" sh -c "grep -o '/[^ ]*libvotequorum.so[^ ]*' /proc/\$(pgrep -f -o 'sbd: watcher: Cluster')/maps | sort -u")
@@ -57,12 +46,13 @@ done
 wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate"
 on_node 1 crm_attribute -t crm_config -n stonith-enabled -v true
 on_node 1 crm_attribute -t crm_config -n stonith-watchdog-timeout -v "$watchdog_fencing"
-on_node 1 cibadmin -C -o resources -X '<primitive id="dummy" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="dummy-monitor" name="monitor" interval="5s"/></operations></primitive>'
+dummy_create
 # The resource prefers node 3, so cutting node 3 off gives it somewhere to move.
 on_node 1 cibadmin -C -o constraints -X '<rsc_location id="dummy-prefers-node3" rsc="dummy" node="node3" score="50"/>'
-wait_mon 1 60 "$(dummy_on)" '<node name="node3" id="3" cached="true"/>'
-step "$label: all three online and quorate in crm_mon, dummy started on node 3, ($(elapsed "$start" "$(now)") s from the start)"
+wait_mon 1 60 "$(dummy_on)" "$(dummy_node 3)"
+took "start: all three online and quorate in crm_mon, dummy started on node 3" "$start"
 for i in 1 2 3; do
+	check_quorum_lib "$i"
 	check_fed "$i"
 	trace_shows "$i" 'initialize callbacks=NULL -> 1$' "votequorum_initialize(&h, NULL) = CS_OK"
 	trace_shows "$i" 'getinfo nodeid=0 -> 1 quorate=1$' "votequorum_getinfo = CS_OK, quorate"
@@ -91,8 +81,8 @@ t=$(now)
 on_node 1 ip route del blackhole 10.99.0.3/32
 on_node 2 ip route del blackhole 10.99.0.3/32
 node_boot 3
-wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" '<node name="node3" id="3" cached="true"/>'
-echo "    whole again $(elapsed "$t" "$(now)") s after node 3 booted; dummy back on node 3"
+wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" "$(dummy_node 3)"
+took "node 3 back: whole again, dummy back on node 3 (from the boot)" "$t"
 check_fed 3
 outcome+=("node 3 rejoined")
 
@@ -115,7 +105,9 @@ done
 if ! grep -Pzo -- "$seq_re" <<<"$after" >/dev/null; then
 	fail "node 2's sbd did not see getinfo fail, then initialize with NULL callbacks and get the state again; its calls since the kill: $after"
 fi
-echo "    node 2's sbd, $(elapsed "$t" "$(now)") s after the kill: $(grep -Pzo -- "$seq_re" <<<"$after" | tr '\0\n' ' ;')"
+s=$(elapsed "$t" "$(now)")
+echo "    node 2's sbd, $s s after the kill: $(grep -Pzo -- "$seq_re" <<<"$after" | tr '\0\n' ' ;')"
+record_time "node 2's corosync killed and restarted: sbd's getinfo failed, then initialize(NULL) and getinfo worked" "$s"
 outcome+=("node 2's sbd: getinfo failed after corosync's death; initialize(NULL) and getinfo worked once it was back")
 # Whether node 2 stays up now depends on how fast pacemaker recovers on it
 # (here it usually does); either way the cluster must be whole again
@@ -147,7 +139,7 @@ step "$label: node 2 back"
 t=$(now)
 node_boot 2
 wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate" "$(dummy_on)"
-echo "    whole again $(elapsed "$t" "$(now)") s after node 2 booted"
+took "node 2 back: whole again (from the boot)" "$t"
 check_alive 1 3
 outcome+=("node 2 rejoined")
 

@@ -1,14 +1,20 @@
 # shellcheck shell=bash
-# What the hastack tests share (sourced with VQ_MONITOR, VQ_HASTACK_BIN,
-# libdir and label set): the cluster of tests/cluster/cluster.sh with a UTS
-# namespace and node_setup.sh for each node, torn down at exit; the safety
-# checks that come before sbd, the node's environment, starting the test
-# watchdog, sbd and pacemaker on a node, and the observations (crm_mon,
-# fencing history, the watchdog's feeds, sbd's votequorum calls).
-# Variables set here are read by the sourcing scripts, and label comes
-# from them:
-# shellcheck disable=SC2034,SC2154
+# What the hastack tests share, sourced as
+#   source lib.sh MONITOR BIN LIBDIR LABEL
+# (hastack.sh's arguments: the scenarios take the same four): the cluster
+# of tests/cluster/cluster.sh with a UTS namespace and node_setup.sh for
+# each node, torn down at exit; the safety checks that come before sbd, the
+# node's environment, starting the test watchdog, sbd and pacemaker on a
+# node, and the observations (crm_mon, fencing history, the watchdog's
+# feeds, sbd's votequorum calls, the libquorum that pacemaker maps).
+# Variables set here are read by the sourcing scripts:
+# shellcheck disable=SC2034
 
+export VQ_MONITOR=$1
+export VQ_HASTACK_BIN=$2
+libdir=$3                # whose libvotequorum and libquorum the stack loads; empty: the system's
+label=$4                 # the library's name in the output ("ours", "Debian's")
+with_sbd=1               # empty: each node's stack is pacemaker alone (no watchdog, no sbd)
 _hastack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export VQ_CLUSTER_UTS=1
 export VQ_CLUSTER_AGENT_SETUP=$_hastack_dir/node_setup.sh
@@ -64,16 +70,17 @@ check_safe() {  # I
 }
 
 # The node's environment for sbd and pacemaker (as /etc/default/sbd gives
-# them to both units), with the test watchdog and the trace preloaded.
+# them to both units), with the test watchdog and the trace preloaded;
+# without sbd (with_sbd empty), pacemaker's part only.
 node_env() {  # I
 	local dir
 	dir=$(node_dir "$1")
-	printf '%s\n' env SBD_PACEMAKER=yes SBD_STARTMODE=always SBD_DELAY_START=no \
+	printf '%s\n' env PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none
+	[ -z "$with_sbd" ] || printf '%s\n' SBD_PACEMAKER=yes SBD_STARTMODE=always SBD_DELAY_START=no \
 		SBD_WATCHDOG_DEV=/dev/watchdog SBD_WATCHDOG_TIMEOUT=$sbd_timeout \
 		SBD_TIMEOUT_ACTION=flush,reboot SBD_MOVE_TO_ROOT_CGROUP=no SBD_SYNC_RESOURCE_STARTUP=yes \
 		VQ_WATCHDOG_DEV=/dev/watchdog VQ_WATCHDOG_SOCKET=/run/watchdog.sock \
-		"VQ_RESET_RECORD=$dir/reset.record" "VQ_HOST_PIDNS=$host_pidns" "VQ_TRACE_FILE=$dir/votequorum.trace" \
-		PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none
+		"VQ_RESET_RECORD=$dir/reset.record" "VQ_HOST_PIDNS=$host_pidns" "VQ_TRACE_FILE=$dir/votequorum.trace"
 }
 
 watchdog_start() {  # I: the node's test watchdog (watchdogd.c)
@@ -107,25 +114,83 @@ wait_armed() {  # I
 	fail "sbd on node $1 never armed its watchdog with $sbd_timeout s"
 }
 
-pacemaker_start() {  # I
-	local i=$1 dir
+# pacemaker's daemons (all but pacemakerd, fenced and execd) run as
+# hacluster, which may not reach LIBDIR (a build tree under a private
+# directory such as /root or a mktemp -d), and then the loader quietly
+# takes the system's library. So the node gets LIBDIR's libquorum.so.5 and
+# libvotequorum.so.8 (and nothing else of LIBDIR) bound into a directory of
+# its own private /run; check_quorum_lib checks what they mapped.
+node_lib=/run/vq-lib
+node_libs() {  # I LIBDIR
+	local i=$1 f real
+	on_node "$i" mkdir -p "$node_lib"
+	for f in libquorum.so.5 libvotequorum.so.8; do
+		real=$(readlink -e "$2/$f") || fail "no $f in $2"
+		# shellcheck disable=SC2016  # expanded by the node's shell
+		on_node "$i" sh -c 'mountpoint -q "$1" || { touch "$1" && mount --bind "$2" "$1"; }' sh "$node_lib/$f" "$real"
+	done
+}
+
+pacemaker_start() {  # I [LIBDIR]: pacemakerd, and so each of its daemons, on LIBDIR's libquorum and libvotequorum (default: $libdir)
+	local i=$1 lib=${2-$libdir} dir path=""
 	dir=$(node_dir "$i")
+	if [ -n "$lib" ]; then
+		node_libs "$i" "$lib"
+		path=$node_lib
+	fi
 	mapfile -t envs < <(node_env "$i")
-	on_node "$i" "${envs[@]}" "LD_PRELOAD=$VQ_HASTACK_BIN/watchdog_preload.so" \
+	on_node "$i" "${envs[@]}" "LD_LIBRARY_PATH=$path" "LD_PRELOAD=$VQ_HASTACK_BIN/watchdog_preload.so" \
 		sh -c "setsid /usr/sbin/pacemakerd </dev/null >>'$dir/pacemakerd.out' 2>&1 &"
 }
 
-stack_start() {  # I: watchdog, sbd, pacemaker on a node whose corosync runs
-	watchdog_start "$1"
-	sbd_start "$1"
-	wait_armed "$1"
+stack_start() {  # I: watchdog and sbd (unless with_sbd is empty), then pacemaker, on a node whose corosync runs
+	if [ -n "$with_sbd" ]; then
+		watchdog_start "$1"
+		sbd_start "$1"
+		wait_armed "$1"
+	fi
 	pacemaker_start "$1"
+}
+
+# The cluster of N nodes; each node, once checked safe and quorate, gets
+# its stack.
+stack_up() {  # N
+	local i
+	cluster_up "$1"
+	disown -a
+	for i in $(seq 1 "$1"); do
+		check_safe "$i"
+	done
+	for i in $(seq 1 "$1"); do
+		first_agent[$i]=$(_node_pid "$i")
+		wait_for "$i" '"quorate":true'
+		stack_start "$i"
+	done
+}
+
+# The resource dummy (ocf:pacemaker:Dummy, monitored every 5 s), created
+# through node 1; where it may run is the scenario's choice.
+dummy_create() {
+	on_node 1 cibadmin -C -o resources -X '<primitive id="dummy" class="ocf" provider="pacemaker" type="Dummy"><operations><op id="dummy-monitor" name="monitor" interval="5s"/></operations></primitive>'
 }
 
 # --- observations -----------------------------------------------------------
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }  # FROM TO
+
+# Writes down how long WHAT took (for both.sh's table of both libraries'
+# times, through VQ_HASTACK_TIMES).
+record_time() {  # WHAT SECONDS
+	printf '%s\t%s\n' "$1" "$2" >> "${VQ_HASTACK_TIMES:-/dev/null}"
+}
+# Prints and writes down the seconds since FROM that WHAT took.
+took() {  # WHAT FROM
+	local s
+	s=$(elapsed "$2" "$(now)")
+	echo "    $1: $s s"
+	record_time "$1" "$s"
+}
 
 # crm_mon's XML on node I (empty when pacemaker does not answer).
 mon_xml() { on_node "$1" crm_mon -1 --output-as=xml 2>/dev/null || true; }
@@ -171,7 +236,39 @@ wait_mon() {  # I SECONDS PATTERN...
 online() { echo "<node name=\"node$1\" id=\"$1\" online=\"true\" standby=\"false\"[^>]* unclean=\"false\""; }
 offline() { echo "<node name=\"node$1\" id=\"$1\" online=\"false\""; }
 quorate='<current_dc present="true" [^>]*with_quorum="true"'
+inquorate='<current_dc present="true" [^>]*with_quorum="false"'
 dummy_on() { echo "<resource id=\"dummy\" [^>]*role=\"Started\" active=\"true\"[^>]*>\$"; }
+dummy_off='<resource id="dummy" [^>]*role="Stopped" active="false"'
+# Where dummy runs (the only resource, so the only resource's node line).
+dummy_node() { echo "<node name=\"node$1\" id=\"$1\" cached=\"true\"/>"; }
+
+# Each pacemaker daemon that loads libquorum (pacemakerd, based, fenced,
+# attrd and controld) maps the cluster's: the file that is LIBDIR's
+# libquorum.so.5 (same device and inode), the system's when LIBDIR is empty.
+check_quorum_lib() {  # I [LIBDIR] (default: $libdir)
+	local i=$1 lib=${2-$libdir} want want_id d mapped="" id
+	if [ -n "$lib" ]; then
+		want=$(readlink -e "$lib/libquorum.so.5") || fail "no libquorum.so.5 in $lib"
+	else
+		want=$(ldconfig -p | awk '$1 == "libquorum.so.5" { print $NF; exit }' | xargs -r readlink -e)
+		[ -n "$want" ] || fail "the system has no libquorum.so.5"
+	fi
+	want_id=$(stat -L -c '%d:%i' "$want")
+	for d in pacemakerd pacemaker-based pacemaker-fenced pacemaker-attrd pacemaker-controld; do
+		# shellcheck disable=SC2016  # expanded by the node's shell
+		mapped=$(on_node "$i" sh -c 'pid=$(pgrep -o -f "^(/usr/sbin|/usr/lib/pacemaker)/$1( |\$)") &&
+			grep -o "/[^ ]*libquorum\.so[^ ]*" "/proc/$pid/maps" | sort -u' sh "$d" || true)
+		if [ -z "$mapped" ] || [ "$(wc -l <<<"$mapped")" != 1 ]; then
+			fail "node $i's $d maps no single libquorum (or does not run): '$mapped'"
+		fi
+		id=$(on_node "$i" stat -L -c '%d:%i' "$mapped")
+		if [ "$id" != "$want_id" ]; then
+			fail "node $i's $d maps $mapped ($id), not $want ($want_id): it does not run on the cluster's libquorum"
+		fi
+	done
+	echo "    node $i: pacemakerd, based, fenced, attrd and controld map $mapped, which is $want"
+	outcome+=("node $i: pacemakerd, based, fenced, attrd and controld map the cluster's libquorum")
+}
 
 # The node's watchdog is armed with sbd's timeout and fed: its count of
 # keep-alives grows by at least 2 over 3 seconds.
@@ -189,7 +286,7 @@ check_fed() {  # I
 # Waits (up to 60 s) for node I's reset: its PID namespace's init is gone.
 # Prints the time since FROM and what the node's record says ended it.
 wait_reset() {  # I FROM
-	local i=$1 from=$2 agent how
+	local i=$1 from=$2 agent how s
 	agent=$(_node_pid "$i")
 	for _ in $(seq 1 600); do
 		kill -0 "$agent" 2>/dev/null || break
@@ -199,13 +296,15 @@ wait_reset() {  # I FROM
 		fail "node $i was not reset within 60 s"
 	fi
 	how=$(grep -E 'RESET by the watchdog|reboot\(2\)' "$(node_dir "$i")/reset.record" | tail -1 | cut -d' ' -f2-)
-	echo "    node $i reset $(elapsed "$from" "$(now)") s after the fault (${how:-no record})"
+	s=$(elapsed "$from" "$(now)")
+	echo "    node $i reset $s s after the fault (${how:-no record})"
+	record_time "node $i reset" "$s"
 	outcome+=("node $i reset")
 }
 
 # pacemaker on node I has fenced node J (its fencing history says so).
 wait_fenced() {  # I J FROM
-	local i=$1 j=$2 from=$3 history=""
+	local i=$1 j=$2 from=$3 history="" s
 	for _ in $(seq 1 120); do
 		no_unexpected_reset
 		history=$(on_node "$i" stonith_admin --history "node$j" 2>/dev/null || true)
@@ -215,7 +314,9 @@ wait_fenced() {  # I J FROM
 	if ! grep -E "^reboot of node$j successful" <<<"$history" >/dev/null; then
 		fail "node $i's fencing history has no successful reboot of node $j: $history"
 	fi
-	echo "    node $i: node $j fenced $(elapsed "$from" "$(now)") s after the fault: $(head -1 <<<"$history")"
+	s=$(elapsed "$from" "$(now)")
+	echo "    node $i: node $j fenced $s s after the fault: $(head -1 <<<"$history")"
+	record_time "node $j fenced" "$s"
 	outcome+=("node $j fenced by the others")
 }
 

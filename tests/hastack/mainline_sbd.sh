@@ -17,14 +17,10 @@
 set -euo pipefail
 shopt -s inherit_errexit
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export VQ_MONITOR=$1
-export VQ_HASTACK_BIN=$2
 ours=$3
 export VQ_COROSYNC_PREFIX=$4
-label="main line"
-libdir=""
 # shellcheck source=lib.sh
-source "$here/lib.sh"
+source "$here/lib.sh" "$1" "$2" "" "main line"
 
 mainline_lib=$VQ_COROSYNC_PREFIX/lib
 [ -e "$mainline_lib/libvotequorum.so.8" ] || fail "no libvotequorum.so.8 in $mainline_lib"

@@ -175,6 +175,10 @@ TEST_CASE("quorum: initialize with no daemon is CS_ERR_LIBRARY", "[quorum][init]
 	CHECK(quorum_model_initialize(&h, QUORUM_MODEL_V1, reinterpret_cast<quorum_model_data_t*>(&model), &type,
 		      nullptr) == CS_ERR_LIBRARY);
 	CHECK(h == 0);
+	// A bad model is refused before anything is asked of a daemon (there
+	// is none here): CS_ERR_INVALID_PARAM, not the failed connection's error.
+	CHECK(vqtest_quorum_model_initialize_raw(&h, 2) == CS_ERR_INVALID_PARAM);
+	CHECK(h == 0);
 }
 
 TEST_CASE("quorum: a votequorum-only server is no quorum service", "[quorum][init]")

@@ -1,10 +1,14 @@
 /*
- * The transport's limit: the same getinfo round trip as vq_bench, written
- * directly on libqb's client (no votequorum library at all).
- *   qb_getinfo N [LATENCIES_FILE]
+ * The transport's limit: the same round trip as vq_bench's getinfo (or
+ * q_bench's getquorate), written directly on libqb's client (no corosync
+ * client library at all).
+ *   qb_getinfo N [LATENCIES_FILE]              votequorum getinfo
+ *   qb_getinfo --quorum N [LATENCIES_FILE]     quorum getquorate
  */
+#define _GNU_SOURCE
 #include <qb/qbipcc.h>
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,43 +18,37 @@
 
 #include "bench_common.h"
 
+/* Both requests have id 0: votequorum's getinfo carries a node id after the
+ * header, quorum's getquorate is the header alone. */
 struct req { int32_t id __attribute__((aligned(8))); int32_t size __attribute__((aligned(8))); int32_t nodeid; };
 
+struct round_trip {
+	qb_ipcc_connection_t *c;
+	struct iovec iov;
+};
+
+static void round_trip(void *arg, int i)
+{
+	struct round_trip *rt = arg;
+	char reply[512];
+	if (qb_ipcc_sendv_recv(rt->c, &rt->iov, 1, reply, sizeof(reply), -1) < 0)
+		die("round trip", i);
+}
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 10000, i;
-	qb_ipcc_connection_t *c = qb_ipcc_connect("votequorum", 256 * 1024);
+	int quorum = argc > 1 && !strcmp(argv[1], "--quorum");
+	int n = argc > 1 + quorum ? atoi(argv[1 + quorum]) : 10000;
+	const char *file = argc > 2 + quorum ? argv[2 + quorum] : NULL;
 	struct req r;
-	char reply[512];
-	struct iovec iov = { &r, sizeof(r) };
-	double *lat = malloc(sizeof(double) * (size_t)n), t0, start;
-	if (!c) {
-		fprintf(stderr, "qb_getinfo: cannot connect\n");
-		return 1;
-	}
+	struct round_trip rt = { qb_ipcc_connect(quorum ? "quorum" : "votequorum", 256 * 1024),
+		{ &r, quorum ? offsetof(struct req, nodeid) : sizeof(r) } };
+	if (!rt.c)
+		die("cannot connect", 0);
 	memset(&r, 0, sizeof(r));
-	r.id = 0; /* GETINFO */
-	r.size = sizeof(r);
-	for (i = 0; i < 1000; i++)
-		qb_ipcc_sendv_recv(c, &iov, 1, reply, sizeof(reply), -1);
-	start = now_us();
-	for (i = 0; i < n; i++) {
-		t0 = now_us();
-		if (qb_ipcc_sendv_recv(c, &iov, 1, reply, sizeof(reply), -1) < 0)
-			return 1;
-		lat[i] = now_us() - t0;
-	}
-	double total = now_us() - start;
-	if (argc > 2) {
-		FILE *f = fopen(argv[2], "w");
-		for (i = 0; i < n; i++)
-			fprintf(f, "%.3f\n", lat[i]);
-		fclose(f);
-	}
-	qsort(lat, (size_t)n, sizeof(double), cmp_double);
-	printf("{\"workload\":\"getinfo_bare_libqb\",\"n\":%d,\"per_s\":%.0f,\"p50_us\":%.2f,\"p99_us\":%.2f}\n", n,
-		n / (total / 1e6), lat[n / 2], lat[(int)(0.99 * (n - 1) + 0.5)]);
-	qb_ipcc_disconnect(c);
+	r.id = 0; /* GETINFO, GETQUORATE */
+	r.size = (int32_t)rt.iov.iov_len;
+	time_calls(quorum ? "getquorate_bare_libqb" : "getinfo_bare_libqb", n, 1000, round_trip, &rt, file);
+	qb_ipcc_disconnect(rt.c);
 	return 0;
 }

@@ -1,12 +1,13 @@
 #!/bin/bash
-# The benchmark: ours against Debian's libvotequorum8 (and the bare libqb
-# client), A B A B in one run, against a private corosync pinned to CPU 0,
-# with the client on CPU 0 ("same") and on CPU 1 ("different").
-#   bench/run.sh           full run (about 3 minutes)
+# The benchmark: ours against Debian's libvotequorum8 and libquorum5 (and
+# the bare libqb client), A B A B in one run, against a private corosync
+# pinned to CPU 0, with the client on CPU 0 ("same") and on CPU 1
+# ("different").
+#   bench/run.sh           full run (about 7 minutes)
 #   bench/run.sh --short   a few iterations of each, to keep it working (CI)
 #   bench/run.sh --build   only build what it runs (tests/run.sh does this early)
-# Prints a table of medians and ratios, and writes it with the raw results
-# and a latency plot to build-bench/bench-results/.
+# Prints a table of medians and ratios for each library, and writes them
+# with the raw results and a latency plot to build-bench/bench-results/.
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +18,7 @@ if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	"$top/tests/setup.sh"
 	command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }
 	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build "$build" -j"$(nproc)" --target votequorum vq_bench qb_getinfo qb_dispatch fake_votequorum >/dev/null
+	cmake --build "$build" -j"$(nproc)" --target votequorum quorum vq_bench q_bench qb_getinfo qb_dispatch fake_votequorum >/dev/null
 	[ "${1:-}" != --build ] || exit 0
 	rm -rf "$out"
 	mkdir -p "$out"
@@ -37,6 +38,13 @@ fi
 # run in more pairs than the rest (drain_pairs), since a shared machine's
 # noise moves a short drain by more than the libraries differ.
 backlogs="2000 20000"
+# libquorum's backlogs, MODEL:TRACKSTARTS: each trackstart with
+# CS_TRACK_CURRENT queues one notification in model V0 and two (node list,
+# quorum) in V1, so 2,000 and 20,000 notifications in each model. Each
+# trackstart is a round trip, so the short run keeps one backlog past the
+# ring (6,000 notifications in V1) and small ones.
+q_backlogs="v0:2000 v1:1000 v0:20000 v1:10000"
+[ $short = 1 ] && q_backlogs="v0:200 v1:100 v1:3000"
 bursts="burst2k:2000 burst100k:100000"
 rounds_for() {  # N: rounds per process for a drain of N notifications
 	if [ $short = 1 ] || [ "$1" -gt 10000 ]; then echo 1; else echo 10; fi
@@ -47,7 +55,7 @@ pair_order() {  # PAIR
 	if [ $(($1 % 2)) = 1 ]; then echo "reference ours"; else echo "ours reference"; fi
 }
 ulimit -n 16384
-bench=$build/bench/vq_bench bare=$build/bench/qb_getinfo bare_dispatch=$build/bench/qb_dispatch
+bench=$build/bench/vq_bench qbench=$build/bench/q_bench bare=$build/bench/qb_getinfo bare_dispatch=$build/bench/qb_dispatch
 fake=$build/tests/conformance/fake_votequorum
 ours=$build
 results=$out/results.txt
@@ -73,9 +81,12 @@ for placement in same different; do
 			record $lib $placement $pair taskset -c $cpu "$bench" getinfo $n_getinfo "$out/lat-getinfo-$lib-$placement.txt"
 			record $lib $placement $pair taskset -c $cpu "$bench" notify $n_notify
 			record $lib $placement $pair taskset -c $cpu "$bench" initfin $n_initfin
+			record $lib $placement $pair taskset -c $cpu "$qbench" getquorate $n_getinfo
+			record $lib $placement $pair taskset -c $cpu "$qbench" initfin $n_initfin
 		done
 		unset LD_LIBRARY_PATH
 		record bare $placement $pair taskset -c $cpu "$bare" $n_getinfo "$out/lat-getinfo-bare-$placement.txt"
+		record bare $placement $pair taskset -c $cpu "$bare" --quorum $n_getinfo
 	done
 done
 
@@ -106,11 +117,31 @@ for pair in $(seq 1 $drain_pairs); do
 		record bare different $pair taskset -c 1 "$bare_dispatch" backlog "$n" one
 		unset VQ_BENCH_ROUNDS
 	done
+	# libquorum: the current state asked for again and again by a handle
+	# that does not dispatch meanwhile, then drained.
+	for q in $q_backlogs; do
+		model=${q%%:*} n=${q#*:}
+		export VQ_BENCH_ROUNDS
+		notifications=$n
+		[ "$model" = v1 ] && notifications=$((2 * n))
+		VQ_BENCH_ROUNDS=$(rounds_for $notifications)
+		for lib in $(pair_order "$pair"); do
+			LD_LIBRARY_PATH=$(lib_env "$lib")
+			export LD_LIBRARY_PATH
+			record $lib different $pair taskset -c 1 "$qbench" backlog "$n" all "$model"
+			record $lib different $pair taskset -c 1 "$qbench" backlog "$n" one "$model"
+		done
+		unset LD_LIBRARY_PATH
+		record bare different $pair taskset -c 1 "$bare_dispatch" quorum-backlog "$n" all "$model"
+		record bare different $pair taskset -c 1 "$bare_dispatch" quorum-backlog "$n" one "$model"
+		unset VQ_BENCH_ROUNDS
+	done
 done
 
 # Instructions per notification, counted by callgrind (a count: the
-# machine's noise does not move it): inside votequorum_dispatch, libqb
-# included, for each library; inside qb_ipcc_event_recv for the bare loop.
+# machine's noise does not move it): inside votequorum_dispatch or
+# quorum_dispatch, libqb included, for each library; inside
+# qb_ipcc_event_recv for the bare loop.
 count_instructions() {  # LIB WHAT FUNCTION COMMAND...
 	local lib=$1 what=$2 fn=$3 file total drained
 	shift 3
@@ -126,6 +157,15 @@ for lib in reference ours; do
 	LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib backlog votequorum_dispatch "$bench" backlog $n_counted all
 done
 count_instructions bare backlog qb_ipcc_event_recv "$bare_dispatch" backlog $n_counted all
+# libquorum: a backlog of n_counted notifications in each model.
+for model in v0 v1; do
+	n=$n_counted
+	[ $model = v1 ] && n=$((n_counted / 2))
+	for lib in reference ours; do
+		LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib quorum_$model quorum_dispatch "$qbench" backlog $n all $model
+	done
+	count_instructions bare quorum_$model qb_ipcc_event_recv "$bare_dispatch" quorum-backlog $n all $model
+done
 export LD_LIBRARY_PATH=$ours
 for t in 1 2 4 8; do
 	record ours any 1 "$bench" threads $t $n_threads
@@ -176,14 +216,15 @@ count_instructions bare members qb_ipcc_event_recv "$bare_dispatch" drain 4000 a
 fake_stop
 
 # Ours must not allocate per notification: any allocation inside
-# votequorum_dispatch fails the run.
+# votequorum_dispatch or quorum_dispatch fails the run.
 if grep -E '^ours .*"allocs_per_notification":' "$results" | grep -Ev '"allocs_per_notification":0\.0000[,}]'; then
-	echo "bench: ours allocated inside votequorum_dispatch (lines above)" >&2
+	echo "bench: ours allocated inside votequorum_dispatch or quorum_dispatch (lines above)" >&2
 	exit 1
 fi
 
-# The table: per workload and placement, the median over pairs of each side
-# and the median of the per-pair ratios ours / reference.
+# The tables (votequorum's, then libquorum's): per workload and placement,
+# the median over pairs of each side and the median of the per-pair ratios
+# ours / reference (and ours / bare).
 awk -v out="$out/table.md" '
 function val(line, key,   m) { return match(line, "\"" key "\":[0-9.]+") ? substr(line, RSTART + length(key) + 3, RLENGTH - length(key) - 3) + 0 : "" }
 function median(list,   n, a, i, j, t) {
@@ -194,7 +235,7 @@ function median(list,   n, a, i, j, t) {
 function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key, lib] " " v; byp[key, lib, pair] = v; keys[key] = 1; pairs[key, pair] = 1 }
 {
 	lib = $1; place = $2; pair = $3; line = $0
-	w = val(line, "workload") ; match(line, /"workload":"[a-z_]+"/); w = substr(line, RSTART + 12, RLENGTH - 13)
+	w = val(line, "workload") ; match(line, /"workload":"[a-z0-9_]+"/); w = substr(line, RSTART + 12, RLENGTH - 13)
 	rounds = val(line, "rounds") > 1 ? " (" val(line, "rounds") " rounds a process)" : ""
 	if (w == "getinfo" || w == "getinfo_bare_libqb") {
 		add("getinfo calls/s (" place " CPU)", lib, pair, val(line, "per_s"))
@@ -214,8 +255,20 @@ function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key
 	} else if (w ~ /^backlog_/) {
 		add("dispatch throughput, backlog of " val(line, "n") rounds " from corosync, " substr(w, 9) ": notifications/s", lib, pair, val(line, "per_s"))
 		add("allocations per notification, backlog of " val(line, "n") ", " substr(w, 9), lib, pair, val(line, "allocs_per_notification"))
+	} else if (w ~ /^instructions_quorum_v[01]$/) {
+		add("libquorum: instructions per notification (callgrind), " toupper(substr(w, 21)) " backlog of " val(line, "n"), lib, pair, val(line, "per_notification"))
 	} else if (w ~ /^instructions_/) {
 		add("instructions per notification (callgrind), " (w == "instructions_backlog" ? "expected-votes backlog of " : "quorum/nodelist burst of ") val(line, "n"), lib, pair, val(line, "per_notification"))
+	} else if (w == "quorum_getquorate" || w == "getquorate_bare_libqb") {
+		add("libquorum: getquorate calls/s (" place " CPU)", lib, pair, val(line, "per_s"))
+		add("libquorum: getquorate p50 us (" place " CPU)", lib, pair, val(line, "p50_us"))
+		add("libquorum: getquorate p99 us (" place " CPU)", lib, pair, val(line, "p99_us"))
+	} else if (w == "quorum_initfin") {
+		add("libquorum: initialize+finalize pairs/s (" place " CPU)", lib, pair, val(line, "per_s"))
+	} else if (w ~ /^quorum_backlog_v[01]_/) {
+		m = toupper(substr(w, 16, 2)); mode = substr(w, 19)
+		add("libquorum: dispatch throughput, " m " backlog of " val(line, "n") rounds " from corosync, " mode ": notifications/s", lib, pair, val(line, "per_s"))
+		add("libquorum: allocations per notification, " m " backlog of " val(line, "n") ", " mode, lib, pair, val(line, "allocs_per_notification"))
 	} else if (w == "memory") {
 		h = "memory per handle, " val(line, "handles") " open" (val(line, "churn") ? " after a close" : "")
 		add(h ": RSS KiB", lib, pair, val(line, "rss_kib_per_handle"))
@@ -228,19 +281,28 @@ function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key
 		add("getinfo calls/s, " val(line, "threads") " threads on one handle", lib, pair, val(line, "per_s"))
 	}
 }
+function header() { printf "| measure | reference | ours | ours / reference | bare libqb | ours / bare |\n|---|---|---|---|---|---|\n" > out }
 END {
-	printf "| measure | reference | ours | ours / reference | bare libqb | ours / bare |\n|---|---|---|---|---|---|\n" > out
-	n = 0; for (k in keys) order[++n] = k
+	printf "libvotequorum.so.8 against Debian'"'"'s libvotequorum8:\n\n" > out
+	header()
+	# votequorum'"'"'s rows first ("1"), then libquorum'"'"'s ("2"), each sorted.
+	n = 0; for (k in keys) order[++n] = (k ~ /^libquorum: / ? "2" : "1") k
 	for (i = 2; i <= n; i++) { t = order[i]; for (j = i - 1; j >= 1 && order[j] > t; j--) order[j + 1] = order[j]; order[j + 1] = t }
 	for (i = 1; i <= n; i++) {
-		k = order[i]; r = vals[k, "reference"] != "" ? median(vals[k, "reference"]) : ""
+		k = substr(order[i], 2)
+		if (order[i] ~ /^2/ && !quorum_table) {
+			quorum_table = 1
+			printf "\nlibquorum.so.5 against Debian'"'"'s libquorum5:\n\n" > out
+			header()
+		}
+		r = vals[k, "reference"] != "" ? median(vals[k, "reference"]) : ""
 		o = vals[k, "ours"] != "" ? median(vals[k, "ours"]) : ""; b = vals[k, "bare"] != "" ? median(vals[k, "bare"]) : ""
 		ratios = ""; bratios = ""
 		for (p = 1; p <= 50; p++) if ((k, p) in pairs) {
 			if (byp[k, "reference", p] != "" && byp[k, "ours", p] != "" && byp[k, "reference", p] + 0 != 0) ratios = ratios " " byp[k, "ours", p] / byp[k, "reference", p]
 			if (byp[k, "bare", p] != "" && byp[k, "ours", p] != "" && byp[k, "bare", p] + 0 != 0) bratios = bratios " " byp[k, "ours", p] / byp[k, "bare", p]
 		}
-		printf "| %s | %s | %s | %s | %s | %s |\n", k, r, o, ratios == "" ? "" : sprintf("%.2f", median(ratios)), b, bratios == "" ? "" : sprintf("%.2f", median(bratios)) > out
+		printf "| %s | %s | %s | %s | %s | %s |\n", quorum_table ? substr(k, 12) : k, r, o, ratios == "" ? "" : sprintf("%.2f", median(ratios)), b, bratios == "" ? "" : sprintf("%.2f", median(bratios)) > out
 	}
 }' "$results"
 cat "$out/table.md"

@@ -29,44 +29,10 @@
 #include <sys/mman.h>
 #include <sys/statvfs.h>
 #include <time.h>
-
-#include "bench_common.h"
 #include <unistd.h>
 
-/* Heap allocations, counted: this program's malloc, calloc and realloc
- * stand in for glibc's (and so for operator new, which calls malloc). */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-static long allocations;
-void *malloc(size_t n)
-{
-	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
-	return __libc_malloc(n);
-}
-void *calloc(size_t n, size_t size)
-{
-	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
-	return __libc_calloc(n, size);
-}
-void *realloc(void *p, size_t n)
-{
-	__atomic_fetch_add(&allocations, 1, __ATOMIC_RELAXED);
-	return __libc_realloc(p, n);
-}
-
-
-static double percentile(double *sorted, int n, double p)
-{
-	int i = (int)(p * (n - 1) + 0.5);
-	return sorted[i];
-}
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "vq_bench: %s: %d\n", what, err);
-	exit(1);
-}
+#define BENCH_CLIENT /* the counted allocator and the drain loop */
+#include "bench_common.h"
 
 static votequorum_handle_t open_or_die(votequorum_callbacks_t *cb)
 {
@@ -77,36 +43,17 @@ static votequorum_handle_t open_or_die(votequorum_callbacks_t *cb)
 	return h;
 }
 
-static void latencies(const char *workload, double *lat, int n, double total_us, const char *file)
+static void getinfo_call(void *handle, int i)
 {
-	int i;
-	if (file) {
-		FILE *f = fopen(file, "w");
-		for (i = 0; i < n; i++)
-			fprintf(f, "%.3f\n", lat[i]);
-		fclose(f);
-	}
-	qsort(lat, (size_t)n, sizeof(double), cmp_double);
-	printf("{\"workload\":\"%s\",\"n\":%d,\"per_s\":%.0f,\"p50_us\":%.2f,\"p99_us\":%.2f}\n", workload, n,
-		n / (total_us / 1e6), percentile(lat, n, 0.50), percentile(lat, n, 0.99));
+	struct votequorum_info info;
+	if (votequorum_getinfo(*(votequorum_handle_t *)handle, 0, &info) != CS_OK)
+		die("getinfo", i);
 }
 
 static void bench_getinfo(int n, const char *file)
 {
 	votequorum_handle_t h = open_or_die(NULL);
-	struct votequorum_info info;
-	double *lat = malloc(sizeof(double) * (size_t)n), t0, start;
-	int i;
-	for (i = 0; i < 1000; i++) /* warm up */
-		votequorum_getinfo(h, 0, &info);
-	start = now_us();
-	for (i = 0; i < n; i++) {
-		t0 = now_us();
-		if (votequorum_getinfo(h, 0, &info) != CS_OK)
-			die("getinfo", 0);
-		lat[i] = now_us() - t0;
-	}
-	latencies("getinfo", lat, n, now_us() - start, file);
+	time_calls("getinfo", n, 1000, getinfo_call, &h, file);
 	votequorum_finalize(h);
 }
 
@@ -142,29 +89,26 @@ static void bench_notify(int n)
 		}
 		lat[i] = notified_at - t0;
 	}
-	latencies("notify", lat, n, now_us() - start, NULL);
+	report_latencies("notify", lat, n, now_us() - start, NULL);
 	votequorum_setexpected(changer, 1);
 	votequorum_finalize(tracker);
 	votequorum_finalize(changer);
 }
 
-static void bench_initfin(int n)
+static void initfin_call(void *unused, int i)
 {
 	votequorum_handle_t h;
-	double *lat = malloc(sizeof(double) * (size_t)n), t0, start;
-	int i;
-	start = now_us();
-	for (i = 0; i < n; i++) {
-		t0 = now_us();
-		if (votequorum_initialize(&h, NULL) != CS_OK)
-			die("initialize", i);
-		votequorum_finalize(h);
-		lat[i] = now_us() - t0;
-	}
-	latencies("initfin", lat, n, now_us() - start, NULL);
+	(void)unused;
+	if (votequorum_initialize(&h, NULL) != CS_OK)
+		die("initialize", i);
+	votequorum_finalize(h);
 }
 
-static int drained;
+static void bench_initfin(int n)
+{
+	time_calls("initfin", n, 0, initfin_call, NULL, NULL);
+}
+
 static void count(votequorum_handle_t h, uint64_t c, uint32_t e)
 {
 	(void)h; (void)c; (void)e;
@@ -181,36 +125,13 @@ static void count_nodelist(votequorum_handle_t h, uint64_t c, votequorum_ring_id
 	drained++;
 }
 
-/* Runs the caller's poll loop on `h` until `target` notifications have
- * reached the callback; adds the time it took and the allocations made
- * inside votequorum_dispatch. */
+/* Drains `target` notifications from `h` (see drain_loop). */
 static void drain(votequorum_handle_t h, int target, int one, double *seconds, long *allocs)
 {
-	struct pollfd p;
-	double start;
-	long before;
 	int fd;
-	votequorum_fd_get(h, &fd);
-	p.fd = fd;
-	p.events = POLLIN;
-	drained = 0;
-	start = now_us();
-	while (drained < target) {
-		if (poll(&p, 1, 5000) != 1)
-			die("notifications stopped coming", drained);
-		before = __atomic_load_n(&allocations, __ATOMIC_RELAXED);
-		votequorum_dispatch(h, one ? CS_DISPATCH_ONE_NONBLOCKING : CS_DISPATCH_ALL);
-		*allocs += __atomic_load_n(&allocations, __ATOMIC_RELAXED) - before;
-	}
-	*seconds += (now_us() - start) / 1e6;
-}
-
-/* The rate over all rounds of n, as workload "<name>_all|one". */
-static void report_drain(const char *name, int one, int n, int rounds, double seconds, long allocs)
-{
-	double total = (double)n * rounds;
-	printf("{\"workload\":\"%s_%s\",\"n\":%d,\"rounds\":%d,\"per_s\":%.0f,\"allocs_per_notification\":%.4f}\n",
-		name, one ? "one" : "all", n, rounds, total / seconds, allocs / total);
+	if (votequorum_fd_get(h, &fd) != CS_OK)
+		die("votequorum_fd_get", 0);
+	drain_loop(votequorum_dispatch, h, fd, target, one, seconds, allocs);
 }
 
 static void bench_drain(int n, int one, const char *name)

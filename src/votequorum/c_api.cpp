@@ -29,10 +29,13 @@ cs_error_t open_handle(votequorum_handle_t* handle, const vq::votequorum::Callba
 	return Shim::open(vq::votequorum::wire::kService, handle, nullptr, [](Handle&) { return CS_OK; }, callbacks);
 }
 
-// A request whose reply is a bare STATUS, on a resolved handle.
-cs_error_t status_call(votequorum_handle_t handle, const vq::ipc::Request& request)
+// A request whose reply is a bare STATUS, on a resolved handle. `build`
+// encodes it inside the guarded call: encoding allocates, and no exception
+// may leave an exported function.
+template <class Build>
+cs_error_t status_call(votequorum_handle_t handle, Build&& build)
 {
-	return Shim::with(handle, [&](Handle& h) { return vq::votequorum::wire::status_request(*h.connection, request); });
+	return Shim::with(handle, [&](Handle& h) { return vq::votequorum::wire::status_request(*h.connection, build()); });
 }
 
 }  // namespace
@@ -98,22 +101,22 @@ VQ_EXPORT cs_error_t votequorum_getinfo(votequorum_handle_t handle, unsigned int
 
 VQ_EXPORT cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expected_votes)
 {
-	return status_call(handle, vq::votequorum::wire::setexpected(expected_votes));
+	return status_call(handle, [&] { return vq::votequorum::wire::setexpected(expected_votes); });
 }
 
 VQ_EXPORT cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid, unsigned int votes)
 {
-	return status_call(handle, vq::votequorum::wire::setvotes(nodeid, votes));
+	return status_call(handle, [&] { return vq::votequorum::wire::setvotes(nodeid, votes); });
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context, unsigned int flags)
 {
-	return status_call(handle, vq::votequorum::wire::trackstart(context, flags));
+	return status_call(handle, [&] { return vq::votequorum::wire::trackstart(context, flags); });
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstop(votequorum_handle_t handle)
 {
-	return status_call(handle, vq::votequorum::wire::trackstop());
+	return status_call(handle, [&] { return vq::votequorum::wire::trackstop(); });
 }
 
 VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** context)
@@ -131,7 +134,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_register(votequorum_handle_t handle, con
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::votequorum::wire::qdevice_register(name));
+	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_register(name); });
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, const char* name)
@@ -139,7 +142,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::votequorum::wire::qdevice_unregister(name));
+	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_unregister(name); });
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const char* oldname,
@@ -148,7 +151,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const
 	if (!valid_name(oldname) || !valid_name(newname)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::votequorum::wire::qdevice_update(oldname, newname));
+	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_update(oldname, newname); });
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const char* name, unsigned int cast_vote,
@@ -157,7 +160,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::votequorum::wire::qdevice_poll(name, cast_vote, ring_id));
+	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_poll(name, cast_vote, ring_id); });
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, const char* name,
@@ -166,7 +169,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, 
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, vq::votequorum::wire::qdevice_master_wins(name, allow));
+	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_master_wins(name, allow); });
 }
 
 VQ_EXPORT cs_error_t votequorum_set_qdevice_extra_info(votequorum_handle_t handle, uint32_t ei_size,

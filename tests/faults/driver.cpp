@@ -1,5 +1,5 @@
-// The `faults` tier's program: runs ONE operation of the votequorum API
-// against the running corosync with libvqfault.so (interposer.cpp)
+// The `faults` tier's program: runs ONE operation of the votequorum or the
+// quorum API (the `q_` operations, libquorum) against the running corosync with libvqfault.so (interposer.cpp)
 // preloaded and armed around that operation only, then checks what it left:
 //
 //   fault_driver OP     (OP: see ops() below; `list` prints them)
@@ -19,7 +19,8 @@
 //     allocation of the libraries (vqfault_live) is left over.
 // One line on stdout: "OP result=... fired=0|1 points=N" and, on failure,
 // the reasons; exit 0 when clean, 1 when not. fault_driver_ref is the same
-// program linked against Debian's library (the C calls only).
+// program linked against Debian's libraries (the C calls only).
+#include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 #ifdef VQ_FAULT_CPP
 #include <votequorum/client.hpp>
@@ -331,6 +332,126 @@ std::function<cs_error_t()> dispatch_op(cs_dispatch_flags_t mode)
 	};
 }
 
+// --- libquorum -------------------------------------------------------------------
+// A model V1 handle's CS_TRACK_CURRENT on the one-node cluster brings two
+// notifications too: the node list and the quorum.
+void on_q_quorum(quorum_handle_t, uint32_t, quorum_ring_id, uint32_t, const uint32_t*)
+{
+	++notifications;
+}
+void on_q_nodelist(quorum_handle_t, quorum_ring_id, uint32_t, const uint32_t*, uint32_t, const uint32_t*, uint32_t,
+	const uint32_t*)
+{
+	++notifications;
+}
+quorum_model_v1_data_t q_model = {QUORUM_MODEL_V1, on_q_quorum, on_q_nodelist};
+
+cs_error_t q_init(quorum_handle_t& h)
+{
+	uint32_t type = 0;
+	const cs_error_t err =
+		quorum_model_initialize(&h, QUORUM_MODEL_V1, reinterpret_cast<quorum_model_data_t*>(&q_model), &type, nullptr);
+	if (err == CS_OK && type != QUORUM_SET) {
+		problem("quorum_model_initialize reported no quorum provider");
+	}
+	return err;
+}
+
+// Whether a quorum handle answers getquorate correctly (the private
+// one-node corosync is always quorate).
+cs_error_t q_probe(quorum_handle_t h)
+{
+	int quorate = -1;
+	const cs_error_t err = quorum_getquorate(h, &quorate);
+	if (err == CS_OK && quorate != 1) {
+		problem("getquorate after the fault answered " + std::to_string(quorate) + " (a stray reply?)");
+	}
+	return err;
+}
+
+// Dispatches a quorum handle (ALL, disarmed) until `want` notifications
+// have been counted, bounded as drain().
+cs_error_t q_drain(quorum_handle_t h, int want)
+{
+	int fd = -1;
+	if (quorum_fd_get(h, &fd) != CS_OK) {
+		return CS_ERR_BAD_HANDLE;
+	}
+	cs_error_t err = CS_OK;
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+	while (notifications < want && std::chrono::steady_clock::now() < deadline) {
+		pollfd p{fd, POLLIN, 0};
+		if (poll(&p, 1, 100) == 1 && (err = quorum_dispatch(h, CS_DISPATCH_ALL)) != CS_OK) {
+			break;
+		}
+	}
+	return err;
+}
+
+// The handle a quorum operation used: working (two correct answers) or
+// cleanly bad.
+void q_check_after(quorum_handle_t h)
+{
+	const cs_error_t after1 = q_probe(h);
+	const cs_error_t after2 = q_probe(h);
+	if (after1 != after2 || (after1 != CS_OK && after1 != CS_ERR_BAD_HANDLE && after1 != CS_ERR_LIBRARY)) {
+		problem(std::string("the quorum handle is neither working nor cleanly bad: ") + name(after1) + " then " +
+			name(after2));
+	}
+}
+
+// A quorum request on a fresh handle, armed, then the handle's state.
+std::function<cs_error_t()> q_request(std::function<cs_error_t(quorum_handle_t)> call,
+	std::function<void(quorum_handle_t)> setup = {})
+{
+	return [=]() {
+		quorum_handle_t h = 0;
+		if (q_init(h) != CS_OK) {
+			problem("set-up: quorum_model_initialize failed");
+			return CS_ERR_LIBRARY;
+		}
+		if (setup) {
+			setup(h);
+		}
+		const cs_error_t err = armed([&] { return call(h); });
+		q_check_after(h);
+		quorum_trackstop(h);
+		quorum_finalize(h);
+		return err;
+	};
+}
+
+// quorum_dispatch in `mode` on a handle with CS_TRACK_CURRENT's two
+// notifications pending: none may be lost while the handle works.
+std::function<cs_error_t()> q_dispatch_op(cs_dispatch_flags_t mode)
+{
+	return [=]() {
+		quorum_handle_t h = 0;
+		if (q_init(h) != CS_OK || quorum_trackstart(h, CS_TRACK_CURRENT) != CS_OK) {
+			problem("set-up: a tracking quorum handle failed");
+			return CS_ERR_LIBRARY;
+		}
+		int fd = -1;
+		quorum_fd_get(h, &fd);
+		pollfd p{fd, POLLIN, 0};
+		poll(&p, 1, 2000);
+		std::this_thread::sleep_for(std::chrono::milliseconds(30));
+		notifications = 0;
+		const cs_error_t err = armed([&] { return quorum_dispatch(h, mode); });
+		const cs_error_t rest = q_drain(h, kTrackCurrent);
+		const cs_error_t after = q_probe(h);
+		if (after == CS_OK && rest == CS_OK && notifications != kTrackCurrent) {
+			problem("quorum notifications lost or repeated: " + std::to_string(notifications) + " of " +
+				std::to_string(kTrackCurrent));
+		}
+		if (after != CS_OK && after != CS_ERR_BAD_HANDLE && after != CS_ERR_LIBRARY) {
+			problem(std::string("the quorum handle is neither working nor cleanly bad: ") + name(after));
+		}
+		quorum_finalize(h);
+		return err;
+	};
+}
+
 std::vector<Op> ops()
 {
 	std::vector<Op> list;
@@ -443,6 +564,46 @@ std::vector<Op> ops()
 	list.push_back({"dispatch_all", dispatch_errors, dispatch_op(CS_DISPATCH_ALL)});
 	list.push_back({"dispatch_blocking", dispatch_errors, dispatch_op(CS_DISPATCH_BLOCKING)});
 	list.push_back({"dispatch_one_nonblocking", dispatch_errors, dispatch_op(CS_DISPATCH_ONE_NONBLOCKING)});
+
+	// --- libquorum: initialize, its requests, finalize and dispatch ---
+	list.push_back({"q_initialize", kInitErrors, [] {
+		quorum_handle_t h = 0;
+		const cs_error_t err = armed([&] { return q_init(h); });
+		if (err == CS_OK) {
+			if (q_probe(h) != CS_OK) {
+				problem("quorum_model_initialize succeeded but the handle does not work");
+			}
+			if (quorum_finalize(h) != CS_OK) {
+				problem("quorum_finalize failed");
+			}
+		}
+		return err;
+	}});
+	list.push_back({"q_finalize", {CS_ERR_NO_MEMORY}, [] {
+		quorum_handle_t h = 0;
+		if (q_init(h) != CS_OK) {
+			problem("set-up: quorum_model_initialize failed");
+			return CS_ERR_LIBRARY;
+		}
+		const cs_error_t err = armed([&] { return quorum_finalize(h); });
+		if (err == CS_OK && quorum_finalize(h) != CS_ERR_BAD_HANDLE) {
+			problem("the finalized quorum handle is still valid");
+		}
+		return err;
+	}});
+	list.push_back({"q_getquorate", kRequestErrors, q_request([](quorum_handle_t h) {
+		int quorate = -1;
+		const cs_error_t err = quorum_getquorate(h, &quorate);
+		if (err == CS_OK && quorate != 1) {
+			problem("getquorate answered " + std::to_string(quorate));
+		}
+		return err;
+	})});
+	list.push_back({"q_trackstart", kRequestErrors, q_request([](quorum_handle_t h) { return quorum_trackstart(h, CS_TRACK_CHANGES); })});
+	list.push_back({"q_trackstop", kRequestErrors, q_request([](quorum_handle_t h) { return quorum_trackstop(h); },
+		[](quorum_handle_t h) { quorum_trackstart(h, CS_TRACK_CHANGES); })});
+	list.push_back({"q_dispatch_all", dispatch_errors, q_dispatch_op(CS_DISPATCH_ALL)});
+	list.push_back({"q_dispatch_one_nonblocking", dispatch_errors, q_dispatch_op(CS_DISPATCH_ONE_NONBLOCKING)});
 
 #ifdef VQ_FAULT_CPP
 	// --- the C++ API: a Client's connect, requests and dispatch ---
@@ -569,6 +730,16 @@ int main(int argc, char** argv)
 			votequorum_getinfo(h, 1, &info);
 		}).join();
 		votequorum_finalize(h);
+	}
+	{
+		quorum_handle_t q = 0;
+		if (q_init(q) == CS_OK) {  // libquorum's handle table, its first connection
+			q_probe(q);
+			quorum_trackstart(q, CS_TRACK_CURRENT);
+			q_drain(q, kTrackCurrent);
+			quorum_trackstop(q);
+			quorum_finalize(q);
+		}
 	}
 #ifdef VQ_FAULT_CPP
 	{

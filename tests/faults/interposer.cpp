@@ -3,7 +3,7 @@
 // It interposes the allocation functions and the system calls a votequorum
 // client makes (through our library or through libqb), and while armed it
 // counts only the calls whose caller (the return address) lies in a mapping
-// of libvotequorum*.so or libqb.so: calls by the test program, by libc on its
+// of libvotequorum*.so, libquorum.so or libqb.so: calls by the test program, by libc on its
 // own behalf, or by the dynamic loader are neither counted nor failed. With
 // VQ_FAULT_AT=k the k-th counted call (1-based) fails, once, with the errno
 // of its kind (the table below; VQ_FAULT_ALT=1 picks the second errno of
@@ -56,7 +56,8 @@ bool counted_object(const char* name)
 {
 	const char* base = std::strrchr(name, '/');
 	base = base ? base + 1 : name;
-	return std::strncmp(base, "libvotequorum", 13) == 0 || std::strncmp(base, "libqb.so", 8) == 0;
+	return std::strncmp(base, "libvotequorum", 13) == 0 || std::strncmp(base, "libquorum.so", 12) == 0 ||
+		std::strncmp(base, "libqb.so", 8) == 0;
 }
 
 int collect(dl_phdr_info* info, size_t, void* data)

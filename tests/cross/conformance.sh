@@ -3,10 +3,11 @@
 #
 # The conformance tier on a foreign architecture: that architecture's
 # Debian corosync 3.1.7 (the root's), in private namespaces, and
-#   1. tests/conformance/run.sh's debian pair: the root's Debian
-#      libvotequorum8 against our build of ARCH, scenario by scenario, the
-#      same scenarios, declared differences and pinned traces as on amd64
-#      (all of them, or the SCENARIOs named);
+#   1. tests/conformance/run.sh's debian and quorum-debian pairs: the root's
+#      Debian libvotequorum8 and libquorum5 against our build of ARCH,
+#      scenario by scenario, the same scenarios, declared differences and
+#      pinned traces as on amd64 (all of them, or the SCENARIOs named, which
+#      run in the debian pair only);
 #   2. tests/system/quorumtool_compare.sh: the root's corosync-quorumtool on
 #      both libraries, the same output.
 # Every ARCH program (daemon, tools, driver, fake server, helper) runs
@@ -30,6 +31,7 @@ wrap() {  # FILE PROGRAM: FILE runs PROGRAM (a path inside the root) there
 	chmod +x "$1"
 }
 wrap "$out/bin/driver" "$build/tests/conformance/conformance_driver"
+wrap "$out/bin/quorum_driver" "$build/tests/conformance/quorum_driver"
 wrap "$out/bin/fake_votequorum" "$build/tests/conformance/fake_votequorum"
 wrap "$out/bin/qdevice_helper" "$build/tests/system/qdevice_helper"
 wrap "$out/prefix/sbin/corosync" /usr/sbin/corosync
@@ -40,7 +42,7 @@ export PATH=$out/prefix/sbin:$PATH
 
 # The driver is ARCH's, and so is the daemon: a wrong build or root fails
 # here rather than passing on the host's.
-for f in "$build/tests/conformance/conformance_driver" "$root/usr/sbin/corosync"; do
+for f in "$build/tests/conformance/conformance_driver" "$build/tests/conformance/quorum_driver" "$root/usr/sbin/corosync"; do
 	if ! file -L "$f" | grep -E "ELF .*$(case $arch in s390x) echo 'IBM S/390' ;; i386) echo 'Intel 80386' ;; esac)" >/dev/null; then
 		echo "FAIL: $f is not an $arch program: $(file -L "$f")" >&2
 		exit 1
@@ -50,7 +52,6 @@ version=$("$here/in-root.sh" "$root" /usr/sbin/corosync -v | sed -nE 's/.*versio
 echo "conformance ($arch): the root's corosync $version, $(file -L "$root/usr/sbin/corosync" | cut -d, -f1-2 | cut -d: -f2-)"
 
 run=$top/tests/conformance/run.sh
-args=(debian "$out/bin/driver" "$out/bin/fake_votequorum" "$build" "$out/traces")
 # Scenarios whose declared difference emulation cannot show, per
 # architecture. dispatch_on_small_stack: the reference keeps a 1 MiB buffer
 # on the stack and crashes on a thread with a 64 KiB stack, as it does on
@@ -58,35 +59,48 @@ args=(debian "$out/bin/driver" "$out/bin/fake_votequorum" "$build" "$out/traces"
 # below that stack, so nothing faults and the reference's trace equals ours
 # (a static 1 MiB frame on a 64 KiB thread stack: SIGSEGV natively on amd64
 # and i386, none under qemu-s390x). It is run all the same, and must show
-# exactly that: the same trace on both sides, ours as pinned.
+# exactly that: the same trace on both sides, ours as pinned. Both
+# libraries' references have the buffer, so both pairs have the scenario.
 declare -A hidden=([s390x]="dispatch_on_small_stack" [i386]="")
-"$run" --check "${args[@]}"
-if [ $# -gt 0 ] || [ -z "${hidden[$arch]}" ]; then
-	"$run" "${args[@]}" "" "$@" | tee "$out/shown.log"
-	summary=$(grep -E '^conformance \(debian\): ' "$out/shown.log")
-	echo "conformance ($arch): ${summary#*: }"
-else
-	mapfile -t names < <("$run" --list debian "$out/bin/driver")
+mask() { sed -E 's/ring=[0-9a-f]+\.[0-9a-f]+/ring=<ring>/g' "$1"; }
+
+# One pair on this architecture: PAIR DRIVER [SCENARIO...]
+run_pair() {
+	local pair=$1 driver=$2 name status summary hidden_n
+	shift 2
+	local args=("$pair" "$driver" "$out/bin/fake_votequorum" "$build" "$out/traces-$pair")
+	local -a names shown
+	"$run" --check "${args[@]}"
+	if [ $# -gt 0 ] || [ -z "${hidden[$arch]}" ]; then
+		"$run" "${args[@]}" "" "$@" | tee "$out/shown-$pair.log"
+		summary=$(grep -E "^conformance \($pair\): " "$out/shown-$pair.log")
+		echo "conformance ($arch, $pair): ${summary#*: }"
+		return
+	fi
+	mapfile -t names < <("$run" --list "$pair" "$driver")
 	shown=()
 	for name in "${names[@]}"; do
 		if [[ " ${hidden[$arch]} " != *" $name "* ]]; then shown+=("$name"); fi
 	done
-	"$run" "${args[@]}" "" "${shown[@]}" | tee "$out/shown.log"
-	mask() { sed -E 's/ring=[0-9a-f]+\.[0-9a-f]+/ring=<ring>/g' "$1"; }
+	"$run" "${args[@]}" "" "${shown[@]}" | tee "$out/shown-$pair.log"
 	for name in ${hidden[$arch]}; do
 		status=0
-		"$run" "${args[@]}" "" "$name" > "$out/hidden-$name.log" 2>&1 || status=$?
-		if [ "$status" = 0 ] || ! grep -Fx "SAME BUT DECLARED AS A DIFFERENCE: $name (update DIFFERENCES.md)" "$out/hidden-$name.log" >/dev/null \
-			|| ! cmp -s "$top/tests/conformance/pinned/debian/$name" <(mask "$out/traces/$name.ours"); then
-			echo "FAIL: $name, declared as hidden by emulation on $arch, did not run as declared:" >&2
-			cat "$out/hidden-$name.log" >&2
+		"$run" "${args[@]}" "" "$name" > "$out/hidden-$pair-$name.log" 2>&1 || status=$?
+		if [ "$status" = 0 ] || ! grep -Fx "SAME BUT DECLARED AS A DIFFERENCE: $name (update DIFFERENCES.md)" "$out/hidden-$pair-$name.log" >/dev/null \
+			|| ! cmp -s "$top/tests/conformance/pinned/$pair/$name" <(mask "$out/traces-$pair/$name.ours"); then
+			echo "FAIL: $pair: $name, declared as hidden by emulation on $arch, did not run as declared:" >&2
+			cat "$out/hidden-$pair-$name.log" >&2
 			exit 1
 		fi
-		echo "declared for $arch (emulation cannot show the difference): $name: both sides print the same, ours as pinned"
+		echo "declared for $arch (emulation cannot show the difference): $pair: $name: both sides print the same, ours as pinned"
 	done
-	summary=$(grep -E '^conformance \(debian\): ' "$out/shown.log")
+	summary=$(grep -E "^conformance \($pair\): " "$out/shown-$pair.log")
 	hidden_n=$(wc -w <<<"${hidden[$arch]}")
-	echo "conformance ($arch): $((${#shown[@]} + hidden_n)) scenarios = ${summary#*: } + $hidden_n declared as hidden by emulation (${hidden[$arch]})"
+	echo "conformance ($arch, $pair): $((${#shown[@]} + hidden_n)) scenarios = ${summary#*: } + $hidden_n declared as hidden by emulation (${hidden[$arch]})"
+}
+run_pair debian "$out/bin/driver" "$@"
+if [ $# = 0 ]; then
+	run_pair quorum-debian "$out/bin/quorum_driver"
 fi
 
 if [ "${VQ_CROSS_QUORUMTOOL:-1}" != 0 ]; then

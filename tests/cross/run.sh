@@ -71,7 +71,7 @@ cmake -S "$top" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchain-$arch.c
 	-DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
 cmake --build "$build" -j"$jobs" --target votequorum votequorum-cpp unit_tests fake_tests cpp_tests \
 	header_check_c header_check_cxx abi11_usage_c abi11_usage_cxx conformance_driver fake_votequorum qdevice_helper \
-	votequorum-monitor man_pages >/dev/null
+	quorum quorum_driver votequorum-monitor man_pages >/dev/null
 lap build
 if [ "$mode" = --build-only ]; then
 	printf '%s\n' "${times[@]}"
@@ -124,7 +124,7 @@ if [ "$mode" = all ]; then
 		cat "$build/cross-conformance.log"
 		exit 1
 	fi
-	grep -E "^(conformance \($arch\)|declared for|corosync-quorumtool|  reference)" "$build/cross-conformance.log"
+	grep -E "^(conformance \($arch[,)]|declared for|corosync-quorumtool|  reference)" "$build/cross-conformance.log"
 	lap "conformance (the root's corosync)"
 fi
 echo

@@ -124,7 +124,7 @@ if [ "$mode" = all ]; then
 		cat "$build/cross-conformance.log"
 		exit 1
 	fi
-	grep -E "^(conformance \($arch[,)]|declared for|corosync-quorumtool|  reference)" "$build/cross-conformance.log"
+	grep -E "^(conformance \(${arch}[,)]|declared for|corosync-quorumtool|  reference)" "$build/cross-conformance.log"
 	lap "conformance (the root's corosync)"
 fi
 echo

@@ -32,7 +32,13 @@ scenario() {  # LIBDIR (empty: Debian's) -> prints "outcome: ..." lines
 	wait_for 1 '"quorate":true.*"total_votes":2'
 	step "qnetd started again: quorum back"
 	node_stop 1
-	sleep 3
+	# qdevice's own poll loop sees its votequorum and cmap connections
+	# close at once; it is given 10 s to exit (it exits within a second
+	# wherever it does) before it counts as running on.
+	for _ in $(seq 1 100); do
+		qdevice_running || break
+		sleep 0.1
+	done
 	if qdevice_running; then
 		echo "outcome: qdevice keeps running when corosync dies"
 		node_start 1

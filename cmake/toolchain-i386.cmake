@@ -2,7 +2,8 @@
 # (tests/cross/roots.sh makes it): cmake -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-i386.cmake
 # -DVQ_CROSS_ROOT=ROOT. ctest runs the foreign programs inside the root
 # (tests/cross/in-root.sh: chroot in a private mount namespace; the root's
-# own libraries and loader, i386 code natively on an x86_64 kernel).
+# own libraries and loader; i386 code natively on an x86_64 machine that runs
+# it, else through qemu-user: tests/cross/binfmt.sh).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR i386)
 set(CMAKE_C_COMPILER i686-linux-gnu-gcc)

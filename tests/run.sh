@@ -1,32 +1,39 @@
 #!/bin/bash
 # The whole test suite, from a fresh Debian 12 machine (root):
-#   1. installs the Debian packages the tests need (tests/setup.sh);
-#   2. builds corosync's main line from its tarball, once per tarball
-#      (tests/mainline/build.sh: the ABI 1.1 daemon, library and tool);
-#   3. builds and runs every test: unit, abi, fake (scripted libqb server),
+#   1. says what earlier runs left cached (tests/cached.sh), installs the
+#      Debian packages the tests need (tests/setup.sh), builds corosync's
+#      main line from its tarball, once per tarball (tests/mainline/build.sh:
+#      the ABI 1.1 daemon, library and tool), and builds ours, while the
+#      s390x and i386 roots are made beside (tests/cross/roots.sh, once per
+#      machine; first binfmt_misc, so that their programs run);
+#   2. runs every test: unit, abi, fake (scripted libqb server),
 #      system (the real corosync, private to each test), conformance on
 #      both daemon generations, cluster, hastack (pacemaker and sbd), package,
 #      faults (every failure point of each call, tests/faults);
-#   4. runs the chaos test: random faults on a live 3-node cluster, from a
+#   3. runs the chaos test: random faults on a live 3-node cluster, from a
 #      fresh seed (its output says how to replay it);
-#   5. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
+#   4. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
 #      the unit, fake, system and C++ API tiers and the faults walk again
 #      (CTest label asan);
-#   6. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
+#   5. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
 #      (fake server) tiers again (label tsan);
 #      (these builds, the fuzzer's and the benchmark's run at nice 19 during
-#      steps 3 and 4, on the CPU those leave idle)
-#   7. fuzzes the decoding path with libFuzzer (2 million executions);
-#   8. runs the benchmark once in its short mode;
-#   9. runs the four Catch test programs under valgrind memcheck;
-#  10. runs the tiers on s390x (big-endian, through qemu) and i386 (32-bit):
+#      steps 2 and 3, on the CPU those leave idle)
+#   6. fuzzes the decoding path with libFuzzer (2 million executions);
+#   7. runs the benchmark once in its short mode;
+#   8. runs the four Catch test programs under valgrind memcheck;
+#   9. runs the tiers on s390x (big-endian, through qemu) and i386 (32-bit,
+#      natively where this machine runs it, else through qemu; one tier
+#      runs through qemu on every machine):
 #      unit, fake, C++ API, abi, fuzz corpus replay, packages and
-#      conformance on that architecture's corosync (tests/cross/run.sh; each
-#      Debian root is made once per machine, both cross builds run during
-#      steps 3 and 4).
+#      conformance on that architecture's corosync (tests/cross/run.sh; both
+#      cross builds run during steps 2 and 3).
+# Every prerequisite of the later steps (packages, cross compilers, binfmt_misc,
+# the foreign roots, the main line's build) is made or checked in step 1,
+# beside the build: a missing one fails the run in its first minutes.
 # Any failure fails the run; nothing is skipped. Outside CI, with no
-# main-line tarball, step 2 says in one line that its tier did not run (in
-# CI that fails the run). Set VQ_QUICK=1 to stop after step 3 (chaos excluded).
+# main-line tarball, step 1 says in one line that its tier did not run (in
+# CI that fails the run). Set VQ_QUICK=1 to stop after step 2 (chaos excluded).
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,23 +81,55 @@ sanitized_targets="unit_tests fake_tests system_tests cpp_tests faults_programs"
 # The foreign architectures of step 10 (tests/cross).
 cross_archs="s390x i386"
 
-step "set-up"
+cache=${VQ_CACHE:-/var/cache/votequorum-tests}
+export VQ_CACHE=$cache
+mkdir -p "$top/.cache"
+step "prerequisites: packages, the main line, the foreign roots and how their programs run, the build"
+# What earlier runs or sessions left here, said before anything is made: the
+# run needs none of it (tests/cross/cache_rebuild.sh proves the caches are
+# made again from nothing).
+"$top/tests/cached.sh" "$cache"
 "$top/tests/setup.sh"
-
-step "corosync's main line (ABI 1.1)"
+for c in s390x-linux-gnu-g++ i686-linux-gnu-g++ mmdebstrap qemu-s390x-static qemu-i386-static arch-test; do
+	command -v "$c" >/dev/null || { echo "FAIL: $c is missing after the set-up (tests/setup.sh)" >&2; exit 1; }
+done
+# The foreign roots (and, first, binfmt_misc for their programs) are made
+# beside the main line's build and ours: they wait on the network and dpkg
+# more than on the CPU. A failure of any stops the run here, in its first
+# minutes, with its own last lines.
+declare -A prereq_pids=()
+for arch in $cross_archs; do
+	"$top/tests/cross/roots.sh" "$arch" > "$top/.cache/root-$arch.log" 2>&1 &
+	prereq_pids[$arch]=$!
+done
+prereq_wait() {  # NAME...: each root job; fails the run with its log's last lines
+	local name
+	for name in "$@"; do
+		if ! wait "${prereq_pids[$name]}"; then
+			tail -n 15 "$top/.cache/root-$name.log" >&2
+			echo "FAIL: a prerequisite failed: the $name root (tests/cross/roots.sh $name; the lines above)" >&2
+			exit 1
+		fi
+		grep -E '^(i386|s390x): runs ' "$top/.cache/root-$name.log"
+		echo "the $name root: $(tail -n 1 "$top/.cache/root-$name.log")"
+	done
+}
 mainline=""
 status=0
 mainline=$("$top/tests/mainline/build.sh") || status=$?
 if [ "$status" = 3 ]; then
 	echo "main-line tier: not run (no tarball; see above)"
 elif [ "$status" != 0 ]; then
+	echo "FAIL: a prerequisite failed: corosync's main line (tests/mainline/build.sh)" >&2
 	exit "$status"
 else
 	echo "main-line prefix: $mainline"
 fi
+configure_build "$top/build" all -DVQ_MAINLINE_PREFIX="$mainline"
+# shellcheck disable=SC2086  # one word per architecture
+prereq_wait $cross_archs
 
 step "build and run every test"
-configure_build "$top/build" all -DVQ_MAINLINE_PREFIX="$mainline"
 # The later tiers' builds run meanwhile at the lowest priority: the tests
 # here wait on daemons much of the time, and the builds take only that idle
 # CPU (nice 19 against 0 is a share of about 1.5% when both want it).

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Installs what the tests need on Debian 12 (root) and unpacks the reference
 # headers for the ABI comparison. Idempotent; a no-op when all is present.
+# tests/setup.sh --list prints the packages.
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +13,11 @@ packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qd
 	libcfg-dev libcmap-dev prometheus-hacluster-exporter  # the exporter's rings and names; the real one beside it
 	qemu-user-static mmdebstrap arch-test g++-s390x-linux-gnu g++-i686-linux-gnu  # tests/cross: s390x, i386
 	pacemaker pacemaker-cli-utils pacemaker-resource-agents sbd)  # tests/hastack: the HA stack on our library
+# --list: the packages, one a line, nothing installed.
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' "${packages[@]}"
+	exit 0
+fi
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")
@@ -21,6 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+	echo "setup: all ${#packages[@]} packages are installed"
 fi
 # Debian's package starts corosync on install where it can; our tests run
 # their own private daemons, so a system one is neither needed nor touched.

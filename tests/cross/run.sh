@@ -2,19 +2,23 @@
 # tests/cross/run.sh ARCH [--no-conformance | --build-only]
 #
 # Every tier that runs on a foreign architecture, for ARCH (s390x:
-# big-endian, run through qemu-user-static; i386: 32-bit, run natively by
-# this x86_64 kernel), each timed and counted:
+# big-endian, run through qemu-user-static; i386: 32-bit, run natively
+# where this machine can, else through qemu-user: tests/cross/binfmt.sh),
+# each timed and counted:
 #   root         the Debian 12 ARCH root, made once per machine (roots.sh)
 #   build        the cross build in build-ARCH (cmake/toolchain-ARCH.cmake)
 #   unit, fake, cpp   the Catch tests that need no daemon (labelled tsan:
 #                unit, the C ABI on the scripted libqb server, the C++ API
-#                on it), each program run inside the root
+#                on it), each program run inside the root; on i386 the unit
+#                tier once more through qemu, registered from nothing in a
+#                private binfmt_misc instance (binfmt.sh private)
 #   abi          the header compiled as C99 and C++ and linked to every call;
 #                the exported table and versions, every size, offset and
 #                constant against the root's Debian header, and Debian's
 #                tool binding to ours (abi.sh)
 #   replay       the fuzz target over tests/fuzz/corpus, every prefix of
-#                every file three ways, with UBSan (and ASan on i386)
+#                every file three ways, with UBSan (and ASan where i386
+#                runs natively)
 #                (replay_main.cpp)
 #   package      the .debs for ARCH, installed and removed in an overlay of
 #                the root (package.sh)
@@ -50,6 +54,8 @@ lap() {  # NAME: the time since the last lap
 
 root=$("$here/roots.sh" "$arch")
 echo "cross ($arch): root $root (made in $(cat "$root/.seconds") s, once per machine)"
+how=$("$here/binfmt.sh" how "$arch")
+echo "cross ($arch): its programs run $(case $how in native) echo natively ;; *) echo "through qemu-user" ;; esac) on this machine"
 lap root
 
 if [ "$arch" = s390x ]; then
@@ -87,6 +93,18 @@ summary() {  # LOG: ctest's count line
 echo "cross ($arch) unit, fake, cpp (no daemon): $(summary "$build/cross-catch.log")"
 lap "unit, fake, cpp (fake server)"
 
+if [ "$arch" = i386 ]; then
+	# The other way i386 runs, on every machine: through qemu, registered
+	# from nothing in a binfmt_misc instance of its own (binfmt.sh
+	# private), the unit tier again. Where i386 runs natively this is the
+	# only qemu run; where it does not, the only fresh registration.
+	"$here/binfmt.sh" private i386 "$here/binfmt.sh" runs-through-qemu i386 "$root"
+	"$here/binfmt.sh" private i386 "$here/in-root.sh" "$root" "$build/tests/unit_tests" --reporter compact \
+		> "$build/cross-unit-qemu.log" 2>&1 || { cat "$build/cross-unit-qemu.log"; exit 1; }
+	echo "cross (i386) unit through qemu, registered from nothing: $(grep -E '^(Passed|All tests passed)' "$build/cross-unit-qemu.log")"
+	lap "unit through qemu (binfmt.sh private)"
+fi
+
 (cd "$build" && ctest --output-on-failure --no-tests=error -L abi \
 	-R '^abi: (header compiles as|ABI 1\.1 as the main line spells it compiles as)') > "$build/cross-abi.log" 2>&1 || {
 	cat "$build/cross-abi.log"; exit 1; }
@@ -102,10 +120,10 @@ mkdir -p "$replay"
 mapfile -t core < <(sed -n '/^add_library(vq_core OBJECT/,/^add_library(vq_quorum OBJECT/p' "$top/CMakeLists.txt" |
 	grep -oE 'src/[a-z_]+/[a-z_]+\.cpp' | sed "s|^|$top/|")
 [ "${#core[@]}" -ge 8 ] || { echo "FAIL: only ${#core[@]} sources of vq_core, vq_votequorum and vq_quorum found in CMakeLists.txt" >&2; exit 1; }
-# UBSan on both; ASan too on i386 (native code; under qemu-user ASan's
-# shadow memory is not dependable).
+# UBSan everywhere; ASan too where i386 runs natively (under qemu-user
+# ASan's shadow memory is not dependable).
 sanitize=(-fsanitize=undefined -static-libubsan)
-[ "$arch" = i386 ] && sanitize=("-fsanitize=address,undefined" -static-libasan -static-libubsan)
+if [ "$how" = native ]; then sanitize=("-fsanitize=address,undefined" -static-libasan -static-libubsan); fi
 "$triplet-g++" --sysroot="$root" -std=c++20 -O1 -g "${sanitize[@]}" -fno-sanitize-recover=all \
 	-I"$top/src" -I"$top/include" -I"$top/tests/support" -o "$replay/decode_replay" \
 	"$top/tests/fuzz/decode_fuzz.cpp" "$here/replay_main.cpp" "${core[@]}" -lqb -lpthread

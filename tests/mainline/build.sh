@@ -11,7 +11,7 @@
 #                        (default: ../shared/upstream/corosync-65235a81.tar.gz
 #                        beside this repository)
 #   VQ_MAINLINE_CACHE    where built trees are kept
-#                        (default: /var/cache/votequorum-tests)
+#                        (default: $VQ_CACHE, or /var/cache/votequorum-tests)
 # Exit status: 0 built (or cached); 3 no tarball outside CI (one line on
 # stderr says so); anything else is a failure. In CI (CI=true) a missing
 # tarball is a failure too.
@@ -19,7 +19,7 @@ set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tarball=${VQ_MAINLINE_TARBALL:-$top/../shared/upstream/corosync-65235a81.tar.gz}
-cache=${VQ_MAINLINE_CACHE:-/var/cache/votequorum-tests}
+cache=${VQ_MAINLINE_CACHE:-${VQ_CACHE:-/var/cache/votequorum-tests}}
 
 if [ ! -f "$tarball" ]; then
 	if [ "${CI:-}" = true ]; then

@@ -26,6 +26,8 @@ struct Ring {
 	unsigned number = 0;
 	std::string address;
 	bool healthy = true;
+
+	bool operator==(const Ring&) const = default;
 };
 
 // The rings of node `local` from the link status of the nodes of its

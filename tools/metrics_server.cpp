@@ -14,28 +14,35 @@ constexpr int kTimeoutSeconds = 2;  // reading a request, writing a response, id
 
 }  // namespace
 
-bool parse_listen(const std::string& listen, std::string& host, int& port)
+std::optional<Listen> Listen::parse(const std::string& text)
 {
-	std::string port_text = listen;
-	host = "127.0.0.1";
-	if (!listen.empty() && listen[0] == '[') {
-		const auto close = listen.find("]:");
+	Listen l;
+	std::string port_text = text;
+	l.host = "127.0.0.1";
+	if (!text.empty() && text[0] == '[') {
+		const auto close = text.find("]:");
 		if (close == std::string::npos) {
-			return false;
+			return std::nullopt;
 		}
-		host = listen.substr(1, close - 1);
-		port_text = listen.substr(close + 2);
-	} else if (const auto colon = listen.rfind(':'); colon != std::string::npos) {
-		host = listen.substr(0, colon);
-		port_text = listen.substr(colon + 1);
+		l.host = text.substr(1, close - 1);
+		port_text = text.substr(close + 2);
+	} else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
+		l.host = text.substr(0, colon);
+		port_text = text.substr(colon + 1);
 	}
 	char* end = nullptr;
 	const long p = std::strtol(port_text.c_str(), &end, 10);
-	if (port_text.empty() || *end != '\0' || p < 1 || p > 65535 || host.empty()) {
-		return false;
+	if (port_text.empty() || *end != '\0' || p < 1 || p > 65535 || l.host.empty()) {
+		return std::nullopt;
 	}
-	port = static_cast<int>(p);
-	return true;
+	l.port = static_cast<int>(p);
+	return l;
+}
+
+std::string Listen::url() const
+{
+	const bool v6 = host.find(':') != std::string::npos;
+	return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/metrics";
 }
 
 MetricsServer::MetricsServer() : server_(std::make_unique<httplib::Server>()) {}
@@ -45,14 +52,8 @@ MetricsServer::~MetricsServer()
 	stop();
 }
 
-bool MetricsServer::start(const std::string& listen, std::string& error)
+bool MetricsServer::start(const Listen& listen, std::string& error)
 {
-	std::string host;
-	int port = 0;
-	if (!parse_listen(listen, host, port)) {
-		error = "bad --listen address '" + listen + "' (want [ADDR:]PORT)";
-		return false;
-	}
 	auto& s = *server_;
 	s.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
 	s.set_read_timeout(kTimeoutSeconds, 0);
@@ -71,26 +72,33 @@ bool MetricsServer::start(const std::string& listen, std::string& error)
 	});
 	s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
 		std::shared_ptr<const std::string> now;
+		bool live = false;
 		{
 			std::lock_guard lock(mutex_);
 			now = current_;
+			live = current_live_ && live_;
 		}
-		res.set_content(now ? *now : std::string(), kContentType);
+		std::string body = now ? *now : std::string();
+		if (live) {
+			body += live_();
+		}
+		res.set_content(std::move(body), kContentType);
 	});
 	// Any other path: cpp-httplib's 404.
-	if (!s.bind_to_port(host.c_str(), port)) {
-		error = "cannot listen on " + listen;
+	if (!s.bind_to_port(listen.host.c_str(), listen.port)) {
+		error = "cannot listen on " + listen.url();
 		return false;
 	}
 	thread_ = std::thread([&s] { s.listen_after_bind(); });
 	return true;
 }
 
-void MetricsServer::publish(std::string exposition)
+void MetricsServer::publish(std::string exposition, bool with_live)
 {
 	auto next = std::make_shared<const std::string>(std::move(exposition));
 	std::lock_guard lock(mutex_);
 	current_.swap(next);
+	current_live_ = with_live;
 }  // the old text is freed here, or by the last scrape still sending it
 
 void MetricsServer::stop()

@@ -6,8 +6,10 @@
 // timeout).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -17,6 +19,16 @@ class Server;
 
 namespace monitor {
 
+// Where --listen serves: "[ADDR:]PORT" ("[ADDR]:PORT" for IPv6; ADDR
+// defaults to 127.0.0.1), parsed once.
+struct Listen {
+	std::string host;
+	int port = 0;
+
+	static std::optional<Listen> parse(const std::string& text);  // nullopt when malformed
+	std::string url() const;  // http://HOST:PORT/metrics
+};
+
 class MetricsServer {
 public:
 	MetricsServer();
@@ -24,11 +36,15 @@ public:
 	MetricsServer(const MetricsServer&) = delete;
 	MetricsServer& operator=(const MetricsServer&) = delete;
 
-	// Binds ADDR:PORT (or PORT, on 127.0.0.1; [ADDR]:PORT for IPv6) and
-	// starts serving. False with a message when the address is bad or taken.
-	bool start(const std::string& listen, std::string& error);
-	// What the next scrapes get.
-	void publish(std::string exposition);
+	// Binds and starts serving. False with a message when the address is
+	// taken or cannot be bound.
+	bool start(const Listen& listen, std::string& error);
+	// What the next scrapes get: `exposition`, and after it, when
+	// `with_live`, what the live function renders at the scrape.
+	void publish(std::string exposition, bool with_live = false);
+	// Renders the series that change with time alone (ages): called by
+	// scrapes, never talks to corosync. Set before start().
+	void set_live(std::function<std::string()> live) { live_ = std::move(live); }
 	void stop();
 
 private:
@@ -36,9 +52,8 @@ private:
 	std::thread thread_;
 	std::mutex mutex_;
 	std::shared_ptr<const std::string> current_;
+	bool current_live_ = false;
+	std::function<std::string()> live_;
 };
-
-// Splits "[ADDR:]PORT" ("[ADDR]:PORT" for IPv6). False when malformed.
-bool parse_listen(const std::string& listen, std::string& host, int& port);
 
 }  // namespace monitor

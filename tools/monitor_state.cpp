@@ -103,7 +103,7 @@ std::string label_value(const std::string& raw)
 	return out;
 }
 
-nlohmann::json to_json(const State& s)
+nlohmann::json to_json(const Quorum& s, const std::string& cause)
 {
 	nlohmann::json members = nlohmann::json::array();
 	for (const auto& m : s.members) {
@@ -120,7 +120,7 @@ nlohmann::json to_json(const State& s)
 	const auto& i = s.local;
 	return {
 		{"time", now_iso8601()},
-		{"cause", s.cause},
+		{"cause", cause},
 		{"quorate", s.quorate},
 		{"node_id", i.node_id},
 		{"expected_votes", i.expected_votes},
@@ -141,11 +141,11 @@ nlohmann::json to_json(const State& s)
 
 }  // namespace
 
-std::string text(const State& s)
+std::string text(const Quorum& s, const std::string& cause)
 {
 	const auto& i = s.local;
 	std::ostringstream out;
-	out << now_iso8601() << " " << s.cause << "\n"
+	out << now_iso8601() << " " << cause << "\n"
 	    << "  quorate:          " << (s.quorate ? "yes" : "no") << "\n"
 	    << "  node id:          " << i.node_id << "\n"
 	    << "  ring id:          " << ring_text(s.ring) << "\n"
@@ -179,9 +179,9 @@ std::string text(const State& s)
 	return out.str();
 }
 
-std::string json_line(const State& s)
+std::string json_line(const Quorum& s, const std::string& cause)
 {
-	return to_json(s).dump() + "\n";
+	return to_json(s, cause).dump() + "\n";
 }
 
 namespace {
@@ -232,15 +232,17 @@ std::string prometheus(const State* s, const Health& health)
 	if (s == nullptr) {
 		return x.str();  // no quorum series while disconnected: they would be stale
 	}
-	const auto& i = s->local;
+	const Quorum& q = s->quorum;
+	const Topology& t = s->topology;
+	const auto& i = q.local;
 	const bool qdevice = i.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED;
-	x.gauge("votequorum_quorate", "1 if the local node's partition is quorate.", s->quorate ? 1 : 0);
+	x.gauge("votequorum_quorate", "1 if the local node's partition is quorate.", q.quorate ? 1 : 0);
 	x.gauge("votequorum_node_id", "The local node id.", i.node_id);
 	x.gauge("votequorum_expected_votes", "Expected votes.", i.expected_votes);
 	x.gauge("votequorum_highest_expected_votes", "Highest expected votes in the cluster.", i.highest_expected);
 	x.gauge("votequorum_total_votes", "Votes present.", i.total_votes);
 	x.gauge("votequorum_quorum", "Votes needed for quorum.", i.quorum);
-	x.gauge("votequorum_ring_seq", "Sequence number of the current ring id.", s->ring.seq);
+	x.gauge("votequorum_ring_seq", "Sequence number of the current ring id.", q.ring.seq);
 	x.gauge("votequorum_qdevice_registered", "1 if a quorum device is registered.", qdevice ? 1 : 0);
 	x.gauge("votequorum_qdevice_alive", "1 if the registered quorum device is alive.", (i.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE) ? 1 : 0);
 	x.gauge("votequorum_qdevice_cast_vote", "1 if the quorum device casts its vote.", (i.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) ? 1 : 0);
@@ -250,26 +252,26 @@ std::string prometheus(const State* s, const Health& health)
 		x.sample("votequorum_flag", 1, label("flag", f));
 	}
 	x.family("votequorum_member_votes", "gauge", "Votes of each member, by node id and state.");
-	for (const auto& m : s->members) {
-		auto v = s->votes.find(m.nodeid);
-		x.sample("votequorum_member_votes", v != s->votes.end() ? v->second : 0,
+	for (const auto& m : q.members) {
+		auto v = q.votes.find(m.nodeid);
+		x.sample("votequorum_member_votes", v != q.votes.end() ? v->second : 0,
 			label("nodeid", std::to_string(m.nodeid)) + "," + label("state", state_name(m.state)));
 	}
 	x.family("votequorum_member_extra_info_bytes", "gauge", "Size of each member's qdevice extra info (0: none).");
-	for (const auto& m : s->members) {
-		auto e = s->extra_info.find(m.nodeid);
-		x.sample("votequorum_member_extra_info_bytes", e != s->extra_info.end() ? e->second.size() : 0,
+	for (const auto& m : q.members) {
+		auto e = q.extra_info.find(m.nodeid);
+		x.sample("votequorum_member_extra_info_bytes", e != q.extra_info.end() ? e->second.size() : 0,
 			label("nodeid", std::to_string(m.nodeid)));
 	}
 	x.family("votequorum_member_extra_info", "gauge", "A member's qdevice extra info, as text or hex, in a label.");
-	for (const auto& [nodeid, data] : s->extra_info) {
-		const ExtraInfoText t = describe(data);
-		x.sample("votequorum_member_extra_info", 1, label("nodeid", std::to_string(nodeid)) + "," + label(t.printable ? "text" : "hex", t.value));
+	for (const auto& [nodeid, data] : q.extra_info) {
+		const ExtraInfoText e = describe(data);
+		x.sample("votequorum_member_extra_info", 1, label("nodeid", std::to_string(nodeid)) + "," + label(e.printable ? "text" : "hex", e.value));
 	}
 
 	// The same facts under ha_cluster_exporter's names and labels, so that
 	// its dashboards and alerts work unchanged (the help texts are ours).
-	x.gauge("ha_cluster_corosync_quorate", "1 if this node's partition has quorum, else 0 (ha_cluster_exporter's name).", s->quorate ? 1 : 0);
+	x.gauge("ha_cluster_corosync_quorate", "1 if this node's partition has quorum, else 0 (ha_cluster_exporter's name).", q.quorate ? 1 : 0);
 	x.family("ha_cluster_corosync_quorum_votes", "gauge", "The vote counts of votequorum, by kind in the type label (ha_cluster_exporter's name).");
 	x.sample("ha_cluster_corosync_quorum_votes", i.expected_votes, label("type", "expected_votes"));
 	x.sample("ha_cluster_corosync_quorum_votes", i.highest_expected, label("type", "highest_expected"));
@@ -279,86 +281,105 @@ std::string prometheus(const State* s, const Health& health)
 	// parses): the current members only, then the qdevice's row when any
 	// member has one registered, with its votes only while it casts them.
 	x.family("ha_cluster_corosync_member_votes", "gauge", "Votes each member gives to the current quorum (ha_cluster_exporter's name and labels).");
-	for (const auto& m : s->members) {
+	for (const auto& m : q.members) {
 		if (m.state != VOTEQUORUM_NODESTATE_MEMBER || m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
 			continue;
 		}
-		auto v = s->votes.find(m.nodeid);
-		auto n = s->names.find(m.nodeid);
-		const std::string name = n != s->names.end() ? n->second : std::to_string(m.nodeid);
-		x.sample("ha_cluster_corosync_member_votes", v != s->votes.end() ? v->second : 0,
+		auto v = q.votes.find(m.nodeid);
+		auto n = t.names.find(m.nodeid);
+		const std::string name = n != t.names.end() ? n->second : std::to_string(m.nodeid);
+		x.sample("ha_cluster_corosync_member_votes", v != q.votes.end() ? v->second : 0,
 			label("local", m.nodeid == i.node_id ? "true" : "false") + "," + label("node", name) + "," +
 				label("node_id", std::to_string(m.nodeid)));
 	}
-	if (s->qdevice_listed) {
+	if (q.qdevice_listed) {
 		x.sample("ha_cluster_corosync_member_votes", (i.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE) ? i.qdevice_votes : 0,
 			label("local", "false") + "," + label("node", i.qdevice_name) + "," +
 				label("node_id", std::to_string(VOTEQUORUM_QDEVICE_NODEID)));
 	}
-	if (s->have_rings) {
+	if (t.have_rings) {
 		// One ring per knet link of this node (see Ring); the ring id as
 		// corosync-quorumtool prints it.
 		std::size_t errors = 0;
-		for (const auto& r : s->rings) {
+		for (const auto& r : t.rings) {
 			errors += r.healthy ? 0 : 1;
 		}
 		x.gauge("ha_cluster_corosync_ring_errors", "Rings (knet links of this node) down to a current member (ha_cluster_exporter's name).", errors);
 		x.family("ha_cluster_corosync_rings", "gauge", "1 while this knet link is connected to every current member, else 0 (ha_cluster_exporter's name and labels).");
-		for (const auto& r : s->rings) {
+		for (const auto& r : t.rings) {
 			x.sample("ha_cluster_corosync_rings", r.healthy ? 1 : 0,
 				label("address", r.address) + "," + label("node_id", std::to_string(i.node_id)) + "," +
-					label("number", std::to_string(r.number)) + "," + label("ring_id", ring_text(s->ring)));
+					label("number", std::to_string(r.number)) + "," + label("ring_id", ring_text(q.ring)));
 		}
 	}
 	return x.str();
 }
 
-void apply(State& state, const votequorum::Event& event)
+const char* apply(Quorum& quorum, const votequorum::Event& event)
 {
 	if (auto* q = std::get_if<votequorum::QuorumEvent>(&event)) {
-		state.quorate = q->quorate;
-		state.members.assign(q->nodes.begin(), q->nodes.end());
-		state.have_members = true;
-		state.cause = "quorum";
-	} else if (auto* n = std::get_if<votequorum::NodelistEvent>(&event)) {
-		state.ring = n->ring;
-		state.have_ring = true;
-		state.cause = "membership";
-	} else if (std::holds_alternative<votequorum::ExpectedVotesEvent>(event)) {
-		state.cause = "expected votes";
-	} else if (std::holds_alternative<votequorum::ExtraInfoEvent>(event)) {
-		state.cause = "extra info";  // refresh() reads every member's anew
+		quorum.quorate = q->quorate;
+		quorum.members.clear();
+		for (const auto& n : q->nodes) {
+			quorum.members.push_back({n.nodeid, n.state});
+		}
+		quorum.have_members = true;
+		return "quorum";
 	}
+	if (auto* n = std::get_if<votequorum::NodelistEvent>(&event)) {
+		quorum.ring = n->ring;
+		quorum.have_ring = true;
+		return "membership";
+	}
+	if (std::holds_alternative<votequorum::ExpectedVotesEvent>(event)) {
+		return "expected votes";
+	}
+	return "extra info";  // refresh() reads every member's anew
 }
 
-std::error_code refresh(const votequorum::Client& client, State& state)
+std::error_code refresh(const votequorum::Client& client, Quorum& quorum)
 {
 	auto info = client.info(0);
 	if (!info) {
 		return info.error();
 	}
-	state.local = *info;
-	state.votes.clear();
-	state.extra_info.clear();
-	state.qdevice_listed = false;
-	for (const auto& m : state.members) {
+	quorum.local = *info;
+	quorum.votes.clear();
+	quorum.extra_info.clear();
+	quorum.qdevice_listed = false;
+	for (const auto& m : quorum.members) {
 		if (m.nodeid == VOTEQUORUM_QDEVICE_NODEID) {
 			// The qdevice's entry; getinfo of node 0 would be this node's.
-			state.votes[m.nodeid] = state.local.qdevice_votes;
+			quorum.votes[m.nodeid] = quorum.local.qdevice_votes;
 			continue;
 		}
 		if (auto mi = client.info(m.nodeid)) {
-			state.votes[m.nodeid] = mi->votes;
+			quorum.votes[m.nodeid] = mi->votes;
 			if (m.state == VOTEQUORUM_NODESTATE_MEMBER && (mi->flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED)) {
-				state.qdevice_listed = true;
+				quorum.qdevice_listed = true;
 			}
 		}
 		// ABI 1.1; corosync 3.1 refuses the request, and has none.
 		if (auto ei = client.extra_info(m.nodeid); ei && !ei->empty()) {
-			state.extra_info[m.nodeid] = std::move(ei.value());
+			quorum.extra_info[m.nodeid] = std::move(ei.value());
 		}
 	}
 	return {};
+}
+
+std::string freshness(double names_age, std::optional<double> rings_age)
+{
+	Exposition x;
+	x.gauge("votequorum_names_age_seconds",
+		"Seconds since the node names (the node label of ha_cluster_corosync_member_votes) were last read, from cmap "
+		"or else corosync.conf; it grows while corosync holds cmap's requests.",
+		names_age);
+	if (rings_age) {
+		x.gauge("votequorum_rings_age_seconds",
+			"Seconds since the ring series were last read from cfg; it grows while corosync holds cfg's requests.",
+			*rings_age);
+	}
+	return x.str();
 }
 
 }  // namespace monitor

@@ -7,6 +7,8 @@
 #include "metrics_server.hpp"
 #include "monitor_state.hpp"
 #include "node_names.hpp"
+#include "topology_reader.hpp"
+#include "tracker.hpp"
 
 #include <getopt.h>
 #include <poll.h>
@@ -53,8 +55,8 @@ int usage(int status)
 struct Options {
 	bool follow = false;
 	Format format = Format::text;
-	int timeout_ms = 5000;
-	std::optional<std::string> listen;
+	std::chrono::milliseconds timeout{5000};
+	std::optional<monitor::Listen> listen;
 	std::string corosync_conf = "/etc/corosync/corosync.conf";
 };
 
@@ -77,26 +79,24 @@ std::variant<Options, int> parse_options(int argc, char** argv)
 		case 'f': o.follow = true; break;
 		case 'j': o.format = Format::json; break;
 		case 'p': o.format = Format::prometheus; break;
-		case 't': o.timeout_ms = std::atoi(optarg); break;
-		case 'l': o.listen = optarg; break;
+		case 't': o.timeout = std::chrono::milliseconds(std::atoi(optarg)); break;
+		case 'l':
+			o.listen = monitor::Listen::parse(optarg);
+			if (!o.listen) {
+				std::cerr << "votequorum-monitor: bad --listen address '" << optarg << "' (want [ADDR:]PORT)\n";
+				return usage(3);
+			}
+			break;
 		case 'c': o.corosync_conf = optarg; break;
 		case 'h': return usage(0);
 		default: return usage(3);
 		}
 	}
-	std::string host;
-	int port;
-	if (optind != argc || o.timeout_ms <= 0 || (o.listen && !monitor::parse_listen(*o.listen, host, port))) {
+	if (optind != argc || o.timeout.count() <= 0) {
 		return usage(3);
 	}
 	return o;
 }
-
-// How often the whole state is read anew, notification or not: corosync
-// does not notify every change (a quorum device starting or stopping to
-// cast its vote moves total_votes silently, and cfg has no notification
-// for a link's state). A dozen local IPC requests a second on 3 nodes.
-constexpr int kRefreshMs = 1000;
 
 double now_seconds()
 {
@@ -104,208 +104,12 @@ double now_seconds()
 	return duration<double>(system_clock::now().time_since_epoch()).count();
 }
 
-// What went wrong, for a message: the step and the error.
-struct Failure {
-	const char* what;
-	std::error_code ec;
-};
-
-std::string describe(const Failure& f)
-{
-	return std::string(f.what) + ": " + f.ec.message() + (f.ec == CS_ERR_LIBRARY ? " (is corosync running?)" : "");
-}
-
-std::error_code cs_error(cs_error_t err)
-{
-	return make_error_code(err);
-}
-
-// One connection to corosync's votequorum, cmap and cfg services that tracks
-// the state. Not movable: the clients' handlers point into it.
-class Tracker {
-public:
-	Tracker(const Options& o) : options_(o) {}
-	Tracker(const Tracker&) = delete;
-	Tracker& operator=(const Tracker&) = delete;
-
-	// Connects, tracks (changes too when `changes`), and reads the current
-	// state. `stop_fd` (or -1) ends a wait early: that is CS_ERR_INTERRUPT.
-	std::optional<Failure> open(bool changes, int stop_fd = -1)
-	{
-		const std::chrono::milliseconds timeout(options_.timeout_ms);
-		auto connected = votequorum::Client::connect(
-			[this](const votequorum::Event& event) {
-				monitor::apply(state_, event);
-				changed_ = true;
-			},
-			{timeout, timeout});
-		if (!connected) {
-			return Failure{"cannot connect to corosync's votequorum service", connected.error()};
-		}
-		client_.emplace(std::move(connected.value()));
-		if (auto ec = client_->track(1, CS_TRACK_CURRENT | (changes ? CS_TRACK_CHANGES : 0))) {
-			return Failure{"trackstart", ec};
-		}
-		// The current state comes as a nodelist and a quorum notification.
-		while (!(state_.have_members && state_.have_ring)) {
-			pollfd p[2] = {{client_->fd(), POLLIN, 0}, {stop_fd, POLLIN, 0}};
-			const int n = poll(p, 2, options_.timeout_ms);
-			if (n == 0) {
-				return Failure{"waiting for the current state", make_error_code(CS_ERR_TIMEOUT)};
-			}
-			if (n < 0 || p[1].revents) {
-				return Failure{"waiting for the current state", make_error_code(CS_ERR_INTERRUPT)};
-			}
-			if (auto ec = client_->dispatch(CS_DISPATCH_ALL)) {
-				return Failure{"dispatch", ec};
-			}
-		}
-		// Names and links: without cmap, names from --corosync-conf; without
-		// cfg, no ring series (both said once per connection).
-		if (cs_error_t err = cmap_.open(); err != CS_OK) {
-			std::cerr << "votequorum-monitor: cmap: " << describe(Failure{"connect", cs_error(err)})
-				  << "; node names from " << options_.corosync_conf << "\n";
-			have_cmap_ = false;
-		}
-		if (cs_error_t err = cfg_.open(); err != CS_OK) {
-			std::cerr << "votequorum-monitor: cfg: " << describe(Failure{"connect", cs_error(err)}) << "; no ring series\n";
-		} else {
-			state_.have_rings = true;
-		}
-		if (auto f = read_names()) {
-			return f;
-		}
-		state_.cause = "current state";
-		return update();
-	}
-
-	// Waits for a notification, the next refresh, or `stop_fd` (-1: none),
-	// and takes what came. `changed` says whether the state moved (then it
-	// has been read anew); `stop` whether stop_fd became readable.
-	std::optional<Failure> wait(int stop_fd, bool& changed, bool& stop)
-	{
-		changed = stop = false;
-		const auto next = last_full_ + std::chrono::milliseconds(kRefreshMs);
-		const int ms = static_cast<int>(std::max<long long>(0,
-			std::chrono::duration_cast<std::chrono::milliseconds>(next - std::chrono::steady_clock::now()).count() + 1));
-		pollfd p[3] = {{client_->fd(), POLLIN, 0}, {have_cmap_ ? cmap_.fd() : -1, POLLIN, 0}, {stop_fd, POLLIN, 0}};
-		const int n = poll(p, 3, ms);
-		if (n < 0) {
-			if (errno == EINTR) {
-				return std::nullopt;
-			}
-			return Failure{"poll", std::error_code(errno, std::generic_category())};
-		}
-		if (p[2].revents) {
-			stop = true;
-			return std::nullopt;
-		}
-		const std::string before = monitor::prometheus(&state_, {});
-		if (p[1].revents) {
-			bool nodelist_changed = false;
-			if (cs_error_t err = cmap_.dispatch(nodelist_changed); err != CS_OK) {
-				return Failure{"cmap dispatch (corosync gone?)", cs_error(err)};
-			}
-			if (nodelist_changed) {
-				if (auto f = read_names()) {
-					return f;
-				}
-				state_.cause = "nodelist";
-			}
-		}
-		if (p[0].revents) {
-			changed_ = false;
-			if (auto ec = client_->dispatch(CS_DISPATCH_ALL)) {
-				return Failure{"dispatch (corosync gone?)", ec};
-			}
-			if (changed_) {
-				if (auto f = update()) {
-					return f;
-				}
-			}
-		}
-		if (std::chrono::steady_clock::now() >= next) {
-			if (auto f = update()) {
-				return f;
-			}
-		}
-		changed = monitor::prometheus(&state_, {}) != before;
-		if (changed && n == 0) {
-			state_.cause = "refresh";
-		}
-		return std::nullopt;
-	}
-
-	const State& state() const { return state_; }
-
-private:
-	std::optional<Failure> update()
-	{
-		last_full_ = std::chrono::steady_clock::now();
-		if (auto ec = monitor::refresh(*client_, state_)) {
-			return Failure{"getinfo", ec};
-		}
-		if (!have_cmap_) {
-			for (const auto& m : state_.members) {
-				if (m.nodeid != VOTEQUORUM_QDEVICE_NODEID && !state_.names.count(m.nodeid)) {
-					state_.names = monitor::read_node_names(options_.corosync_conf);  // a member not seen before
-					break;
-				}
-			}
-		}
-		return read_links();
-	}
-
-	std::optional<Failure> read_names()
-	{
-		if (!have_cmap_) {
-			state_.names = monitor::read_node_names(options_.corosync_conf);
-			return std::nullopt;
-		}
-		if (cs_error_t err = cmap_.read(state_.names); err != CS_OK) {
-			return Failure{"cmap nodelist (corosync gone?)", cs_error(err)};
-		}
-		return std::nullopt;
-	}
-
-	std::optional<Failure> read_links()
-	{
-		if (!state_.have_rings) {
-			return std::nullopt;
-		}
-		std::vector<uint32_t> nodelist, members;
-		for (const auto& [id, name] : state_.names) {
-			nodelist.push_back(id);
-		}
-		for (const auto& m : state_.members) {
-			if (m.state == VOTEQUORUM_NODESTATE_MEMBER) {
-				members.push_back(m.nodeid);
-				if (!state_.names.count(m.nodeid) && m.nodeid != VOTEQUORUM_QDEVICE_NODEID) {
-					nodelist.push_back(m.nodeid);
-				}
-			}
-		}
-		if (cs_error_t err = cfg_.read(state_.local.node_id, nodelist, members, state_.rings); err != CS_OK) {
-			return Failure{"cfg node status (corosync gone?)", cs_error(err)};
-		}
-		return std::nullopt;
-	}
-
-	const Options& options_;
-	std::optional<votequorum::Client> client_;
-	monitor::CmapNodelist cmap_;
-	monitor::CfgLinks cfg_;
-	bool have_cmap_ = true;
-	State state_;
-	bool changed_ = false;
-	std::chrono::steady_clock::time_point last_full_;
-};
-
-void print(const State& s, Format format)
+// Prints the state in FORMAT; `cause` says what changed it (text and JSON).
+void print(const State& s, const std::string& cause, Format format)
 {
 	switch (format) {
-	case Format::text: std::cout << monitor::text(s); break;
-	case Format::json: std::cout << monitor::json_line(s); break;
+	case Format::text: std::cout << monitor::text(s.quorum, cause); break;
+	case Format::json: std::cout << monitor::json_line(s.quorum, cause); break;
 	case Format::prometheus: {
 		monitor::Health health;
 		health.up = true;
@@ -317,81 +121,122 @@ void print(const State& s, Format format)
 	std::cout << std::flush;
 }
 
+// The part of the state FORMAT shows changed: text and JSON show
+// votequorum's state only, the exposition names and rings too.
+bool shown_changed(const State& before, const State& after, Format format)
+{
+	return format == Format::prometheus ? before != after : before.quorum != after.quorum;
+}
+
 // Without --listen: prints the current state, and with --follow every
-// change, until corosync goes away (exit 2).
+// change of what the format shows, until corosync goes away (exit 2).
 int run_once_or_follow(const Options& o)
 {
-	Tracker tracker(o);
+	monitor::QuorumTracker tracker(o.timeout);
 	if (auto f = tracker.open(o.follow)) {
-		std::cerr << "votequorum-monitor: " << describe(*f) << "\n";
+		std::cerr << "votequorum-monitor: " << monitor::describe(*f) << "\n";
 		return 2;
 	}
-	print(tracker.state(), o.format);
-	while (o.follow) {
-		bool changed = false, stop = false;
-		if (auto f = tracker.wait(-1, changed, stop)) {
-			std::cerr << "votequorum-monitor: " << describe(*f) << "\n";
-			return 2;
-		}
-		if (changed) {
-			print(tracker.state(), o.format);
+	State state{tracker.quorum(), {}};
+	// Names and rings only where the format shows them: the exposition.
+	std::optional<monitor::TopologyReader> topology;
+	if (o.format == Format::prometheus) {
+		topology.emplace(o.corosync_conf);
+		topology->want(state.quorum.local.node_id, state.quorum.members);
+		pollfd p{topology->fd(), POLLIN, 0};
+		if (poll(&p, 1, static_cast<int>(o.timeout.count())) > 0) {
+			state.topology = topology->take();
+		} else {
+			std::cerr << "votequorum-monitor: cmap and cfg did not answer within " << o.timeout.count()
+				  << " ms (corosync synchronising?): node names from " << o.corosync_conf << ", no ring series\n";
+			state.topology.names = monitor::read_node_names(o.corosync_conf);
 		}
 	}
-	return tracker.state().quorate ? 0 : 1;
+	print(state, "current state", o.format);
+	while (o.follow) {
+		const State before = state;
+		const monitor::Woke woke = tracker.wait(-1, topology ? topology->fd() : -1);
+		if (auto* f = std::get_if<monitor::Failure>(&woke)) {
+			std::cerr << "votequorum-monitor: " << monitor::describe(*f) << "\n";
+			return 2;
+		}
+		std::string cause = "refresh";
+		state.quorum = tracker.quorum();
+		if (auto* c = std::get_if<monitor::woke::Changed>(&woke)) {
+			cause = c->cause;
+		} else if (std::holds_alternative<monitor::woke::Other>(woke)) {
+			state.topology = topology->take();
+			cause = "nodelist";
+		}
+		if (topology) {
+			topology->want(state.quorum.local.node_id, state.quorum.members);
+		}
+		if (shown_changed(before, state, o.format)) {
+			print(state, cause, o.format);
+		}
+	}
+	return tracker.quorum().quorate ? 0 : 1;
 }
 
 // With --listen: serves /metrics and keeps it current, through corosync's
-// deaths and restarts, until SIGTERM or SIGINT.
+// deaths and restarts, until SIGTERM or SIGINT. The votequorum state is
+// published once per change, within a second of it; names and rings come
+// from their own thread and never hold it up.
 int serve(const Options& o)
 {
 	sigset_t stop_signals;
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGTERM);
 	sigaddset(&stop_signals, SIGINT);
-	// Blocked before the server's threads exist, so that they inherit it
-	// and only the signalfd sees the signals.
+	// Blocked before any other thread exists, so that they inherit it and
+	// only the signalfd sees the signals.
 	pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 	const int stop_fd = signalfd(-1, &stop_signals, SFD_CLOEXEC);
 	if (stop_fd < 0) {
 		std::cerr << "votequorum-monitor: signalfd: " << std::generic_category().message(errno) << "\n";
 		return 2;
 	}
+	monitor::TopologyReader topology(o.corosync_conf);
 	monitor::MetricsServer server;
 	monitor::Health health;
-	server.publish(monitor::prometheus(nullptr, health));
+	server.set_live([&topology] { return topology.freshness(); });
+	// The one place the exposition is published: the state when connected
+	// (with the freshness series), the health series alone when not.
+	auto publish = [&](const State* state) { server.publish(monitor::prometheus(state, health), state != nullptr); };
+	publish(nullptr);
 	std::string error;
 	if (!server.start(*o.listen, error)) {
 		std::cerr << "votequorum-monitor: " << error << "\n";
 		close(stop_fd);
 		return 3;
 	}
-	std::string host;
-	int port = 0;
-	monitor::parse_listen(*o.listen, host, port);
-	const bool v6 = host.find(':') != std::string::npos;
-	std::cerr << "votequorum-monitor: serving http://" << (v6 ? "[" + host + "]" : host) << ":" << port << "/metrics\n";
-	const Format format = o.format;
-	bool connected_once = false;
-	bool stopping = false;
-	auto wait_for_stop = [&](int ms) {
-		pollfd p{stop_fd, POLLIN, 0};
-		stopping = poll(&p, 1, ms) > 0;
+	std::cerr << "votequorum-monitor: serving " << o.listen->url() << "\n";
+	// Down: said (once, on the way down), published, and a second's wait.
+	auto down = [&](const monitor::Failure& f, const char* then) {
+		std::cerr << "votequorum-monitor: " << monitor::describe(f) << "; " << then << "\n";
+		if (health.up) {
+			health.up = false;
+			health.last_change_seconds = now_seconds();
+		}
+		publish(nullptr);
 	};
-	while (!stopping) {
-		Tracker tracker(o);
+	bool connected_once = false;
+	bool said_down = false;
+	State state;
+	for (bool stopping = false; !stopping;) {
+		monitor::QuorumTracker tracker(o.timeout);
 		if (auto f = tracker.open(true, stop_fd)) {
 			if (f->ec == CS_ERR_INTERRUPT) {
 				break;
 			}
-			if (health.up || !connected_once) {
-				std::cerr << "votequorum-monitor: " << describe(*f) << "; retrying every second\n";
+			if (!said_down) {
+				down(*f, "retrying every second");
+				said_down = true;
+			} else {
+				publish(nullptr);
 			}
-			if (health.up) {
-				health.up = false;
-				health.last_change_seconds = now_seconds();
-			}
-			server.publish(monitor::prometheus(nullptr, health));
-			wait_for_stop(1000);
+			pollfd p{stop_fd, POLLIN, 0};
+			stopping = poll(&p, 1, 1000) > 0;
 			continue;
 		}
 		if (connected_once) {
@@ -399,30 +244,42 @@ int serve(const Options& o)
 			std::cerr << "votequorum-monitor: connected to corosync again\n";
 		}
 		connected_once = true;
+		said_down = false;
 		health.up = true;
 		health.last_change_seconds = now_seconds();
-		server.publish(monitor::prometheus(&tracker.state(), health));
+		state.quorum = tracker.quorum();
+		topology.want(state.quorum.local.node_id, state.quorum.members);
+		publish(&state);
 		if (o.follow) {
-			print(tracker.state(), format);
+			print(state, "current state", o.format);
 		}
 		for (;;) {
-			bool changed = false;
-			if (auto f = tracker.wait(stop_fd, changed, stopping)) {
-				std::cerr << "votequorum-monitor: " << describe(*f) << "; reconnecting\n";
-				health.up = false;
-				health.last_change_seconds = now_seconds();
-				server.publish(monitor::prometheus(nullptr, health));
+			const State before = state;
+			const monitor::Woke woke = tracker.wait(stop_fd, topology.fd());
+			if (auto* f = std::get_if<monitor::Failure>(&woke)) {
+				down(*f, "reconnecting");
+				said_down = true;
 				break;
 			}
-			if (stopping) {
+			if (std::holds_alternative<monitor::woke::Stop>(woke)) {
+				stopping = true;
 				break;
 			}
-			if (changed) {
+			std::string cause = "refresh";
+			state.quorum = tracker.quorum();
+			if (auto* c = std::get_if<monitor::woke::Changed>(&woke)) {
+				cause = c->cause;
+			} else if (std::holds_alternative<monitor::woke::Other>(woke)) {
+				state.topology = topology.take();
+				cause = "nodelist";
+			}
+			topology.want(state.quorum.local.node_id, state.quorum.members);
+			if (state != before) {
 				health.last_change_seconds = now_seconds();
-				server.publish(monitor::prometheus(&tracker.state(), health));
-				if (o.follow) {
-					print(tracker.state(), format);
-				}
+				publish(&state);
+			}
+			if (o.follow && shown_changed(before, state, o.format)) {
+				print(state, cause, o.format);
 			}
 		}
 	}

@@ -29,6 +29,8 @@ namespace votequorum {
 struct RingId {
 	uint32_t nodeid = 0;
 	uint64_t seq = 0;
+
+	bool operator==(const RingId&) const = default;
 };
 
 // A member and its state (VOTEQUORUM_NODESTATE_*), as the C API has it.
@@ -48,6 +50,7 @@ struct NodeInfo {
 	std::string qdevice_name;
 
 	bool quorate() const noexcept { return flags & VOTEQUORUM_INFO_QUORATE; }
+	bool operator==(const NodeInfo&) const = default;
 };
 
 // Events: the spans are valid only while the handler runs.

@@ -18,6 +18,10 @@
 #include <sstream>
 #include <sys/wait.h>
 #include <thread>
+#include <memory>
+#include <optional>
+#include <poll.h>
+#include <unistd.h>
 
 using namespace vqtest;
 using votequorum::Client;
@@ -285,4 +289,112 @@ TEST_CASE("votequorum-monitor: --follow --json prints a line per change", "[tool
 	// Stopped by the SIGINT (timeout passes it on, then dies of it or
 	// exits 130), not dead before it.
 	CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130)));
+}
+
+namespace {
+
+// votequorum-monitor --follow --json, run beside a test: its lines one by
+// one, each awaited for at most a few seconds.
+class FollowedMonitor {
+public:
+	explicit FollowedMonitor(const std::string& args)
+	{
+		out_ = popen(("sh -c 'echo $$; exec timeout -s INT 30 " + std::string(VQ_MONITOR) + " " + args + "'").c_str(), "r");
+		REQUIRE(out_ != nullptr);
+		const auto pid = next_line(5000);
+		REQUIRE(pid.has_value());
+		pid_ = std::stoi(*pid);
+	}
+	~FollowedMonitor()
+	{
+		::kill(pid_, SIGINT);
+		pclose(out_);
+	}
+	FollowedMonitor(const FollowedMonitor&) = delete;
+	FollowedMonitor& operator=(const FollowedMonitor&) = delete;
+
+	// The next line, or nothing when none came within `ms`.
+	std::optional<std::string> next_line(int ms)
+	{
+		const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+		for (;;) {
+			if (auto nl = pending_.find('\n'); nl != std::string::npos) {
+				std::string line = pending_.substr(0, nl);
+				pending_.erase(0, nl + 1);
+				return line;
+			}
+			const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+			pollfd p{fileno(out_), POLLIN, 0};
+			if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+				return std::nullopt;
+			}
+			char buf[4096];
+			const ssize_t n = ::read(fileno(out_), buf, sizeof buf);
+			if (n <= 0) {
+				return std::nullopt;
+			}
+			pending_.append(buf, static_cast<std::size_t>(n));
+		}
+	}
+
+private:
+	FILE* out_ = nullptr;
+	pid_t pid_ = -1;
+	std::string pending_;
+};
+
+}  // namespace
+
+TEST_CASE("votequorum-monitor: --follow --json prints a change of any field it shows, and nothing on an idle second",
+	"[tool]")
+{
+	// The fake daemon's getinfo names the quorum device "qa" until poke 1
+	// renames it "qb" (corosync sends no notification for that: only the
+	// monitor's once-a-second getinfo sees it); poke 2 sends a nodelist
+	// notification whose ring id differs from the first in its node id
+	// alone. Neither shows in the Prometheus text, which the monitor once
+	// compared instead of its state.
+	auto renamed = std::make_shared<bool>(false);
+	CannedDaemon daemon = three_members();
+	daemon.info = getinfo_reply(CS_OK, 1, "qa");
+	FakeServer server(
+		[daemon, renamed](Peer& peer, int32_t id, std::span<const std::byte> request) {
+			if (id == MESSAGE_REQ_VOTEQUORUM_GETINFO && *renamed) {
+				CannedDaemon d = daemon;
+				d.info = getinfo_reply(CS_OK, 1, "qb");
+				d(peer, id, request);
+				return;
+			}
+			daemon(peer, id, request);
+		},
+		[daemon, renamed](Peer& peer, int code) {
+			if (code == 1) {
+				*renamed = true;
+			} else {
+				send_bytes_event(peer, nodelist_event(1, {2, daemon.ring.seq}, daemon.members));
+			}
+		});
+	FollowedMonitor monitor("--follow --json --timeout 2000");
+	const auto first = monitor.next_line(5000);
+	REQUIRE(first.has_value());
+	const auto j0 = nlohmann::json::parse(*first);
+	CHECK(j0["ring_id"] == "1.9");
+	CHECK(j0["qdevice"]["name"] == "qa");
+
+	server.poke(2);
+	const auto ring_line = monitor.next_line(3000);
+	REQUIRE(ring_line.has_value());  // a ring id whose node id alone changed is a change
+	const auto j1 = nlohmann::json::parse(*ring_line);
+	CHECK(j1["cause"] == "membership");
+	CHECK(j1["ring_id"] == "2.9");
+
+	server.poke(1);
+	const auto name_line = monitor.next_line(3000);  // the next refresh, within a second
+	REQUIRE(name_line.has_value());
+	const auto j2 = nlohmann::json::parse(*name_line);
+	CHECK(j2["cause"] == "refresh");
+	CHECK(j2["qdevice"]["name"] == "qb");
+
+	// Nothing moves now: refreshes find the same state and print nothing.
+	CHECK_FALSE(monitor.next_line(2500).has_value());
 }

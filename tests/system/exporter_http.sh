@@ -8,6 +8,8 @@
 #   - 1,000 scrapes, each on its own connection: fd count and RSS after
 #     them equal to after a warm-up of 100 (RSS within 256 KiB);
 #   - the ring series of the one node: link 0, healthy, no ring errors;
+#   - names and rings read within the last 2.5 s (their age series), and
+#     the last change's time unmoved over 2.5 idle seconds;
 #   - corosync killed: votequorum_up 0, no quorum series, promtool accepts
 #     it; corosync back: up 1 and votequorum_reconnects_total 1, by itself;
 #   - SIGTERM: exit status 0.
@@ -57,6 +59,23 @@ grep -E '^ha_cluster_corosync_quorum_votes\{type="expected_votes"\} 1$' "$work/m
 grep -E '^ha_cluster_corosync_member_votes\{local="true",node="node1",node_id="1"\} 1$' "$work/m" >/dev/null ||
 	fail "no member votes for node1 (names from $VQ_COROSYNC_CONF?)"
 ok "GET /metrics: 200, text/plain; version=0.0.4, promtool accepts it"
+# How old the names and rings are: both read within the last second or two.
+for series in votequorum_names_age_seconds votequorum_rings_age_seconds; do
+	age=$(sed -nE "s/^$series ([0-9.e+-]+)\$/\1/p" "$work/m")
+	[ -n "$age" ] || fail "no $series in the exposition"
+	if ! awk -v a="$age" 'BEGIN { exit !(a >= 0 && a < 2.5) }'; then
+		fail "$series is $age: names and rings are read every second"
+	fi
+done
+# Nothing moves on an idle cluster: the state is rendered once per change,
+# so the time of the last change stays put over idle seconds.
+last=$(grep -E '^votequorum_last_change_timestamp_seconds ' "$work/m")
+for _ in $(seq 1 25); do
+	sleep 0.1
+	now=$(curl -s "$url" | grep -E '^votequorum_last_change_timestamp_seconds ' || true)
+	[ "$now" = "$last" ] || fail "an idle second moved the state: '$last' became '$now'"
+done
+ok "idle: names and rings under 2.5 s old, the last change's time unmoved over 2.5 s"
 head=$(curl -s -I -o "$work/head" -w '%{http_code} %{size_download}' "$url")
 [ "$head" = "200 0" ] || fail "HEAD /metrics answered '$head'"
 ok "HEAD /metrics: 200, no body"

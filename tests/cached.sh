@@ -17,7 +17,7 @@ when() { date -u -d "@$(stat -c %Y "$1")" '+%Y-%m-%d %H:%M UTC'; }
 mapfile -t wanted < <("$top/tests/setup.sh" --list)
 have=0
 for p in "${wanted[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' && have=$((have + 1))
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null && have=$((have + 1))
 done
 echo "cached: packages: $have of the ${#wanted[@]} that tests/setup.sh installs are installed"
 

@@ -128,7 +128,7 @@ private-inside)
 runs-through-qemu)
 	root=${1:?usage: binfmt.sh runs-through-qemu ARCH ROOT}
 	[ -x "$root/usr/bin/sleep" ] || die "$root/usr/bin/sleep missing"
-	file -L "$root/usr/bin/sleep" | grep -qE "ELF .*$(case $arch in s390x) echo 'IBM S/390' ;; i386) echo 'Intel 80386' ;; esac)" ||
+	file -L "$root/usr/bin/sleep" | grep -E "ELF .*$(case $arch in s390x) echo 'IBM S/390' ;; i386) echo 'Intel 80386' ;; esac)" >/dev/null ||
 		die "$root/usr/bin/sleep is not an $arch program"
 	chroot "$root" /usr/bin/sleep 5 &
 	pid=$!

@@ -58,18 +58,21 @@ how=$("$here/binfmt.sh" how "$arch")
 echo "cross ($arch): its programs run $(case $how in native) echo natively ;; *) echo "through qemu-user" ;; esac) on this machine"
 lap root
 
-if [ "$arch" = s390x ]; then
-	# Under qemu-user the kernel shows, for a thread blocked in the
-	# program, the system call qemu makes for it in the host's numbering:
-	# the "blocked in a call that waits for input" checks (blocked.h,
-	# the conformance driver) accept those too. From the host's header.
-	calls="SYS_read SYS_poll SYS_ppoll SYS_select SYS_pselect6 SYS_epoll_wait SYS_epoll_pwait SYS_recvfrom SYS_recvmsg"
-	host_calls=$(printf '#include <sys/syscall.h>\n%s\n' "$calls" | cpp -P | tail -n 1)
-	if grep -E '[A-Za-z_]' <<<"$host_calls" >/dev/null; then
-		echo "FAIL: the host's <sys/syscall.h> lacks one of: $host_calls" >&2
-		exit 1
-	fi
-	host_futex=$(printf '#include <sys/syscall.h>\nSYS_futex\n' | cpp -P | tail -n 1)
+# Under qemu-user the kernel shows, for a thread blocked in the program,
+# the system call qemu makes for it in the host's numbering: the "blocked
+# in a call that waits for input" checks (blocked.h, the conformance
+# driver) accept those too where ARCH runs through qemu. From the host's
+# header.
+calls="SYS_read SYS_poll SYS_ppoll SYS_select SYS_pselect6 SYS_epoll_wait SYS_epoll_pwait SYS_recvfrom SYS_recvmsg"
+qemu_calls=$(printf '#include <sys/syscall.h>\n%s\n' "$calls" | cpp -P | tail -n 1)
+if grep -E '[A-Za-z_]' <<<"$qemu_calls" >/dev/null; then
+	echo "FAIL: the host's <sys/syscall.h> lacks one of: $qemu_calls" >&2
+	exit 1
+fi
+qemu_futex=$(printf '#include <sys/syscall.h>\nSYS_futex\n' | cpp -P | tail -n 1)
+host_calls="" host_futex=""
+if [ "$how" = qemu ]; then
+	host_calls=$qemu_calls host_futex=$qemu_futex
 fi
 
 cmake -S "$top" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchain-$arch.cmake" -DVQ_CROSS_ROOT="$root" \
@@ -87,7 +90,7 @@ fi
 summary() {  # LOG: ctest's count line
 	grep -E '^[0-9]+% tests passed' "$1"
 }
-(cd "$build" && VQ_HOST_WAITING_SYSCALLS="${host_calls:-} ${host_futex:-}" \
+(cd "$build" && VQ_HOST_WAITING_SYSCALLS="$host_calls $host_futex" \
 	ctest -j"$jobs" --output-on-failure --no-tests=error -L tsan) > "$build/cross-catch.log" 2>&1 || {
 	cat "$build/cross-catch.log"; exit 1; }
 echo "cross ($arch) unit, fake, cpp (no daemon): $(summary "$build/cross-catch.log")"
@@ -99,7 +102,8 @@ if [ "$arch" = i386 ]; then
 	# private), the unit tier again. Where i386 runs natively this is the
 	# only qemu run; where it does not, the only fresh registration.
 	"$here/binfmt.sh" private i386 "$here/binfmt.sh" runs-through-qemu i386 "$root"
-	"$here/binfmt.sh" private i386 "$here/in-root.sh" "$root" "$build/tests/unit_tests" --reporter compact \
+	VQ_HOST_WAITING_SYSCALLS="$qemu_calls $qemu_futex" \
+		"$here/binfmt.sh" private i386 "$here/in-root.sh" "$root" "$build/tests/unit_tests" --reporter compact \
 		> "$build/cross-unit-qemu.log" 2>&1 || { cat "$build/cross-unit-qemu.log"; exit 1; }
 	echo "cross (i386) unit through qemu, registered from nothing: $(grep -E '^(Passed|All tests passed)' "$build/cross-unit-qemu.log")"
 	lap "unit through qemu (binfmt.sh private)"
@@ -137,7 +141,7 @@ lap "packages"
 
 if [ "$mode" = all ]; then
 	# shellcheck disable=SC2086  # one word per scenario
-	if ! VQ_HOST_WAITING_SYSCALLS=${host_calls:-} "$here/conformance.sh" "$arch" "$root" "$build" \
+	if ! VQ_HOST_WAITING_SYSCALLS=$host_calls "$here/conformance.sh" "$arch" "$root" "$build" \
 		"$build/cross-conformance" ${VQ_CROSS_SCENARIOS:-} > "$build/cross-conformance.log" 2>&1; then
 		cat "$build/cross-conformance.log"
 		exit 1

@@ -17,7 +17,7 @@
 # (node 2's qdevice stopped, node 3's corosync killed: up to the qdevice's
 # 30 s sync_timeout), makes the samples inside that window, then releases
 # it. Prints p50, p99 and the largest delay per monitor and phase. Needs
-# root; about 3 minutes.
+# root; under a minute (20 samples).
 set -euo pipefail
 shopt -s inherit_errexit
 VQ_MONITOR=$(readlink -f "$1")

@@ -7,11 +7,17 @@
 # on a fourth namespace, Debian's corosync-qdevice on every node (on the
 # clients' library). The clients, on each node:
 #   - votequorum-monitor --listen --follow --json (it reconnects by itself);
-#   - chaos_client: tracks changes and keeps its view from its callbacks,
-#     two threads making requests (getinfo, context_get) in a loop;
-#   - on node 1 also chaos_client with 200 handles, all tracking.
+#   - chaos_client (clientI, on libvotequorum): tracks changes and keeps its
+#     view from its callbacks, two threads making requests (getinfo,
+#     context_get) in a loop;
+#   - quorum_chaos_client (quorumI, on libquorum, V1 model): tracks changes
+#     and keeps its view (quorate, members) from its quorum callback, checked
+#     against its node list callback; two threads making requests
+#     (getquorate, context_get) in a loop;
+#   - on node 1 also chaos_client with 200 handles, all tracking (many1).
 # Every client that loses its daemon reconnects: finalize, then initialize
-# again with retries (chaos_client.c), or the monitor's own loop.
+# again with retries (chaos_client.c, quorum_chaos_client.c), or the
+# monitor's own loop.
 #
 # Faults, drawn from the seed, one at a time with random pauses: SIGKILL a
 # node's corosync and restart it (and its qdevice, as systemd would);
@@ -23,22 +29,31 @@
 # node the monitor's last line, the client's view and the 200 handles must
 # all equal what Debian's corosync-quorumtool -s (on Debian's library) says
 # on that node: quorate, members, each member's votes, expected and total
-# votes, and the qdevice's registered/alive/cast-vote state. Every client
-# must answer within 2 s (chaos_client: SIGUSR1, an answer file; monitor: a
-# scrape of /metrics), and no process may have died that the fault did not
-# kill. At the end, each long-lived client's fd count, /dev/shm mappings
-# and anonymous RSS are compared with their values after warm-up (bounds:
-# 0 fds, 0 mappings, 2048 KiB), and the nodes' /dev/shm must hold no file
-# of a client that has exited. (Anonymous: the shared rings' pages count in
-# RSS as the ring cursors first reach them, up to the rings' size, which
-# the mapping count bounds; a leak of ours would be anonymous.)
+# votes, and the qdevice's registered/alive/cast-vote state; the libquorum
+# client's view must equal its quorate and members (all libquorum gives).
+# Every client must answer within 2 s (chaos_client, quorum_chaos_client:
+# SIGUSR1, an answer file; monitor: a scrape of /metrics), none may have
+# counted a wrong answer to a request, and no process may have died that the
+# fault did not kill. At the end, each long-lived client's fd count,
+# /dev/shm mappings and anonymous RSS are compared with their values after
+# warm-up (bounds: 0 fds, 0 mappings, 2048 KiB), and the nodes' /dev/shm
+# must hold no file of a client that has exited. (Anonymous: the shared
+# rings' pages count in RSS as the ring cursors first reach them, up to the
+# rings' size, which the mapping count bounds; a leak of ours would be
+# anonymous.)
 #
 # Run from the repository root, as root:
 #   VQ_BUILD=build VQ_CHAOS_SEED=S VQ_CHAOS_FAULTS=F tests/cluster/chaos.sh
 # VQ_BUILD: the build directory (default build); VQ_CHAOS_SEED: default
 # random (printed); VQ_CHAOS_FAULTS: default 24 (about 4 minutes);
-# VQ_CHAOS_LIB=debian runs chaos_client and qdevice on Debian's library
-# instead (the monitor is C++ and always ours): a comparison, not a gate.
+# VQ_CHAOS_LIB=debian runs chaos_client, quorum_chaos_client and qdevice on
+# Debian's libraries instead (the monitor is C++ and always ours): a
+# comparison, not a gate. VQ_CHAOS_THREADS: the request threads of each
+# chaos_client and quorum_chaos_client (default 2). Debian's libraries do
+# not serialize requests on one handle, so there threads sharing a handle
+# get each other's replies (README.md, "Threads"), counted as wrong answers;
+# VQ_CHAOS_THREADS=1 compares without that for quorum_chaos_client
+# (chaos_client also makes requests from its main thread when asked).
 # The last line:
 #   chaos: seed S, F faults, C checks, D divergences, X crashes, H hangs, growth fd=N shm=N rss=NKiB
 # and the exit status is 0 only when D, X and H are 0 and growth is within
@@ -49,7 +64,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(readlink -f "${VQ_BUILD:-build}")
 VQ_MONITOR=$build/tools/votequorum-monitor
 client=$build/tests/cluster/chaos_client
-for f in "$VQ_MONITOR" "$client"; do
+quorum_client=$build/tests/cluster/quorum_chaos_client
+for f in "$VQ_MONITOR" "$client" "$quorum_client"; do
 	[ -x "$f" ] || { echo "chaos: $f is missing (VQ_BUILD=$build)" >&2; exit 2; }
 done
 case ${VQ_CHAOS_LIB:-ours} in
@@ -60,9 +76,10 @@ esac
 seed=${VQ_CHAOS_SEED:-$((SRANDOM % 1000000))}
 faults=${VQ_CHAOS_FAULTS:-24}
 settle=${VQ_CHAOS_SETTLE:-60}
+threads=${VQ_CHAOS_THREADS:-2}
 RANDOM=$seed
 export VQ_MONITOR VQ_CLUSTER_QNETD=1
-# shellcheck source=cluster.sh
+# shellcheck source-path=SCRIPTDIR source=cluster.sh
 source "$top/tests/cluster/cluster.sh"
 trap cluster_down EXIT
 dir=$VQ_CLUSTER_DIR
@@ -75,8 +92,9 @@ problem() {  # TEXT: one line, with what preceded it
 }
 
 # --- processes -------------------------------------------------------------
-# Each client has a name (monitor1, client2, many1); its pid (in its node's
-# PID namespace) is in $dir/NAME.pid, its output in $dir/NAME.log.
+# Each client has a name (monitor1, client2, quorum3, many1); its pid (in
+# its node's PID namespace) is in $dir/NAME.pid, its output in
+# $dir/NAME.log.
 node_of() { echo "${1//[!0-9]/}"; }
 start_client() {  # NAME
 	local name=$1 i pid
@@ -88,15 +106,16 @@ start_client() {  # NAME
 	# to 25 or 43 MiB, once: a step of glibc's, which would hide a leak of ours.
 	case $name in
 	monitor*) set -- env GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 "$VQ_MONITOR" --listen 127.0.0.1:9669 --follow --json --corosync-conf "$dir/node$i/corosync.conf" ;;
-	client*) set -- env GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 LD_LIBRARY_PATH="$clientlib" "$client" --handles 1 --threads 2 --out "$dir/$name.view" ;;
+	client*) set -- env GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 LD_LIBRARY_PATH="$clientlib" "$client" --handles 1 --threads "$threads" --out "$dir/$name.view" ;;
 	many*) set -- env GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 LD_LIBRARY_PATH="$clientlib" "$client" --handles 200 --threads 0 --out "$dir/$name.view" ;;
+	quorum*) set -- env GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 LD_LIBRARY_PATH="$clientlib" "$quorum_client" --threads "$threads" --out "$dir/$name.view" ;;
 	esac
 	pid=$(on_node "$i" bash -c 'setsid "$@" > "'"$dir/$name.log"'" 2>&1 < /dev/null & echo $!' _ "$@")
 	echo "$pid" > "$dir/$name.pid"
 	echo "$i:$pid" >> "$dir/started"  # for the leftover check at the end
 	rm -f "$dir/$name.base"  # its warm-up figures are taken anew
 }
-clients=(monitor1 client1 many1 monitor2 client2 monitor3 client3)
+clients=(monitor1 client1 many1 quorum1 monitor2 client2 quorum2 monitor3 client3 quorum3)
 alive() {  # NAME
 	on_node "$(node_of "$1")" kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null
 }
@@ -113,6 +132,19 @@ ensure_qdevice() {  # I: a qdevice on node I, as its service manager would resta
 	qdevice_running "$1" || qdevice_start "$1" "$clientlib"
 }
 corosync_pid() { live "$1" corosync; }
+# The library a C client runs on: the libvotequorum or libquorum it maps
+# (waits up to 5 s for it to start).
+client_lib() {  # NAME
+	local lib=libvotequorum mapped=""
+	[[ $1 != quorum* ]] || lib=libquorum
+	for _ in $(seq 1 50); do
+		mapped=$(on_node "$(node_of "$1")" cat "/proc/$(cat "$dir/$1.pid")/maps" 2>/dev/null |
+			grep -oE "/[^ ]*/$lib\.so[^ ]*" | sort -u || true)
+		if [ -n "$mapped" ]; then break; fi
+		sleep 0.1
+	done
+	echo "${mapped:-none}"
+}
 
 # --- views -----------------------------------------------------------------
 # All views have one form:
@@ -144,7 +176,8 @@ monitor_view() {  # I: the monitor's last JSON line, in the same form
 		([.members[] | select(.nodeid != 0 and .state == "member")] | sort_by(.nodeid)) as $m
 		| "quorate=\(.quorate | b) members=\([$m[].nodeid | tostring] | join(",")) votes=\([$m[] | "\(.nodeid):\(.votes)"] | join(",")) expected=\(.expected_votes) total=\(.total_votes) qdevice=\(.qdevice.registered | b)/\(.qdevice.alive | b)/\(.qdevice.cast_vote | b)"' 2>/dev/null || echo none
 }
-# Asks a chaos_client for its answer file; fails (a hang) after 2 s.
+# Asks a chaos_client or quorum_chaos_client for its answer file; fails (a
+# hang) after 2 s.
 ask() {  # NAME
 	local name=$1 before="" after=""
 	[ -f "$dir/$name.view" ] && before=$(sed -E 's/^answer=([0-9]+).*/\1/' "$dir/$name.view")
@@ -166,7 +199,7 @@ field() {  # NAME KEY: a key=value of its answer file
 # Waits until, at one moment, every client's view equals its node's truth.
 # Counts one check per client; divergences are what never converged.
 settle_and_check() {
-	local deadline=$((SECONDS + settle)) start=$SECONDS i name t v last=""
+	local deadline=$((SECONDS + settle)) start=$SECONDS i name t tq v last=""
 	local -a bad=()
 	while :; do
 		[ ${#bad[@]} = 0 ] || last=${bad[0]}
@@ -174,16 +207,22 @@ settle_and_check() {
 		for i in 1 2 3; do
 			t=$(truth "$i")
 			[ "$t" != none ] || { bad+=("node $i: no truth (corosync not answering)"); continue; }
+			# libquorum's part of the truth: quorate and members.
+			tq=${t%% votes=*}
 			v=$(monitor_view "$i")
 			[ "$v" = "$t" ] || bad+=("monitor$i: $v | truth: $t")
-			for name in "client$i" "many$i"; do
+			for name in "client$i" "many$i" "quorum$i"; do
 				[ -f "$dir/$name.pid" ] || continue
 				if ! ask "$name"; then
 					bad+=("$name: no answer within 2 s")
 					continue
 				fi
 				v=$(client_view "$name")
-				[ "$v" = "$t" ] || bad+=("$name: $v | truth: $t")
+				if [[ $name == quorum* ]]; then
+					[ "$v" = "$tq" ] || bad+=("$name: $v | truth: $tq")
+				else
+					[ "$v" = "$t" ] || bad+=("$name: $v | truth: $t")
+				fi
 				if [ "$name" = many1 ] && [ "$(field many1 agree)" != 200/200 ]; then
 					bad+=("many1: handles agreeing $(field many1 agree)")
 				fi
@@ -234,6 +273,7 @@ check_alive() {  # [EXPECTED...]
 
 # --- resources ---------------------------------------------------------------
 usage_of() {  # NAME: "FDS SHM RSS_KIB" of a client now
+	# shellcheck disable=SC2016  # the inner bash expands them
 	on_node "$(node_of "$1")" bash -c '
 		p=$1
 		fds=$(find /proc/$p/fd -mindepth 1 | wc -l)
@@ -305,6 +345,15 @@ for i in 1 2 3; do ensure_qdevice "$i"; done
 for i in 1 2 3; do wait_for "$i" '"qdevice_registered","qdevice_alive","qdevice_cast_vote".*"total_votes":4'; done
 step "clients: ${clients[*]}"
 for name in "${clients[@]}"; do start_client "$name"; done
+# Each C client runs on the library chosen (LD_LIBRARY_PATH, no RPATH).
+for name in client1 quorum1; do
+	lib=$(client_lib "$name")
+	echo "    $name runs on $lib"
+	if [[ ($clientlib != "" && $lib != "$build"/*) || ($clientlib = "" && $lib == "$build"/*) || $lib = none ]]; then
+		echo "chaos: $name is not on the ${VQ_CHAOS_LIB:-ours} library" >&2
+		exit 2
+	fi
+done
 settle_and_check
 # Warm-up: every corosync killed and restarted once, so that every client
 # has reconnected before its baseline is taken.

@@ -128,6 +128,27 @@ bool shown_changed(const State& before, const State& after, Format format)
 	return format == Format::prometheus ? before != after : before.quorum != after.quorum;
 }
 
+// Folds what a wait brought into the state: the tracker's quorum state, and
+// the topology when the reader had one ready (`topology`: null when names
+// and rings are not read); tells the reader what the rings are read for.
+// Returns what changed the state, for --follow's output.
+std::string absorb(const monitor::Woke& woke, const monitor::QuorumTracker& tracker, monitor::TopologyReader* topology,
+	State& state)
+{
+	std::string cause = "refresh";
+	state.quorum = tracker.quorum();
+	if (auto* c = std::get_if<monitor::woke::Changed>(&woke)) {
+		cause = c->cause;
+	} else if (std::holds_alternative<monitor::woke::Other>(woke) && topology) {
+		state.topology = topology->take();
+		cause = "nodelist";
+	}
+	if (topology) {
+		topology->want(state.quorum.local.node_id, state.quorum.members);
+	}
+	return cause;
+}
+
 // Without --listen: prints the current state, and with --follow every
 // change of what the format shows, until corosync goes away (exit 2).
 int run_once_or_follow(const Options& o)
@@ -160,17 +181,7 @@ int run_once_or_follow(const Options& o)
 			std::cerr << "votequorum-monitor: " << monitor::describe(*f) << "\n";
 			return 2;
 		}
-		std::string cause = "refresh";
-		state.quorum = tracker.quorum();
-		if (auto* c = std::get_if<monitor::woke::Changed>(&woke)) {
-			cause = c->cause;
-		} else if (std::holds_alternative<monitor::woke::Other>(woke)) {
-			state.topology = topology->take();
-			cause = "nodelist";
-		}
-		if (topology) {
-			topology->want(state.quorum.local.node_id, state.quorum.members);
-		}
+		const std::string cause = absorb(woke, tracker, topology ? &*topology : nullptr, state);
 		if (shown_changed(before, state, o.format)) {
 			print(state, cause, o.format);
 		}
@@ -265,15 +276,7 @@ int serve(const Options& o)
 				stopping = true;
 				break;
 			}
-			std::string cause = "refresh";
-			state.quorum = tracker.quorum();
-			if (auto* c = std::get_if<monitor::woke::Changed>(&woke)) {
-				cause = c->cause;
-			} else if (std::holds_alternative<monitor::woke::Other>(woke)) {
-				state.topology = topology.take();
-				cause = "nodelist";
-			}
-			topology.want(state.quorum.local.node_id, state.quorum.members);
+			const std::string cause = absorb(woke, tracker, &topology, state);
 			if (state != before) {
 				health.last_change_seconds = now_seconds();
 				publish(&state);

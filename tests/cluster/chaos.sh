@@ -55,7 +55,8 @@
 # VQ_CHAOS_THREADS=1 compares without that for quorum_chaos_client
 # (chaos_client also makes requests from its main thread when asked).
 # The last line:
-#   chaos: seed S, F faults, C checks, D divergences, X crashes, H hangs, growth fd=N shm=N rss=NKiB
+#   chaos: seed S, F faults, C checks, D divergences, X crashes, H hangs, growth fd=N shm=N rss=NKiB,
+#   slow convergences N (a monitor among the last views: M)
 # and the exit status is 0 only when D, X and H are 0 and growth is within
 # the bounds. A failure names the seed and the fault before it.
 set -euo pipefail
@@ -85,7 +86,7 @@ trap cluster_down EXIT
 dir=$VQ_CLUSTER_DIR
 echo "chaos: seed $seed, $faults faults, clients on ${VQ_CHAOS_LIB:-ours} library (replay: VQ_CHAOS_SEED=$seed VQ_CHAOS_FAULTS=$faults)"
 
-checks=0 divergences=0 crashes=0 hangs=0
+checks=0 divergences=0 crashes=0 hangs=0 slow=0 slow_monitor=0
 fault_text="(none yet)"
 problem() {  # TEXT: one line, with what preceded it
 	echo "chaos: PROBLEM after fault \"$fault_text\" (seed $seed): $*"
@@ -202,7 +203,12 @@ settle_and_check() {
 	local deadline=$((SECONDS + settle)) start=$SECONDS i name t tq v last=""
 	local -a bad=()
 	while :; do
-		[ ${#bad[@]} = 0 ] || last=${bad[0]}
+		# Every view that still disagreed in the last round that did not
+		# settle (the first view checked is not more to blame than the rest).
+		if [ ${#bad[@]} != 0 ]; then
+			last=$(printf '%s; ' "${bad[@]}")
+			last=${last%; }
+		fi
 		bad=()
 		for i in 1 2 3; do
 			t=$(truth "$i")
@@ -232,8 +238,16 @@ settle_and_check() {
 		sleep 0.5
 	done
 	# A slow convergence is named (not a failure): who was last to agree.
+	# A first round that agreed but took 5 s or more is a slow round (a busy
+	# machine), not a slow view.
 	if [ ${#bad[@]} = 0 ] && [ $((SECONDS - start)) -ge 5 ]; then
-		echo "    settled after $((SECONDS - start)) s; the last view to agree: $last"
+		if [ -n "$last" ]; then
+			slow=$((slow + 1))
+			[[ $last != *monitor[123]:* ]] || slow_monitor=$((slow_monitor + 1))
+			echo "    settled after $((SECONDS - start)) s; the last views to agree: $last"
+		else
+			echo "    settled in the first round, which took $((SECONDS - start)) s (asking every view)"
+		fi
 	fi
 	checks=$((checks + ${#clients[@]}))
 	for v in "${bad[@]}"; do
@@ -411,5 +425,5 @@ if [ "$divergences" != 0 ] || [ "$crashes" != 0 ] || [ "$hangs" != 0 ] || [ "$le
 	[ "$g_fd" -gt 0 ] || [ "$g_shm" -gt 0 ] || [ "$g_rss" -gt 2048 ]; then
 	status=1
 fi
-echo "chaos: seed $seed, $faults faults, $checks checks, $divergences divergences, $crashes crashes, $hangs hangs, growth fd=$g_fd shm=$g_shm rss=${g_rss}KiB"
+echo "chaos: seed $seed, $faults faults, $checks checks, $divergences divergences, $crashes crashes, $hangs hangs, growth fd=$g_fd shm=$g_shm rss=${g_rss}KiB, slow convergences $slow (a monitor among the last views: $slow_monitor)"
 exit "$status"

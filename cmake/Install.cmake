@@ -15,9 +15,11 @@ install(FILES include/corosync/votequorum.h include/corosync/quorum.h include/co
 # The C++ API of both services (its own library) and the monitor tool.
 install(TARGETS votequorum-cpp EXPORT votequorumTargets
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT cpp NAMELINK_COMPONENT dev)
-# Its headers: <votequorum/client.hpp>, <quorum/client.hpp> and what they include.
+# Its headers: <votequorum/client.hpp>, <quorum/client.hpp> and what they
+# include, among them what every client shares, <corosync/client.hpp>.
 install(DIRECTORY include/votequorum include/quorum DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
 	FILES_MATCHING PATTERN "*.hpp")
+install(FILES include/corosync/client.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
 if(TARGET votequorum-monitor)  # VQ_TOOLS
 	install(TARGETS votequorum-monitor RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
 	# The exporter's systemd unit, under the prefix (systemd reads /usr/lib/systemd/system and /usr/local/lib/systemd/system).

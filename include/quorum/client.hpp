@@ -9,7 +9,7 @@
 #pragma once
 
 #include <corosync/quorum.h>
-#include <votequorum/common.hpp>
+#include <corosync/client.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -19,13 +19,9 @@
 
 namespace quorum {
 
-using votequorum::Options;
-using votequorum::Result;
-
-struct RingId {
-	uint32_t nodeid = 0;
-	uint64_t seq = 0;
-};
+using corosync::Options;
+using corosync::Result;
+using corosync::RingId;
 
 // The cluster's quorate state and members: after track(), on each change.
 struct QuorumEvent {
@@ -44,7 +40,7 @@ struct NodelistEvent {
 // handler runs.
 using Event = std::variant<QuorumEvent, NodelistEvent>;
 
-class VOTEQUORUM_CPP_API Client {
+class COROSYNC_CPP_API Client : public corosync::ClientBase {
 public:
 	using Handler = std::function<void(const Event&)>;
 
@@ -55,12 +51,6 @@ public:
 	// uid (else CS_ERR_ACCESS).
 	static Result<Client> connect(Handler handler = {}, Options options = {});
 
-	Client(Client&&) noexcept;
-	Client& operator=(Client&&) noexcept;
-	Client(const Client&) = delete;
-	Client& operator=(const Client&) = delete;
-	~Client();  // closes the connection
-
 	// Whether corosync runs a quorum provider (QUORUM_SET) or not
 	// (QUORUM_FREE: then the cluster is always quorate), as learnt when
 	// connecting.
@@ -70,20 +60,11 @@ public:
 	std::error_code track(unsigned flags = CS_TRACK_CURRENT | CS_TRACK_CHANGES) const;
 	std::error_code untrack() const;
 
-	int fd() const noexcept;
-	// CS_DISPATCH_ONE, _ALL, _BLOCKING or _ONE_NONBLOCKING, exactly as
-	// quorum_dispatch(3).
-	std::error_code dispatch(cs_dispatch_flags_t mode = CS_DISPATCH_ALL) const;
-
-	// Closes the connection now; every call after it, and any call blocked
-	// in another thread, returns CS_ERR_BAD_HANDLE. The destructor does this.
-	void close() noexcept;
-	bool is_open() const noexcept;
+	// fd(), dispatch() (as quorum_dispatch(3)), close() and is_open() are
+	// corosync::ClientBase's; the destructor closes the connection.
 
 private:
-	struct Impl;
-	explicit Client(std::unique_ptr<Impl> impl) noexcept;
-	std::unique_ptr<Impl> impl_;
+	using ClientBase::ClientBase;
 };
 
 }  // namespace quorum

@@ -9,7 +9,7 @@
 #pragma once
 
 #include <corosync/votequorum.h>
-#include <votequorum/common.hpp>
+#include <corosync/client.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -26,12 +26,11 @@
 
 namespace votequorum {
 
-struct RingId {
-	uint32_t nodeid = 0;
-	uint64_t seq = 0;
-
-	bool operator==(const RingId&) const = default;
-};
+// Shared by every client (<corosync/client.hpp>), under their first names.
+using corosync::error_category;
+using corosync::Options;
+using corosync::Result;
+using corosync::RingId;
 
 // A member and its state (VOTEQUORUM_NODESTATE_*), as the C API has it.
 using Node = votequorum_node_t;
@@ -75,7 +74,7 @@ struct ExtraInfoEvent {
 };
 using Event = std::variant<QuorumEvent, NodelistEvent, ExpectedVotesEvent, ExtraInfoEvent>;
 
-class VOTEQUORUM_CPP_API Client {
+class COROSYNC_CPP_API Client : public corosync::ClientBase {
 public:
 	using Handler = std::function<void(const Event&)>;
 
@@ -85,12 +84,6 @@ public:
 	// The server must run as root or as this process's effective uid
 	// (else CS_ERR_ACCESS), as in the C ABI.
 	static Result<Client> connect(Handler handler = {}, Options options = {});
-
-	Client(Client&&) noexcept;
-	Client& operator=(Client&&) noexcept;
-	Client(const Client&) = delete;
-	Client& operator=(const Client&) = delete;
-	~Client();  // closes the connection
 
 	Result<NodeInfo> info(uint32_t nodeid = VOTEQUORUM_QDEVICE_NODEID) const;
 	std::error_code set_expected_votes(uint32_t expected_votes) const;
@@ -107,22 +100,11 @@ public:
 	std::error_code set_extra_info(std::span<const std::byte> data) const;
 	Result<std::vector<std::byte>> extra_info(uint32_t nodeid) const;
 
-	// For the caller's event loop: readable when dispatch() has work or the
-	// daemon has gone away.
-	int fd() const noexcept;
-	// CS_DISPATCH_ONE, _ALL, _BLOCKING or _ONE_NONBLOCKING, exactly as
-	// votequorum_dispatch(3).
-	std::error_code dispatch(cs_dispatch_flags_t mode = CS_DISPATCH_ALL) const;
-
-	// Closes the connection now; every call after it, and any call blocked
-	// in another thread, returns CS_ERR_BAD_HANDLE. The destructor does this.
-	void close() noexcept;
-	bool is_open() const noexcept;
+	// fd(), dispatch() (as votequorum_dispatch(3)), close() and is_open()
+	// are corosync::ClientBase's; the destructor closes the connection.
 
 private:
-	struct Impl;
-	explicit Client(std::unique_ptr<Impl> impl) noexcept;
-	std::unique_ptr<Impl> impl_;
+	using ClientBase::ClientBase;
 };
 
 }  // namespace votequorum

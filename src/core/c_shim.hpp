@@ -19,6 +19,10 @@
 #include <memory>
 #include <utility>
 
+// Every exported entry point of a C library is declared with this: C
+// linkage, default visibility (everything else is hidden).
+#define VQ_EXPORT extern "C" __attribute__((visibility("default")))
+
 namespace vq {
 
 template <class Sink>

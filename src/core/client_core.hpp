@@ -1,16 +1,29 @@
-// What each C++ client (votequorum::Client, quorum::Client) holds and does
-// alike: one session (session.hpp), opened with the client's Options, closed
-// when the client goes, and every call run on it with the checks and the
-// exception guard the C shims have too. A client adds only its service's
-// requests and the conversion to its public types.
+// What each C++ client (votequorum::Client, quorum::Client, ...) holds and
+// does alike: one session (session.hpp), opened with the client's Options,
+// closed when the client goes, and every call run on it with the checks and
+// the exception guard the C shims have too. The public side is
+// corosync::ClientBase (<corosync/client.hpp>, cpp_client.cpp); a service's
+// Client adds only its requests and the conversion to its public types.
 #pragma once
 
 #include "errors.hpp"
 #include "session.hpp"
 
+#include <corosync/client.hpp>
+
 #include <memory>
 #include <new>
 #include <utility>
+
+// What corosync::ClientBase's members reach, whatever the service.
+class corosync::ClientBase::Impl {
+public:
+	virtual ~Impl() = default;
+	virtual int fd() const noexcept = 0;
+	virtual cs_error_t dispatch(const cs_dispatch_flags_t& given) const noexcept = 0;
+	virtual bool is_open() const noexcept = 0;
+	virtual void close() noexcept = 0;
+};
 
 namespace vq {
 
@@ -34,8 +47,10 @@ private:
 };
 
 template <class Sink>
-class ClientCore {
+class ClientCore : public corosync::ClientBase::Impl {
 public:
+	using Session = vq::Session<Sink>;
+
 	// -1 for a timeout: none (as the C ABI).
 	template <class... SinkArgs>
 	cs_error_t open(const Service& service, int connect_timeout_ms, int request_timeout_ms, SinkArgs&&... sink_args) noexcept
@@ -49,7 +64,7 @@ public:
 				connection->set_request_timeout(request_timeout_ms);
 			}
 			// On failure `connection` closes on the way out.
-			session_ = std::make_shared<Session<Sink>>(std::move(connection), std::forward<SinkArgs>(sink_args)...);
+			session_ = std::make_shared<Session>(std::move(connection), std::forward<SinkArgs>(sink_args)...);
 			return CS_OK;
 		});
 	}
@@ -57,32 +72,32 @@ public:
 	ClientCore() = default;
 	ClientCore(const ClientCore&) = delete;
 	ClientCore& operator=(const ClientCore&) = delete;
-	~ClientCore() { close(); }
+	~ClientCore() override { close(); }
 
-	// Runs `body` (cs_error_t(Session<Sink>&)) on the session, which stays
+	// Runs `body` (cs_error_t(Session&)) on the session, which stays
 	// alive for the call even if another thread closes the client.
 	template <class F>
 	cs_error_t call(F&& body) const noexcept
 	{
-		const std::shared_ptr<Session<Sink>> s = session_;
+		const std::shared_ptr<Session> s = session_;
 		if (!s || s->connection->closed()) {
 			return CS_ERR_BAD_HANDLE;
 		}
 		return guarded([&] { return body(*s); });
 	}
 
-	cs_error_t dispatch(const cs_dispatch_flags_t& given) const noexcept
+	cs_error_t dispatch(const cs_dispatch_flags_t& given) const noexcept override
 	{
 		cs_dispatch_flags_t mode;
 		if (!dispatch_mode(given, mode)) {
 			return CS_ERR_INVALID_PARAM;
 		}
-		return call([&](Session<Sink>& s) { return s.dispatch(mode); });
+		return call([&](Session& s) { return s.dispatch(mode); });
 	}
 
-	int fd() const noexcept { return session_ ? session_->connection->fd() : -1; }
-	bool is_open() const noexcept { return session_ && !session_->connection->closed(); }
-	void close() noexcept
+	int fd() const noexcept override { return session_ ? session_->connection->fd() : -1; }
+	bool is_open() const noexcept override { return session_ && !session_->connection->closed(); }
+	void close() noexcept override
 	{
 		if (session_) {
 			session_->connection->close();
@@ -90,7 +105,41 @@ public:
 	}
 
 private:
-	std::shared_ptr<Session<Sink>> session_;
+	std::shared_ptr<Session> session_;
 };
+
+// A client's own core (its ClientCore<Sink>, or a struct derived from it),
+// from ClientBase::impl(); null when the client was moved from.
+template <class Core>
+const Core* core_of(const corosync::ClientBase::Impl* impl) noexcept
+{
+	return static_cast<const Core*>(impl);
+}
+
+// Runs a client's call on its session (`body`: cs_error_t(Session&)):
+// error codes, never exceptions; CS_ERR_BAD_HANDLE for a moved-from client.
+template <class Core, class F>
+std::error_code on_session(const Core* core, F&& body) noexcept
+{
+	return ::make_error_code(core ? core->call(std::forward<F>(body)) : CS_ERR_BAD_HANDLE);
+}
+
+// A new client's core, opened on `service` with `options`; its error
+// otherwise (memory running out is one too, never an exception).
+template <class Core, class... SinkArgs>
+cs_error_t open_core(std::unique_ptr<Core>& out, const Service& service, const corosync::Options& options,
+	SinkArgs&&... sink_args) noexcept
+{
+	out.reset(new (std::nothrow) Core);
+	if (!out) {
+		return CS_ERR_NO_MEMORY;
+	}
+	const cs_error_t err = out->open(service, options.connect_ms(), options.request_ms(),
+		std::forward<SinkArgs>(sink_args)...);
+	if (err != CS_OK) {
+		out.reset();
+	}
+	return err;
+}
 
 }  // namespace vq

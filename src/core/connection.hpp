@@ -124,6 +124,15 @@ private:
 	const std::size_t buffer_size_;  // the largest message the connection may carry
 };
 
+// The one shape of a service's round trip: sends `request`, then
+// `decode(reply, args...)` checks the reply and fills the caller's outputs
+// (args are passed by reference).
+template <class Decode, class... Args>
+cs_error_t round_trip(Connection& c, const ipc::Request& request, Decode&& decode, Args&&... args)
+{
+	return c.transact(request, [&](std::span<const std::byte> reply) { return decode(reply, args...); });
+}
+
 template <class Decode>
 cs_error_t Connection::transact(const ipc::Request& request, Decode&& decode)
 {

@@ -9,7 +9,6 @@
 
 #include <corosync/quorum.h>
 
-#define VQ_EXPORT extern "C" __attribute__((visibility("default")))
 
 namespace {
 
@@ -19,9 +18,9 @@ using Handle = Shim::Handle;
 cs_error_t open_handle(quorum_handle_t* handle, quorum_model_t model, const vq::quorum::Callbacks& callbacks,
 	uint32_t* quorum_type, const void* context)
 {
-	return Shim::open(vq::quorum::wire::kService, handle, context, [&](Handle& h) {
+	return Shim::open(vq::quorum::kService, handle, context, [&](Handle& h) {
 		uint32_t type = 0;
-		const cs_error_t err = vq::quorum::wire::quorum_type(*h.connection, model, type);
+		const cs_error_t err = vq::quorum::calls::quorum_type(*h.connection, model, type);
 		if (err == CS_OK && quorum_type != nullptr) {
 			*quorum_type = type;
 		}
@@ -87,18 +86,18 @@ VQ_EXPORT cs_error_t quorum_dispatch(quorum_handle_t handle, cs_dispatch_flags_t
 VQ_EXPORT cs_error_t quorum_getquorate(quorum_handle_t handle, int* quorate)
 {
 	return Shim::with(handle, [&](Handle& h) {
-		return quorate == nullptr ? CS_ERR_INVALID_PARAM : vq::quorum::wire::getquorate(*h.connection, *quorate);
+		return quorate == nullptr ? CS_ERR_INVALID_PARAM : vq::quorum::calls::getquorate(*h.connection, *quorate);
 	});
 }
 
 VQ_EXPORT cs_error_t quorum_trackstart(quorum_handle_t handle, unsigned int flags)
 {
-	return Shim::with(handle, [&](Handle& h) { return vq::quorum::wire::trackstart(*h.connection, flags); });
+	return Shim::with(handle, [&](Handle& h) { return vq::quorum::calls::trackstart(*h.connection, flags); });
 }
 
 VQ_EXPORT cs_error_t quorum_trackstop(quorum_handle_t handle)
 {
-	return Shim::with(handle, [&](Handle& h) { return vq::quorum::wire::trackstop(*h.connection); });
+	return Shim::with(handle, [&](Handle& h) { return vq::quorum::calls::trackstop(*h.connection); });
 }
 
 VQ_EXPORT cs_error_t quorum_context_set(quorum_handle_t handle, const void* context)

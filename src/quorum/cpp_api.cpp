@@ -6,11 +6,11 @@
 
 #include <quorum/client.hpp>
 
-#include <new>
-
 namespace quorum {
 
 namespace {
+
+namespace calls = vq::quorum::calls;
 
 // The C++ API's end of the event path: each view becomes the public Event
 // (spans over the same bytes) and goes to the handler. The client asks for
@@ -31,45 +31,46 @@ public:
 	}
 };
 
-}  // namespace
-
-using Session = vq::Session<HandlerSink>;
-
-struct Client::Impl {
-	vq::ClientCore<HandlerSink> core;
+// The client's core, and what it learnt when connecting.
+struct Core : vq::ClientCore<HandlerSink> {
 	uint32_t quorum_type = QUORUM_FREE;
 };
+using Session = Core::Session;
 
-#include "core/client_members.inc"
+// Runs `call` (a function of the calls layer) with `args` on the client's
+// connection.
+template <class Call, class... Args>
+std::error_code on_connection(const Core* core, Call&& call, Args&&... args)
+{
+	return vq::on_session(core, [&](Session& s) { return call(*s.connection, args...); });
+}
+
+}  // namespace
 
 Result<Client> Client::connect(Handler handler, Options options)
 {
-	auto impl = std::unique_ptr<Impl>(new (std::nothrow) Impl);
-	if (cs_error_t err = open_impl(impl, vq::quorum::wire::kService, options, std::move(handler)); err != CS_OK) {
+	std::unique_ptr<Core> core;
+	if (cs_error_t err = vq::open_core(core, vq::quorum::kService, options, std::move(handler)); err != CS_OK) {
 		return ::make_error_code(err);
 	}
 	// The V1 model's first request: the daemon learns the model, we learn
 	// whether a quorum provider runs.
-	uint32_t& type = impl->quorum_type;
-	if (std::error_code ec = on_session(impl, [&type](Session& s) {
-		    return vq::quorum::wire::quorum_type(*s.connection, QUORUM_MODEL_V1, type);
-	    })) {
+	if (std::error_code ec = on_connection(core.get(), calls::quorum_type, QUORUM_MODEL_V1, core->quorum_type)) {
 		return ec;
 	}
-	return Client(std::move(impl));
+	return Client(std::move(core));
 }
 
 bool Client::has_provider() const noexcept
 {
-	return impl_ && impl_->quorum_type == QUORUM_SET;
+	const Core* core = vq::core_of<Core>(impl());
+	return core && core->quorum_type == QUORUM_SET;
 }
 
 Result<bool> Client::quorate() const
 {
 	int quorate = 0;
-	const std::error_code ec =
-		on_session(impl_, [&](Session& s) { return vq::quorum::wire::getquorate(*s.connection, quorate); });
-	if (ec) {
+	if (std::error_code ec = on_connection(vq::core_of<Core>(impl()), calls::getquorate, quorate)) {
 		return ec;
 	}
 	return quorate != 0;
@@ -77,12 +78,12 @@ Result<bool> Client::quorate() const
 
 std::error_code Client::track(unsigned flags) const
 {
-	return on_session(impl_, [&](Session& s) { return vq::quorum::wire::trackstart(*s.connection, flags); });
+	return on_connection(vq::core_of<Core>(impl()), calls::trackstart, flags);
 }
 
 std::error_code Client::untrack() const
 {
-	return on_session(impl_, [&](Session& s) { return vq::quorum::wire::trackstop(*s.connection); });
+	return on_connection(vq::core_of<Core>(impl()), calls::trackstop);
 }
 
 }  // namespace quorum

@@ -8,6 +8,7 @@
 // last 4 bytes are padding.
 #pragma once
 
+#include "core/layout.hpp"
 #include "core/message.hpp"
 
 #include <corosync/quorum.h>
@@ -42,10 +43,7 @@ enum ResponseId : int32_t {
 	RES_V1_NODELIST_NOTIFICATION = 7,
 };
 
-struct RingId {
-	alignas(8) uint32_t nodeid;
-	alignas(8) uint64_t seq;
-};
+using RingId = ipc::AlignedRingId;
 
 struct ReqGeneral { RequestHeader header; };
 struct ReqTrackstart { RequestHeader header; uint32_t track_flags; };
@@ -79,9 +77,6 @@ inline constexpr std::size_t kNotificationList = offsetof(ResNotification, view_
 inline constexpr std::size_t kV1QuorumList = offsetof(ResV1QuorumNotification, view_list_entries) + 4;
 inline constexpr std::size_t kV1NodelistLists = offsetof(ResV1NodelistNotification, left_list_entries) + 4;
 
-#define VQ_LAYOUT(type, field, offset) static_assert(offsetof(type, field) == (offset), #type "." #field)
-static_assert(sizeof(RingId) == 16);
-VQ_LAYOUT(RingId, seq, 8);
 static_assert(sizeof(ReqGeneral) == 16);
 static_assert(sizeof(ReqTrackstart) == 24);
 VQ_LAYOUT(ReqTrackstart, track_flags, 16);
@@ -110,7 +105,6 @@ static_assert(kV1NodelistLists == 60);
 static_assert(sizeof(quorum_callbacks_t) == sizeof(void*));
 static_assert(sizeof(quorum_model_v0_data_t) == 2 * sizeof(void*));  // the enum padded to a pointer
 static_assert(sizeof(quorum_model_v1_data_t) == 3 * sizeof(void*));
-#undef VQ_LAYOUT
 
 Request getquorate();
 Request trackstart(uint32_t flags);

@@ -11,10 +11,9 @@
 
 #include <cstring>
 
-#define VQ_EXPORT extern "C" __attribute__((visibility("default")))
-
 namespace {
 
+namespace calls = vq::votequorum::calls;
 using Shim = vq::CShim<vq::votequorum::CallbackSink>;
 using Handle = Shim::Handle;
 
@@ -26,16 +25,16 @@ bool valid_name(const char* name)
 
 cs_error_t open_handle(votequorum_handle_t* handle, const vq::votequorum::Callbacks& callbacks)
 {
-	return Shim::open(vq::votequorum::wire::kService, handle, nullptr, [](Handle&) { return CS_OK; }, callbacks);
+	return Shim::open(vq::votequorum::kService, handle, nullptr, [](Handle&) { return CS_OK; }, callbacks);
 }
 
-// A request whose reply is a bare STATUS, on a resolved handle. `build`
-// encodes it inside the guarded call: encoding allocates, and no exception
+// Runs `call` (a function of the calls layer) with `args` on the handle's
+// connection, inside the guarded call: encoding allocates, and no exception
 // may leave an exported function.
-template <class Build>
-cs_error_t status_call(votequorum_handle_t handle, Build&& build)
+template <class Call, class... Args>
+cs_error_t on_handle(votequorum_handle_t handle, Call&& call, const Args&... args)
 {
-	return Shim::with(handle, [&](Handle& h) { return vq::votequorum::wire::status_request(*h.connection, build()); });
+	return Shim::with(handle, [&](Handle& h) { return call(*h.connection, args...); });
 }
 
 }  // namespace
@@ -95,28 +94,28 @@ VQ_EXPORT cs_error_t votequorum_getinfo(votequorum_handle_t handle, unsigned int
 	struct votequorum_info* info)
 {
 	return Shim::with(handle, [&](Handle& h) {
-		return info == nullptr ? CS_ERR_INVALID_PARAM : vq::votequorum::wire::getinfo(*h.connection, nodeid, *info);
+		return info == nullptr ? CS_ERR_INVALID_PARAM : calls::getinfo(*h.connection, nodeid, *info);
 	});
 }
 
 VQ_EXPORT cs_error_t votequorum_setexpected(votequorum_handle_t handle, unsigned int expected_votes)
 {
-	return status_call(handle, [&] { return vq::votequorum::wire::setexpected(expected_votes); });
+	return on_handle(handle, calls::setexpected, expected_votes);
 }
 
 VQ_EXPORT cs_error_t votequorum_setvotes(votequorum_handle_t handle, unsigned int nodeid, unsigned int votes)
 {
-	return status_call(handle, [&] { return vq::votequorum::wire::setvotes(nodeid, votes); });
+	return on_handle(handle, calls::setvotes, nodeid, votes);
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstart(votequorum_handle_t handle, uint64_t context, unsigned int flags)
 {
-	return status_call(handle, [&] { return vq::votequorum::wire::trackstart(context, flags); });
+	return on_handle(handle, calls::trackstart, context, flags);
 }
 
 VQ_EXPORT cs_error_t votequorum_trackstop(votequorum_handle_t handle)
 {
-	return status_call(handle, [&] { return vq::votequorum::wire::trackstop(); });
+	return on_handle(handle, calls::trackstop);
 }
 
 VQ_EXPORT cs_error_t votequorum_context_get(votequorum_handle_t handle, void** context)
@@ -134,7 +133,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_register(votequorum_handle_t handle, con
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_register(name); });
+	return on_handle(handle, calls::qdevice_register, name);
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, const char* name)
@@ -142,7 +141,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_unregister(votequorum_handle_t handle, c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_unregister(name); });
+	return on_handle(handle, calls::qdevice_unregister, name);
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const char* oldname,
@@ -151,7 +150,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_update(votequorum_handle_t handle, const
 	if (!valid_name(oldname) || !valid_name(newname)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_update(oldname, newname); });
+	return on_handle(handle, calls::qdevice_update, oldname, newname);
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const char* name, unsigned int cast_vote,
@@ -160,7 +159,7 @@ VQ_EXPORT cs_error_t votequorum_qdevice_poll(votequorum_handle_t handle, const c
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_poll(name, cast_vote, ring_id); });
+	return on_handle(handle, calls::qdevice_poll, name, cast_vote, ring_id);
 }
 
 VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, const char* name,
@@ -169,14 +168,14 @@ VQ_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, 
 	if (!valid_name(name)) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return status_call(handle, [&] { return vq::votequorum::wire::qdevice_master_wins(name, allow); });
+	return on_handle(handle, calls::qdevice_master_wins, name, allow);
 }
 
 VQ_EXPORT cs_error_t votequorum_set_qdevice_extra_info(votequorum_handle_t handle, uint32_t ei_size,
 	const void* extra_info)
 {
 	// The handle first, then the size, in the main-line library's order.
-	return Shim::with(handle, [&](Handle& h) { return vq::votequorum::wire::set_extra_info(*h.connection, extra_info, ei_size); });
+	return on_handle(handle, calls::set_extra_info, extra_info, ei_size);
 }
 
 VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handle, unsigned int nodeid,
@@ -185,6 +184,5 @@ VQ_EXPORT cs_error_t votequorum_get_qdevice_extra_info(votequorum_handle_t handl
 	if (ei_size == nullptr || extra_info == nullptr) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return Shim::with(handle,
-		[&](Handle& h) { return vq::votequorum::wire::get_extra_info(*h.connection, nodeid, *ei_size, extra_info); });
+	return Shim::with(handle, [&](Handle& h) { return calls::get_extra_info(*h.connection, nodeid, *ei_size, extra_info); });
 }

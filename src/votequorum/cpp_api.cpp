@@ -2,27 +2,19 @@
 #include "requests.hpp"
 #include "wire.hpp"
 
-#include "core/errors.hpp"
 #include "core/client_core.hpp"
 
 #include <votequorum/client.hpp>
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 
 namespace votequorum {
 
 namespace {
 
-class Category final : public std::error_category {
-public:
-	const char* name() const noexcept override { return "votequorum"; }
-	std::string message(int value) const override
-	{
-		const char* name = vq::cs_error_name(value);
-		return name ? std::string(name) : "unknown votequorum error " + std::to_string(value);
-	}
-};
+namespace calls = vq::votequorum::calls;
 
 bool valid_name(std::string_view name) noexcept
 {
@@ -44,40 +36,46 @@ public:
 	void on(const vq::votequorum::wire::ExtraInfoEvent& e) override { deliver(ExtraInfoEvent{e.context, e.nodeid, e.data}); }
 };
 
-}  // namespace
-
-const std::error_category& error_category() noexcept
-{
-	static const Category category;
-	return category;
-}
-
-using Session = vq::Session<HandlerSink>;
-
 // The session owns the sink, and the sink the handler: a dispatch still
 // running elsewhere keeps both alive.
-struct Client::Impl {
-	vq::ClientCore<HandlerSink> core;
-};
+using Core = vq::ClientCore<HandlerSink>;
+using Session = Core::Session;
 
-#include "core/client_members.inc"
+// Runs `call` (a function of the calls layer) with `args` on the client's
+// connection.
+template <class Call, class... Args>
+std::error_code on_connection(const corosync::ClientBase::Impl* impl, Call&& call, Args&&... args)
+{
+	return vq::on_session(vq::core_of<Core>(impl), [&](Session& s) { return call(*s.connection, args...); });
+}
+
+// A name the caller gave, checked, as the C string the calls layer takes;
+// nullopt for a name the C API would refuse too.
+std::optional<std::string> checked_name(std::string_view name)
+{
+	if (!valid_name(name)) {
+		return std::nullopt;
+	}
+	return std::string(name);
+}
+
+}  // namespace
 
 Result<Client> Client::connect(Handler handler, Options options)
 {
 	// Memory running out is an error code like the others (the C API's
 	// CS_ERR_NO_MEMORY), never an exception; what was opened is closed.
-	auto impl = std::unique_ptr<Impl>(new (std::nothrow) Impl);
-	if (cs_error_t err = open_impl(impl, vq::votequorum::wire::kService, options, std::move(handler)); err != CS_OK) {
+	std::unique_ptr<Core> core;
+	if (cs_error_t err = vq::open_core(core, vq::votequorum::kService, options, std::move(handler)); err != CS_OK) {
 		return ::make_error_code(err);
 	}
-	return Client(std::move(impl));
+	return Client(std::move(core));
 }
 
 Result<NodeInfo> Client::info(uint32_t nodeid) const
 {
 	votequorum_info raw{};
-	std::error_code ec = on_session(impl_, [&](Session& s) { return vq::votequorum::wire::getinfo(*s.connection, nodeid, raw); });
-	if (ec) {
+	if (std::error_code ec = on_connection(impl(), calls::getinfo, nodeid, raw)) {
 		return ec;
 	}
 	NodeInfo info;
@@ -94,89 +92,74 @@ Result<NodeInfo> Client::info(uint32_t nodeid) const
 	return info;
 }
 
-#define VQ_REQUEST(expr) on_session(impl_, [&](Session& s) { return vq::votequorum::wire::status_request(*s.connection, expr); })
-
 std::error_code Client::set_expected_votes(uint32_t expected_votes) const
 {
-	return VQ_REQUEST(vq::votequorum::wire::setexpected(expected_votes));
+	return on_connection(impl(), calls::setexpected, expected_votes);
 }
 
 std::error_code Client::set_votes(uint32_t nodeid, uint32_t votes) const
 {
-	return VQ_REQUEST(vq::votequorum::wire::setvotes(nodeid, votes));
+	return on_connection(impl(), calls::setvotes, nodeid, votes);
 }
 
 std::error_code Client::track(uint64_t context, unsigned flags) const
 {
-	return VQ_REQUEST(vq::votequorum::wire::trackstart(context, flags));
+	return on_connection(impl(), calls::trackstart, context, flags);
 }
 
 std::error_code Client::untrack() const
 {
-	return VQ_REQUEST(vq::votequorum::wire::trackstop());
+	return on_connection(impl(), calls::trackstop);
 }
 
 std::error_code Client::qdevice_register(std::string_view name) const
 {
-	if (!valid_name(name)) {
-		return ::make_error_code(CS_ERR_INVALID_PARAM);
-	}
-	const std::string n(name);
-	return VQ_REQUEST(vq::votequorum::wire::qdevice_register(n.c_str()));
+	const auto n = checked_name(name);
+	return n ? on_connection(impl(), calls::qdevice_register, n->c_str()) : ::make_error_code(CS_ERR_INVALID_PARAM);
 }
 
 std::error_code Client::qdevice_unregister(std::string_view name) const
 {
-	if (!valid_name(name)) {
-		return ::make_error_code(CS_ERR_INVALID_PARAM);
-	}
-	const std::string n(name);
-	return VQ_REQUEST(vq::votequorum::wire::qdevice_unregister(n.c_str()));
+	const auto n = checked_name(name);
+	return n ? on_connection(impl(), calls::qdevice_unregister, n->c_str()) : ::make_error_code(CS_ERR_INVALID_PARAM);
 }
 
 std::error_code Client::qdevice_update(std::string_view old_name, std::string_view new_name) const
 {
-	if (!valid_name(old_name) || !valid_name(new_name)) {
-		return ::make_error_code(CS_ERR_INVALID_PARAM);
-	}
-	const std::string o(old_name), n(new_name);
-	return VQ_REQUEST(vq::votequorum::wire::qdevice_update(o.c_str(), n.c_str()));
+	const auto o = checked_name(old_name);
+	const auto n = checked_name(new_name);
+	return o && n ? on_connection(impl(), calls::qdevice_update, o->c_str(), n->c_str())
+		      : ::make_error_code(CS_ERR_INVALID_PARAM);
 }
 
 std::error_code Client::qdevice_poll(std::string_view name, bool cast_vote, RingId ring) const
 {
-	if (!valid_name(name)) {
-		return ::make_error_code(CS_ERR_INVALID_PARAM);
-	}
-	const std::string n(name);
-	return VQ_REQUEST(vq::votequorum::wire::qdevice_poll(n.c_str(), cast_vote ? 1 : 0, {ring.nodeid, ring.seq}));
+	const auto n = checked_name(name);
+	const votequorum_ring_id_t ring_id{ring.nodeid, ring.seq};
+	return n ? on_connection(impl(), calls::qdevice_poll, n->c_str(), cast_vote ? 1u : 0u, ring_id)
+		 : ::make_error_code(CS_ERR_INVALID_PARAM);
 }
 
 std::error_code Client::qdevice_master_wins(std::string_view name, bool allow) const
 {
-	if (!valid_name(name)) {
-		return ::make_error_code(CS_ERR_INVALID_PARAM);
-	}
-	const std::string n(name);
-	return VQ_REQUEST(vq::votequorum::wire::qdevice_master_wins(n.c_str(), allow ? 1 : 0));
+	const auto n = checked_name(name);
+	return n ? on_connection(impl(), calls::qdevice_master_wins, n->c_str(), allow ? 1u : 0u)
+		 : ::make_error_code(CS_ERR_INVALID_PARAM);
 }
 
 std::error_code Client::set_extra_info(std::span<const std::byte> data) const
 {
 	// A size past 32 bits is too big whatever its low bits say.
 	const auto size = static_cast<uint32_t>(std::min<std::size_t>(data.size(), UINT32_MAX));
-	return on_session(impl_, [&](Session& s) { return vq::votequorum::wire::set_extra_info(*s.connection, data.data(), size); });
+	return on_connection(impl(), calls::set_extra_info, static_cast<const void*>(data.data()), size);
 }
-
-#undef VQ_REQUEST
 
 Result<std::vector<std::byte>> Client::extra_info(uint32_t nodeid) const
 {
 	std::vector<std::byte> data(VOTEQUORUM_QDEVICE_EXTRA_NODEINFO_MAXSIZE);
 	uint32_t size = 0;
-	std::error_code ec = on_session(impl_,
-		[&](Session& s) { return vq::votequorum::wire::get_extra_info(*s.connection, nodeid, size, data.data()); });
-	if (ec) {
+	if (std::error_code ec = vq::on_session(vq::core_of<Core>(impl()),
+		    [&](Session& s) { return calls::get_extra_info(*s.connection, nodeid, size, data.data()); })) {
 		return ec;
 	}
 	data.resize(size);
@@ -184,8 +167,3 @@ Result<std::vector<std::byte>> Client::extra_info(uint32_t nodeid) const
 }
 
 }  // namespace votequorum
-
-std::error_code make_error_code(cs_error_t e) noexcept
-{
-	return e == CS_OK ? std::error_code{} : std::error_code(static_cast<int>(e), votequorum::error_category());
-}

@@ -7,6 +7,7 @@
 // knows a message's layout.
 #pragma once
 
+#include "core/layout.hpp"
 #include "core/message.hpp"
 
 #include <corosync/votequorum.h>
@@ -61,10 +62,7 @@ using ipc::RequestHeader;
 using ipc::ResponseHeader;
 using ipc::Request;
 
-struct RingId {
-	uint32_t nodeid;
-	uint64_t seq;
-};
+using RingId = ipc::PlainRingId;
 
 struct ReqGeneral { RequestHeader header; };
 struct ReqGetinfo { RequestHeader header; int32_t nodeid; };
@@ -118,21 +116,11 @@ inline constexpr std::size_t kQuorumNodes = 48;
 inline constexpr std::size_t kNodelistNodes = 56;
 inline constexpr std::size_t kExtraInfoNotificationData = 48;
 
-// The one layout rule that differs between Debian's architectures here: a
-// uint64_t inside a struct is 8-aligned on every 64-bit ABI and on armhf,
-// but 4-aligned on i386. The ring id (nodeid, seq) is a plain struct on both
-// sides, so its seq and size follow the ABI; every other field the daemon
-// aligns to 8 explicitly, as the alignas above do, and lands where it does
-// on x86_64.
-#if defined(__i386__)
-inline constexpr std::size_t kU64InStruct = 4;
-#else
-inline constexpr std::size_t kU64InStruct = 8;
-#endif
-
-#define VQ_LAYOUT(type, field, offset) static_assert(offsetof(type, field) == (offset), #type "." #field)
-static_assert(sizeof(RingId) == kU64InStruct + 8);
-VQ_LAYOUT(RingId, seq, kU64InStruct);
+// The ring id (nodeid, seq) is a plain struct on both sides, so its seq and
+// size follow the ABI (core/layout.hpp); every other field the daemon aligns
+// to 8 explicitly, as the alignas above do, and lands where it does on
+// x86_64.
+using ipc::kU64InStruct;
 static_assert(sizeof(ReqGeneral) == 16);
 static_assert(sizeof(ReqGetinfo) == 24);
 VQ_LAYOUT(ReqGetinfo, nodeid, 16);
@@ -185,7 +173,6 @@ static_assert(sizeof(votequorum_ring_id_t) == kU64InStruct + 8);
 static_assert(sizeof(struct votequorum_info) == 292);
 static_assert(sizeof(votequorum_callbacks_t) == 3 * sizeof(void*));
 static_assert(sizeof(votequorum_model_v1_data_t) == 5 * sizeof(void*));  // the enum padded to a pointer
-#undef VQ_LAYOUT
 
 // Copies a C string into a fixed name field, zero-padded. The caller has
 // checked that it fits (1 to kNameLen - 1 characters).

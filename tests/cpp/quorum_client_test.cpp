@@ -85,6 +85,9 @@ TEST_CASE("C++ quorum: errors are error codes in the cs_error_t category", "[cpp
 	REQUIRE(client);
 	CHECK(client->track() == CS_ERR_EXIST);
 	CHECK(client->quorate().error() == CS_ERR_TRY_AGAIN);
+	// A quorum error prints as what it is, with no other service's name.
+	CHECK(client->quorate().error().message() == "CS_ERR_TRY_AGAIN");
+	CHECK(client->quorate().error().category().name() == std::string("cs_error_t"));
 	CHECK(client->untrack() == std::error_code{});
 	CHECK(client->dispatch(static_cast<cs_dispatch_flags_t>(7)) == CS_ERR_INVALID_PARAM);
 	client->close();

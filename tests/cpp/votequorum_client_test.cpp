@@ -67,8 +67,12 @@ TEST_CASE("C++: error codes in the cs_error_t category", "[cpp]")
 	std::error_code e = CS_ERR_TRY_AGAIN;
 	CHECK(e);
 	CHECK(e == CS_ERR_TRY_AGAIN);
-	CHECK(e.category().name() == std::string("votequorum"));
+	// One category for every service, named for the type, not a service.
+	CHECK(e.category().name() == std::string("cs_error_t"));
+	CHECK(&e.category() == &corosync::error_category());
+	CHECK(&e.category() == &votequorum::error_category());  // the older spelling
 	CHECK(e.message() == "CS_ERR_TRY_AGAIN");
+	CHECK(std::error_code(99, corosync::error_category()).message() == "unknown cs_error_t value 99");
 }
 
 TEST_CASE("C++: connect without a daemon, and to an impostor", "[cpp]")

@@ -110,7 +110,7 @@ TEST_CASE("dispatch: close() ends a blocking dispatch", "[dispatch]")
 	Fixture f;
 	f.conn->connection->close();
 	CHECK(f.conn->dispatch(CS_DISPATCH_BLOCKING) == CS_ERR_BAD_HANDLE);
-	CHECK(vq::votequorum::wire::status_request(*f.conn->connection, trackstop()) == CS_ERR_BAD_HANDLE);
+	CHECK(vq::votequorum::calls::trackstop(*f.conn->connection) == CS_ERR_BAD_HANDLE);
 }
 
 namespace {

@@ -13,7 +13,7 @@ namespace vq::votequorum::wire {
 // votequorum message is an extra-info notification (48 + 4096 bytes), so any
 // size from 16 KiB up works. The size trades connecting (faster with small
 // rings) against draining a backlog (fast only while it fits the event
-// ring); BENCHMARKS.md measures both, and why 256 KiB.
+// ring); docs/benchmarks.md measures both, and why 256 KiB.
 inline constexpr Service kService{"votequorum", 256 * 1024, sizeof(ResGetinfo)};
 
 // A request whose reply is a bare STATUS: the reply's header.error.

@@ -9,7 +9,8 @@
 #   2. runs every test: unit, abi, fake (scripted libqb server),
 #      system (the real corosync, private to each test), conformance on
 #      both daemon generations, cluster, hastack (pacemaker and sbd), package,
-#      faults (every failure point of each call, tests/faults);
+#      faults (every failure point of each call, tests/faults), docs (the
+#      documentation's links, tests/docs);
 #   3. runs the chaos test: random faults on a live 3-node cluster, from a
 #      fresh seed (its output says how to replay it);
 #   4. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
@@ -47,7 +48,7 @@ run_start=$SECONDS
 step_name=""
 step_start=$SECONDS
 # Each step prints how long the previous one took, and the end prints the
-# table: the README's per-tier times come from these lines.
+# table: the run times of docs/testing.md come from these lines.
 declare -a step_times=()
 step_done() {
 	[ -n "$step_name" ] && step_times+=("$(printf '%4d s  %s' $((SECONDS - step_start)) "$step_name")")

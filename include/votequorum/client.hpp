@@ -5,7 +5,7 @@
 // fd() and dispatch() for the caller's event loop; optional connect and
 // request timeouts; every member is safe to call from several threads.
 // Link: -lvotequorum-cpp, or the CMake target votequorum::cpp of find_package(votequorum).
-// The guide is docs in README.md ("The C++ API"); examples/cpp_status.cpp.
+// The guide is docs/cpp-api.md; examples/cpp_status.cpp.
 #pragma once
 
 #include <corosync/votequorum.h>

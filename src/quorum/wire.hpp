@@ -1,6 +1,6 @@
 // The quorum service's IPC messages: layouts, encoders and size-checked
 // decoders. The headers and the checks every decoder makes are the core's
-// (core/message.hpp); WIRE.md documents the layouts. Every field the daemon
+// (core/message.hpp); docs/wire.md documents the layouts. Every field the daemon
 // aligns to 8 is aligned here too, so each offset below holds on every
 // architecture (the static_asserts pin them). The member lists start right
 // after their count, at an offset 4 short of the struct's padded size: the

@@ -14,7 +14,7 @@ namespace vq::votequorum {
 // votequorum message is an extra-info notification (48 + 4096 bytes), so any
 // size from 16 KiB up works. The size trades connecting (faster with small
 // rings) against draining a backlog (fast only while it fits the event
-// ring); BENCHMARKS.md measures both, and why 256 KiB.
+// ring); docs/benchmarks.md measures both, and why 256 KiB.
 inline constexpr Service kService{"votequorum", 256 * 1024, sizeof(wire::ResGetinfo)};
 
 }  // namespace vq::votequorum

@@ -1,6 +1,6 @@
 // The votequorum IPC messages: layouts, encoders and size-checked decoders.
 //
-// WIRE.md documents the layouts (x86_64, libqb 2.0: every header field
+// docs/wire.md documents the layouts (x86_64, libqb 2.0: every header field
 // 8-byte aligned; the headers are core/message.hpp's); the static_asserts below pin every size and every offset
 // it gives, on every architecture (the ring id's seq is the one field whose
 // place follows the ABI: kU64InStruct below). Nothing outside this file

@@ -2,7 +2,7 @@
 # The guard for new calls, per library: the exported calls are those of the
 # library's export table (tests/abi/exports-SERVICE.expected, which the
 # export test holds equal to the built library), and each must appear in
-# every place a call belongs (HACKING.md lists them): the header, a manual
+# every place a call belongs (docs/hacking.md lists them): the header, a manual
 # page, the header check that links every call, the fake test of every call
 # with bad handles (all but the initializers, which take no handle), the
 # conformance driver's every-call function (the calls that take a handle;

@@ -51,7 +51,8 @@
 # comparison, not a gate. VQ_CHAOS_THREADS: the request threads of each
 # chaos_client and quorum_chaos_client (default 2). Debian's libraries do
 # not serialize requests on one handle, so there threads sharing a handle
-# get each other's replies (README.md, "Threads"), counted as wrong answers;
+# get each other's replies (docs/differences.md, "Threads, handles and
+# finalize"), counted as wrong answers;
 # VQ_CHAOS_THREADS=1 compares without that for quorum_chaos_client
 # (chaos_client also makes requests from its main thread when asked).
 # The last line:

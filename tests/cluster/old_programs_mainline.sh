@@ -4,8 +4,8 @@
 # qdevice extra info (an ABI 1.1 notification that 3.1's library does not
 # know). Run once on the library in LIBDIR (ours, or Debian's with an empty
 # LIBDIR). What each program does is printed as "outcome:" lines; the run
-# passes when they equal EXPECT (a file of outcome lines), so the README's
-# account of both libraries is checked on every run.
+# passes when they equal EXPECT (a file of outcome lines), so what
+# docs/daemons.md says of both libraries is checked on every run.
 #   old_programs_mainline.sh VOTEQUORUM_MONITOR MAINLINE_PREFIX EXPECT_FILE [LIBDIR]
 set -euo pipefail
 shopt -s inherit_errexit
@@ -92,7 +92,7 @@ fi
 grep -v '^$' "$VQ_CLUSTER_DIR/monitor.out" | tail -n 3 | sed 's/^/    quorumtool -m: /'
 printf '%s\n' "${outcome[@]}" | tee "$VQ_CLUSTER_DIR/outcome"
 if ! diff -u "$expect" "$VQ_CLUSTER_DIR/outcome"; then
-	echo "FAIL: the outcome differs from $expect (and from what README.md says)" >&2
+	echo "FAIL: the outcome differs from $expect (and from what docs/daemons.md says)" >&2
 	exit 1
 fi
 step "as expected"

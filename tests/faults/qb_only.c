@@ -7,7 +7,7 @@
  *   -> "points=N fired=0|1 fd_delta=D"
  *
  * It shows what libqb leaves behind on its own (tests/faults/walk.sh runs
- * it at every point; the README has the result). */
+ * it at every point; docs/failures.md has the result). */
 #include <qb/qbipcc.h>
 
 #include <dlfcn.h>

@@ -90,7 +90,7 @@ run_one() {  # DRIVER OP K ALT
 		outcome="crash(signal $((status - 128)))"
 	elif [[ $call == "mmap@qb FAILED"* && $out == *" | fds leaked: 1" ]] ||
 		[[ $call == "socket@qb FAILED"* && $out == *" | fds leaked: -1" ]]; then
-		# libqb's own, shown with libqb alone by qb_only.c (the README):
+		# libqb's own, shown with libqb alone by qb_only.c (docs/failures.md):
 		# a failed ring mmap leaves a ring file's fd open; a failed
 		# socket() makes it close fd 0, which it never opened.
 		outcome=libqb

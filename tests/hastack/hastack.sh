@@ -1,7 +1,6 @@
 #!/bin/bash
 # pacemaker and diskless sbd on three nodes, with sbd on a given
-# libvotequorum.so.8 (tests/hastack/README in the main README's "sbd and
-# pacemaker" section says what each step shows):
+# libvotequorum.so.8 (docs/hastack.md says what each step shows):
 #
 #   hastack.sh MONITOR BIN LIBDIR LABEL
 #

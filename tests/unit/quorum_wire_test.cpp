@@ -1,5 +1,5 @@
 // The quorum service's encoders against the daemon's ids, sizes and offsets
-// (WIRE.md), and every decoder's checks, with messages built byte by byte
+// (docs/wire.md), and every decoder's checks, with messages built byte by byte
 // at the daemon's offsets.
 #include "bytes.hpp"
 

@@ -1,4 +1,4 @@
-// Encoders against the sizes and offsets that WIRE.md gives, and
+// Encoders against the sizes and offsets that docs/wire.md gives, and
 // the size checks of every decoder.
 #include "bytes.hpp"
 

@@ -222,6 +222,33 @@ if grep -E '^ours .*"allocs_per_notification":' "$results" | grep -Ev '"allocs_p
 	exit 1
 fi
 
+# The core and the services' shape cost nothing at run time: for each
+# instruction count (a count, which the machine's noise does not move), ours
+# must be at most the reference's, in the short run (CI) as in the full one.
+if ! awk '
+	$1 == "ours" || $1 == "reference" {
+		if (match($0, /"workload":"instructions_[a-z0-9_]+"/) == 0) next
+		w = substr($0, RSTART + 12, RLENGTH - 13)
+		match($0, /"per_notification":[0-9.]+/)
+		count[$1, w] = substr($0, RSTART + 19, RLENGTH - 19) + 0
+		seen[w] = 1
+	}
+	END {
+		bad = 0
+		for (w in seen) {
+			if (!((("ours", w) in count) && (("reference", w) in count))) { print "bench: " w ": a count is missing"; bad = 1; continue }
+			if (count["ours", w] > count["reference", w]) {
+				printf "bench: %s: ours takes %.1f instructions per notification, the reference %.1f\n", w, count["ours", w], count["reference", w]
+				bad = 1
+			}
+		}
+		if (length(seen) < 4) { print "bench: only " length(seen) " instruction counts"; bad = 1 }
+		exit bad
+	}' "$results" >&2; then
+	echo "bench: ours costs more instructions per notification than the reference (lines above)" >&2
+	exit 1
+fi
+
 # The tables (votequorum's, then libquorum's): per workload and placement,
 # the median over pairs of each side and the median of the per-pair ratios
 # ours / reference (and ours / bare).

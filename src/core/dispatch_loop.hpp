@@ -38,17 +38,26 @@ cs_error_t Connection::dispatch_loop(cs_dispatch_flags_t mode, Decode& decode)
 	const std::span<std::byte> bytes = buffer.bytes();
 	const Nested nested;  // the sink's own dispatches and requests use the next buffer
 
+	// A copy the loop owns: no call it makes can change it, so it is not
+	// read again through the caller's frame for every notification.
+	Decode decode_one = decode;
 	if (closed()) {
 		return CS_ERR_BAD_HANDLE;
+	}
+	if (transport_->broken()) [[unlikely]] {
+		return from_qb_result(-ENOTCONN);
 	}
 	for (;;) {
 		ssize_t res;
 		{
 			std::lock_guard lock(io_lock_);
-			res = receiver_.receive(receiver_.arg, bytes.data(), bytes.size(), 0);
+			res = receiver_.receive(receiver_.conn, bytes.data(), bytes.size(), 0);
 		}
 		if (res < 0) [[unlikely]] {
 			if (res != -EAGAIN && res != -ETIMEDOUT) {
+				// It may have taken a notification from the ring without
+				// delivering it: the connection is not used again.
+				transport_->mark_broken();
 				return closed() ? CS_ERR_BAD_HANDLE : from_qb_result(res);
 			}
 			if (!Wait) {
@@ -58,9 +67,12 @@ cs_error_t Connection::dispatch_loop(cs_dispatch_flags_t mode, Decode& decode)
 			if (closed()) {
 				return CS_ERR_BAD_HANDLE;
 			}
+			if (transport_->broken()) {
+				return from_qb_result(-ENOTCONN);
+			}
 			continue;
 		}
-		const cs_error_t decoded = decode(std::span<const std::byte>(bytes.first(static_cast<std::size_t>(res))));
+		const cs_error_t decoded = decode_one(std::span<const std::byte>(bytes.first(static_cast<std::size_t>(res))));
 		if (decoded != CS_OK) [[unlikely]] {
 			return decoded;  // the malformed message is consumed
 		}

@@ -10,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <optional>
 #include <span>
 #include <vector>
 
@@ -112,12 +111,17 @@ public:
 	virtual void on_unknown(int32_t id) { (void)id; }
 };
 
+// What a service's `by_id` returns for a notification id it does not know:
+// 0 is no cs_error_t (CS_OK is 1).
+inline constexpr cs_error_t kUnknownNotification = static_cast<cs_error_t>(0);
+
 // The frame of every service's notification decoder: the message must be
-// whole (whole_message), then `by_id` (std::optional<cs_error_t>(int32_t
-// id)) decodes it and delivers it to the sink: CS_OK, CS_ERR_MESSAGE_ERROR
-// when it does not hold what its id says, or nullopt for an id the service
-// does not know, which the sink's on_unknown hears of. Inline, like the
-// decoders: it runs once per notification.
+// whole (whole_message), then `by_id` (cs_error_t(int32_t id)) decodes it
+// and delivers it to the sink: CS_OK, CS_ERR_MESSAGE_ERROR when it does not
+// hold what its id says, or kUnknownNotification for an id the service does
+// not know, which the sink's on_unknown hears of. Inline, like the
+// decoders: it runs once per notification, and each case's constant result
+// folds into the test below.
 template <class Sink, class ById>
 inline cs_error_t decode_notification(std::span<const std::byte> msg, Sink& sink, ById&& by_id)
 {
@@ -125,8 +129,8 @@ inline cs_error_t decode_notification(std::span<const std::byte> msg, Sink& sink
 		return CS_ERR_MESSAGE_ERROR;
 	}
 	const auto id = field<int32_t>(msg, offsetof(ResponseHeader, id));
-	if (const std::optional<cs_error_t> result = by_id(id)) [[likely]] {
-		return *result;
+	if (const cs_error_t result = by_id(id); result != kUnknownNotification) [[likely]] {
+		return result;
 	}
 	sink.on_unknown(id);
 	return CS_OK;

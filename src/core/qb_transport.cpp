@@ -167,7 +167,7 @@ public:
 	ssize_t call(std::span<const std::byte> request, std::span<std::byte> reply,
 		const std::atomic<bool>& cancel, int timeout_ms) override
 	{
-		if (broken_.load(std::memory_order_acquire)) {
+		if (broken()) {
 			return -ENOTCONN;
 		}
 		iovec iov{const_cast<std::byte*>(request.data()), request.size()};
@@ -178,7 +178,7 @@ public:
 			// wake-up byte on the socket failed): its reply would answer the
 			// next request, so the connection is not used again.
 			if (res != -EAGAIN) {
-				broken_.store(true, std::memory_order_release);
+				mark_broken();
 			}
 			return res;
 		}
@@ -187,7 +187,7 @@ public:
 			res = qb_ipcc_recv(conn_, reply.data(), reply.size(), kReplySliceMs);
 			if (res != -ETIMEDOUT && res != -EAGAIN) {
 				if (res < 0) {
-					broken_.store(true, std::memory_order_release);  // the reply is still to come
+					mark_broken();  // the reply is still to come
 				}
 				return res;
 			}
@@ -205,22 +205,9 @@ public:
 
 	EventReceiver event_receiver() override
 	{
-		// A failure other than "nothing pending" may have consumed a
-		// notification (libqb takes it from the ring before it reads the
-		// socket's wake-up byte): the connection is not used again, so no
-		// caller goes on with a notification silently missing.
-		return {[](void* self, void* buffer, std::size_t size, int32_t timeout_ms) -> ssize_t {
-			        auto* t = static_cast<QbTransport*>(self);
-			        if (t->broken_.load(std::memory_order_acquire)) [[unlikely]] {
-				        return -ENOTCONN;
-			        }
-			        const ssize_t res = qb_ipcc_event_recv(t->conn_, buffer, size, timeout_ms);
-			        if (res < 0 && res != -EAGAIN && res != -ETIMEDOUT) [[unlikely]] {
-				        t->broken_.store(true, std::memory_order_release);
-			        }
-			        return res;
-		        },
-			this};
+		// qb_ipcc_connection_t is qb_ipcc_connection: libqb's own function
+		// and connection, called directly by the dispatch loop.
+		return {qb_ipcc_event_recv, conn_};
 	}
 
 	int fd() const override
@@ -251,9 +238,6 @@ private:
 	uid_t server_uid_ = 0;
 	gid_t server_gid_ = 0;
 	bool have_credentials_ = false;
-	// A failure left the connection out of step with the server (see
-	// call() and event_receiver()): every later use fails with -ENOTCONN.
-	std::atomic<bool> broken_{false};
 };
 
 // One connection attempt: 0 and `conn` set, or a negative errno. With a

@@ -155,7 +155,7 @@ public:
 template <class Sink>  // an EventSink, or a final class derived from it (calls then inline)
 inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 {
-	return ipc::decode_notification(msg, sink, [&](int32_t id) -> std::optional<cs_error_t> {
+	return ipc::decode_notification(msg, sink, [&](int32_t id) -> cs_error_t {
 		switch (id) {
 		case RES_NOTIFICATION:
 			return ipc::with_list<ResNotification, uint32_t>(msg, offsetof(ResNotification, view_list_entries),
@@ -191,7 +191,7 @@ inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 			return CS_OK;
 		}
 		default:
-			return std::nullopt;
+			return ipc::kUnknownNotification;
 		}
 	});
 }

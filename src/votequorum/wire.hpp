@@ -245,7 +245,7 @@ public:
 template <class Sink>  // an EventSink, or a final class derived from it (calls then inline)
 inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 {
-	return ipc::decode_notification(msg, sink, [&](int32_t id) -> std::optional<cs_error_t> {
+	return ipc::decode_notification(msg, sink, [&](int32_t id) -> cs_error_t {
 		switch (id) {
 		case RES_EXPECTEDVOTES_NOTIFICATION:
 			if (msg.size() < sizeof(ResExpectedVotesNotification)) [[unlikely]] {
@@ -278,7 +278,7 @@ inline cs_error_t decode_event(std::span<const std::byte> msg, Sink& sink)
 						ipc::field<uint32_t>(msg, offsetof(ResExtraInfoNotification, nodeid)), data});
 				});
 		default:
-			return std::nullopt;
+			return ipc::kUnknownNotification;
 		}
 	});
 }

@@ -63,10 +63,11 @@ public:
 	}
 	EventReceiver event_receiver() override
 	{
-		return {[](void* self, void* buf, std::size_t size, int32_t) {
-			        return static_cast<StubTransport*>(self)->receive_event({static_cast<std::byte*>(buf), size});
+		// Itself as the argument: only this function ever reads it back.
+		return {[](qb_ipcc_connection* self, void* buf, std::size_t size, int32_t) {
+			        return reinterpret_cast<StubTransport*>(self)->receive_event({static_cast<std::byte*>(buf), size});
 		        },
-			this};
+			reinterpret_cast<qb_ipcc_connection*>(this)};
 	}
 	ssize_t receive_event(std::span<std::byte> buf)
 	{

@@ -18,8 +18,8 @@
 #      (CTest label asan);
 #   5. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
 #      (fake server) tiers again (label tsan);
-#      (these builds, the fuzzer's and the benchmark's run at nice 19 during
-#      steps 2 and 3, on the CPU those leave idle)
+#      (these builds, the fuzzer's, the benchmark's and the foreign ones run
+#      at nice 19 during step 2, on the CPU its tests leave idle)
 #   6. fuzzes the decoding path with libFuzzer (2 million executions);
 #   7. runs the benchmark once in its short mode;
 #   8. runs the four Catch test programs under valgrind memcheck;
@@ -27,8 +27,9 @@
 #      natively where this machine runs it, else through qemu; one tier
 #      runs through qemu on every machine):
 #      unit, fake, C++ API, abi, fuzz corpus replay, packages and
-#      conformance on that architecture's corosync (tests/cross/run.sh; both
-#      cross builds run during steps 2 and 3).
+#      conformance on that architecture's corosync (tests/cross/run.sh),
+#      begun at nice 10 when step 3 begins, so beside steps 3 to 8; step 9
+#      waits for what is left.
 # Every prerequisite of the later steps (packages, cross compilers, binfmt_misc,
 # the foreign roots, the main line's build) is made or checked in step 1,
 # beside the build: a missing one fails the run in its first minutes.
@@ -148,20 +149,41 @@ if [ "${VQ_QUICK:-}" != 1 ]; then
 	(renice -n 19 "$BASHPID" >/dev/null; later_builds) > "$top/build/later-builds.log" 2>&1 &
 	builds_pid=$!
 fi
-(cd "$top/build" && ctest -j"$jobs" --output-on-failure --no-tests=error -LE chaos)
+# One test more than the cores: most tests wait on daemons (a conformance
+# scenario keeps about half a core busy), and the cluster tests hold a
+# resource lock, so that only one of them runs at a time.
+(cd "$top/build" && ctest -j"$((jobs + 1))" --output-on-failure --no-tests=error -LE chaos)
 if [ "${VQ_QUICK:-}" = 1 ]; then
 	report_times
 	exit 0
 fi
-step "chaos: seeded random faults on a 3-node cluster (tests/cluster/chaos.sh, a fresh seed)"
-(cd "$top/build" && ctest --verbose --no-tests=error -L chaos)  # the seed, the faults and the counts in the log
-
-step "the sanitizer, fuzzer and benchmark builds (begun during the tests above)"
+step "the sanitizer, fuzzer, benchmark and foreign builds (begun during the tests above)"
 if ! wait "$builds_pid"; then
 	cat "$top/build/later-builds.log" >&2
 	echo "FAIL: a build of the later tiers failed" >&2
 	exit 1
 fi
+# The foreign architectures' tiers (qemu-user, CPU-bound) run from here on,
+# beside the chaos run (which mostly waits out its faults) and the sanitizer
+# steps, at a lower priority than they; the last step waits for them.
+# Side by side with each other too: each conformance run waits on its
+# daemons much of the time, and every daemon and test has namespaces of its
+# own.
+declare -A cross_pids=()
+stop_cross() {  # a failing step ends the run: the foreign runs go with it
+	local pid
+	for pid in "${cross_pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+}
+trap stop_cross EXIT
+for arch in $cross_archs; do
+	nice -n 10 "$top/tests/cross/run.sh" "$arch" > "$top/build/cross-$arch.log" 2>&1 &
+	cross_pids[$arch]=$!
+done
+
+step "chaos: seeded random faults on a 3-node cluster (tests/cluster/chaos.sh, a fresh seed)"
+(cd "$top/build" && ctest --verbose --no-tests=error -L chaos)  # the seed, the faults and the counts in the log
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
 (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
@@ -196,14 +218,7 @@ for t in unit_tests fake_tests system_tests cpp_tests; do
 	"${vg[@]}" "$top/build/tests/$t" -w NoTests --reporter compact '~[timing]'
 done
 
-step "foreign architectures: s390x (big-endian, qemu-user) and i386 (32-bit), both at once (tests/cross/run.sh)"
-# Side by side: each conformance run waits on its daemons much of the time,
-# and every daemon and test has namespaces of its own.
-declare -A cross_pids=()
-for arch in $cross_archs; do
-	"$top/tests/cross/run.sh" "$arch" > "$top/build/cross-$arch.log" 2>&1 &
-	cross_pids[$arch]=$!
-done
+step "foreign architectures: s390x (big-endian, qemu-user) and i386 (32-bit), both at once (tests/cross/run.sh, begun before the chaos step: this is what was left)"
 cross_failed=""
 for arch in $cross_archs; do
 	wait "${cross_pids[$arch]}" || cross_failed="$cross_failed $arch"

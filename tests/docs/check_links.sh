@@ -37,22 +37,31 @@ slug() {
 	anchor_of=${s// /-}
 }
 
+# Fenced code blocks, line by line: `fence` (the caller's local) holds the
+# open block's marker. True (skip the line) for a fence line and for a line
+# inside a block.
+fenced() {  # LINE
+	# shellcheck disable=SC2016  # backquotes, not an expansion
+	local re_fence='^ {0,3}(```|~~~)'
+	if [[ $1 =~ $re_fence ]]; then
+		if [ -z "$fence" ]; then
+			fence=${BASH_REMATCH[1]}
+		elif [ "${BASH_REMATCH[1]}" = "$fence" ]; then
+			fence=""
+		fi
+		return 0
+	fi
+	[ -n "$fence" ]
+}
+
 # The anchors of FILE's headings (ATX headings outside code blocks), one
 # per line, into anchors[FILE].
 read_anchors() {
 	local file=$1 line text a key n fence="" list=""
 	local -A seen=()
-	local re_heading='^ {0,3}#{1,6}[[:space:]]+(.*)$' re_fence='^ {0,3}(```|~~~)'
+	local re_heading='^ {0,3}#{1,6}[[:space:]]+(.*)$'
 	while IFS= read -r line || [ -n "$line" ]; do
-		if [[ $line =~ $re_fence ]]; then
-			if [ -z "$fence" ]; then
-				fence=${BASH_REMATCH[1]}
-			elif [ "${BASH_REMATCH[1]}" = "$fence" ]; then
-				fence=""
-			fi
-			continue
-		fi
-		[ -z "$fence" ] || continue
+		fenced "$line" && continue
 		[[ $line =~ $re_heading ]] || continue
 		text=${BASH_REMATCH[1]}
 		text=${text%"${text##*[![:space:]]}"}  # trailing blanks
@@ -117,20 +126,12 @@ check_target() {
 check_file() {
 	local file=$1 line lineno=0 fence="" rest match
 	# shellcheck disable=SC2016  # backquotes, not an expansion
-	local re_fence='^ {0,3}(```|~~~)' re_code='`[^`]*`'
+	local re_code='`[^`]*`'
 	local re_link='\]\(([^()[:space:]]*)([[:space:]]+"[^"]*")?\)'
 	local re_def='^ {0,3}\[[^]]+\]:[[:space:]]+<?([^[:space:]>]+)'
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
-		if [[ $line =~ $re_fence ]]; then
-			if [ -z "$fence" ]; then
-				fence=${BASH_REMATCH[1]}
-			elif [ "${BASH_REMATCH[1]}" = "$fence" ]; then
-				fence=""
-			fi
-			continue
-		fi
-		[ -z "$fence" ] || continue
+		fenced "$line" && continue
 		while [[ $line =~ $re_code ]]; do
 			line=${line/"${BASH_REMATCH[0]}"/}
 		done

@@ -9,6 +9,10 @@ install(TARGETS votequorum EXPORT votequorumTargets
 install(TARGETS quorum EXPORT votequorumTargets
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT quorum NAMELINK_COMPONENT dev
 	INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# libcorosync_common.so.4, the error helpers every corosync client library
+# and tool calls; exported as votequorum::corosync_common.
+install(TARGETS corosync_common EXPORT votequorumTargets
+	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT common NAMELINK_COMPONENT dev)
 install(FILES include/corosync/votequorum.h include/corosync/quorum.h include/corosync/corotypes.h
 	DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
 
@@ -47,7 +51,7 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
 	set(VQ_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
-foreach(pc libvotequorum libquorum)
+foreach(pc libvotequorum libquorum libcorosync_common)
 	configure_file(cmake/${pc}.pc.in ${pc}.pc @ONLY)
 	install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
 endforeach()

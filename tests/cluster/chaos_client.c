@@ -17,21 +17,18 @@
  *   chaos_client --handles N --threads T --out FILE
  */
 #define _GNU_SOURCE
+#include "chaos_common.h"
+
 #include <corosync/votequorum.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_HANDLES 1024
@@ -89,12 +86,6 @@ static void on_quorum(votequorum_handle_t h, uint64_t context, uint32_t quorate,
 
 static votequorum_callbacks_t callbacks = {.votequorum_quorum_notify_fn = on_quorum};
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 static void finalize_all(void)
 {
 	pthread_mutex_lock(&handle_lock);
@@ -141,7 +132,7 @@ static void reconnect(void)
 			return;
 		}
 		finalize_all();
-		sleep_ms(200);
+		chaos_sleep_ms(200);
 	}
 }
 
@@ -154,7 +145,7 @@ static void *requester(void *arg)
 		uint32_t me = local_nodeid;
 		pthread_mutex_unlock(&handle_lock);
 		if (h == 0) {
-			sleep_ms(20);
+			chaos_sleep_ms(20);
 			continue;
 		}
 		struct votequorum_info info;
@@ -173,23 +164,9 @@ static void *requester(void *arg)
 			atomic_fetch_add(&requests_ok, 1);
 		}
 		/* Errors while the daemon is away are expected: the main loop reconnects. */
-		sleep_ms(err == CS_OK ? 5 : 50);
+		chaos_sleep_ms(err == CS_OK ? 5 : 50);
 	}
 	return NULL;
-}
-
-static int append(char *buf, size_t size, size_t *len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + *len, size - *len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size - *len) {
-		return -1;
-	}
-	*len += (size_t)n;
-	return 0;
 }
 
 /* "quorate=... qdevice=..." from handle 0's callbacks and a fresh getinfo. */
@@ -199,19 +176,19 @@ static int describe(char *buf, size_t size)
 	const struct view *v = &views[0];
 	struct votequorum_info info;
 	if (!handles[0] || !v->have || votequorum_getinfo(handles[0], 0, &info) != CS_OK) {
-		return append(buf, size, &len, "none");
+		return chaos_append(buf, size, &len, "none");
 	}
-	append(buf, size, &len, "quorate=%u members=", v->quorate);
+	chaos_append(buf, size, &len, "quorate=%u members=", v->quorate);
 	for (uint32_t k = 0; k < v->n; ++k) {
-		append(buf, size, &len, "%s%u", k ? "," : "", v->nodes[k]);
+		chaos_append(buf, size, &len, "%s%u", k ? "," : "", v->nodes[k]);
 	}
-	append(buf, size, &len, " votes=");
+	chaos_append(buf, size, &len, " votes=");
 	for (uint32_t k = 0; k < v->n; ++k) {
 		struct votequorum_info m;
 		uint32_t votes = votequorum_getinfo(handles[0], v->nodes[k], &m) == CS_OK ? m.node_votes : 0;
-		append(buf, size, &len, "%s%u:%u", k ? "," : "", v->nodes[k], votes);
+		chaos_append(buf, size, &len, "%s%u:%u", k ? "," : "", v->nodes[k], votes);
 	}
-	return append(buf, size, &len, " expected=%u total=%u qdevice=%d/%d/%d", info.node_expected_votes, info.total_votes,
+	return chaos_append(buf, size, &len, " expected=%u total=%u qdevice=%d/%d/%d", info.node_expected_votes, info.total_votes,
 		!!(info.flags & VOTEQUORUM_INFO_QDEVICE_REGISTERED), !!(info.flags & VOTEQUORUM_INFO_QDEVICE_ALIVE),
 		!!(info.flags & VOTEQUORUM_INFO_QDEVICE_CAST_VOTE));
 }
@@ -227,20 +204,11 @@ static void write_answer(long answer)
 			++agree;
 		}
 	}
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		perror(tmp);
-		return;
-	}
 	pthread_mutex_lock(&handle_lock);
 	const int connected = request_handle != 0;
 	pthread_mutex_unlock(&handle_lock);
-	fprintf(f, "answer=%ld connected=%d reconnects=%ld bad=%ld ok=%ld agree=%d/%d view=%s\n", answer,
+	chaos_write_answer(out_path, "answer=%ld connected=%d reconnects=%ld bad=%ld ok=%ld agree=%d/%d view=%s", answer,
 		connected, reconnects, atomic_load(&bad_answers), atomic_load(&requests_ok), agree, n_handles, view);
-	fclose(f);
-	rename(tmp, out_path);
 }
 
 int main(int argc, char **argv)
@@ -259,15 +227,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: chaos_client --handles N --threads T --out FILE\n");
 		return 2;
 	}
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGUSR1);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);  /* before the threads: only the signalfd sees them */
-	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	const int sfd = chaos_signals();  /* before the threads: only the signalfd sees the signals */
 	if (sfd < 0) {
-		perror("signalfd");
 		return 2;
 	}
 	reconnect();
@@ -284,22 +245,11 @@ int main(int argc, char **argv)
 			votequorum_fd_get(handles[i], &fd);
 			p[i + 1] = (struct pollfd){fd, POLLIN, 0};
 		}
-		if (poll(p, (nfds_t)n_handles + 1, -1) < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			perror("poll");
+		const int turn = chaos_poll(p, (nfds_t)n_handles + 1, -1, write_answer, &answers, &stopping);
+		if (turn < 0) {
 			return 2;
 		}
-		if (p[0].revents) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGUSR1) {
-					write_answer(++answers);
-				} else {
-					atomic_store(&stopping, 1);
-				}
-			}
+		if (turn > 0) {
 			continue;
 		}
 		int lost = 0;

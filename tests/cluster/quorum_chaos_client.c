@@ -45,22 +45,20 @@
  *   quorum_chaos_client [--threads T] --out FILE
  */
 #define _GNU_SOURCE
+#include "chaos_common.h"
+
 #include <corosync/quorum.h>
 
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_NODES 512  /* corosync's PROCESSOR_COUNT_MAX is 384 */
@@ -171,19 +169,6 @@ static quorum_model_v1_data_t model_data = {
 	.nodelist_notify_fn = on_nodelist,
 };
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void disconnect(void)
 {
 	pthread_mutex_lock(&handle_lock);
@@ -240,7 +225,7 @@ static void *requester(void *arg)
 		const void *expected = request_context;
 		pthread_mutex_unlock(&handle_lock);
 		if (h == 0) {
-			sleep_ms(20);
+			chaos_sleep_ms(20);
 			continue;
 		}
 		int quorate = -1;
@@ -269,29 +254,15 @@ static void *requester(void *arg)
 			atomic_fetch_add(&requests_ok, 1);
 		}
 		/* Errors while the daemon is away are expected: the main loop reconnects. */
-		sleep_ms(err == CS_OK ? 5 : 50);
+		chaos_sleep_ms(err == CS_OK ? 5 : 50);
 	}
 	return NULL;
-}
-
-static int append(char *buf, size_t size, size_t *len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + *len, size - *len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size - *len) {
-		return -1;
-	}
-	*len += (size_t)n;
-	return 0;
 }
 
 static void append_nodes(char *buf, size_t size, size_t *len, const struct list *l)
 {
 	for (uint32_t k = 0; k < l->n; ++k) {
-		append(buf, size, len, "%s%u", k ? "," : "", l->nodes[k]);
+		chaos_append(buf, size, len, "%s%u", k ? "," : "", l->nodes[k]);
 	}
 }
 
@@ -303,16 +274,16 @@ static void describe(char *buf, size_t size)
 	buf[0] = '\0';
 	const struct list *q = &quorum_view, *nl = &nodelist_view;
 	if (!handle || !q->have) {
-		append(buf, size, &len, "none");
+		chaos_append(buf, size, &len, "none");
 		return;
 	}
-	append(buf, size, &len, "quorate=%u members=", quorum_view_quorate);
+	chaos_append(buf, size, &len, "quorate=%u members=", quorum_view_quorate);
 	append_nodes(buf, size, &len, q);
 	if (nl->have && nl->ring.nodeid == q->ring.nodeid && nl->ring.seq == q->ring.seq &&
 	    (nl->n != q->n || memcmp(nl->nodes, q->nodes, q->n * sizeof q->nodes[0]) != 0)) {
-		append(buf, size, &len, " nodelist=");
+		chaos_append(buf, size, &len, " nodelist=");
 		append_nodes(buf, size, &len, nl);
-		append(buf, size, &len, "/ring=%u.%" PRIu64, nl->ring.nodeid, nl->ring.seq);
+		chaos_append(buf, size, &len, "/ring=%u.%" PRIu64, nl->ring.nodeid, nl->ring.seq);
 	}
 }
 
@@ -322,18 +293,9 @@ static void write_answer(long answer)
 {
 	char view[8192];
 	describe(view, sizeof view);
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		perror(tmp);
-		return;
-	}
-	fprintf(f, "answer=%ld connected=%d reconnects=%ld bad=%ld ok=%ld agree=%d/1 view=%s\n", answer, handle != 0,
-		reconnects, atomic_load(&bad_answers), atomic_load(&requests_ok), handle != 0 && quorum_view.have, view);
-	if (fclose(f) != 0 || rename(tmp, out_path) != 0) {
-		perror(out_path);
-	}
+	chaos_write_answer(out_path, "answer=%ld connected=%d reconnects=%ld bad=%ld ok=%ld agree=%d/1 view=%s", answer,
+		handle != 0, reconnects, atomic_load(&bad_answers), atomic_load(&requests_ok), handle != 0 && quorum_view.have,
+		view);
 }
 
 int main(int argc, char **argv)
@@ -352,22 +314,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: quorum_chaos_client [--threads T] --out FILE\n");
 		return 2;
 	}
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGUSR1);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);  /* before the threads: only the signalfd sees them */
-	int sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	const int sfd = chaos_signals();  /* before the threads: only the signalfd sees the signals */
 	if (sfd < 0) {
-		perror("signalfd");
 		return 2;
 	}
 	pthread_t threads[64];
 	for (int i = 0; i < n_threads; ++i) {
 		pthread_create(&threads[i], NULL, requester, NULL);
 	}
-	long long next_attempt = now_ms() + 200;
+	long long next_attempt = chaos_now_ms() + 200;
 	connect_once();
 	long answers = 0;
 	while (!atomic_load(&stopping)) {
@@ -380,29 +335,18 @@ int main(int argc, char **argv)
 			p[1].fd = -1;
 		}
 		/* Disconnected: a new attempt every 200 ms, answering meanwhile. */
-		const long long left_ms = next_attempt - now_ms();
-		const int r = poll(p, 2, handle ? -1 : left_ms > 0 ? (int)left_ms : 0);
-		if (r < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			perror("poll");
+		const long long left_ms = next_attempt - chaos_now_ms();
+		const int turn =
+			chaos_poll(p, 2, handle ? -1 : left_ms > 0 ? (int)left_ms : 0, write_answer, &answers, &stopping);
+		if (turn < 0) {
 			return 2;
 		}
-		if (p[0].revents) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof si) == sizeof si) {
-				if (si.ssi_signo == SIGUSR1) {
-					write_answer(++answers);
-				} else {
-					atomic_store(&stopping, 1);
-				}
-			}
+		if (turn > 0) {
 			continue;
 		}
 		if (!handle) {
-			if (now_ms() >= next_attempt) {
-				next_attempt = now_ms() + 200;
+			if (chaos_now_ms() >= next_attempt) {
+				next_attempt = chaos_now_ms() + 200;
 				connect_once();
 			}
 			continue;
@@ -410,7 +354,7 @@ int main(int argc, char **argv)
 		if (p[1].revents && quorum_dispatch(handle, CS_DISPATCH_ALL) != CS_OK) {
 			++reconnects;
 			disconnect();
-			next_attempt = now_ms() + 200;
+			next_attempt = chaos_now_ms() + 200;
 			connect_once();
 		}
 	}

@@ -3,8 +3,6 @@
 # packages: nothing here reads the build tree.
 
 tests=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
-libdir=/usr/lib/$multiarch
 work=${AUTOPKGTEST_TMP:-$(mktemp -d)}
 export AUTOPKGTEST_TMP=$work  # the same directory inside private-corosync
 
@@ -29,15 +27,18 @@ loads_from() {  # PROGRAM SONAME PACKAGE
 	echo "$1 loads $2 from $3 ($(readlink -f "$loaded"))"
 }
 
-# A directory whose SONAME links lead to Debian's libvotequorum8 and
-# libquorum5 (their links are diverted to LINK.corosync while ours are
-# installed): with LD_LIBRARY_PATH set to it, a program runs on Debian's.
+# A directory whose SONAME links lead to the library files of Debian's
+# libvotequorum8 and libquorum5 (whose own links are diverted to
+# LINK.corosync while ours are installed): with LD_LIBRARY_PATH set to it, a
+# program runs on Debian's libraries.
 debian_libraries() {
-	local dir=$work/debian-libs link real
+	local dir=$work/debian-libs spec package link real
 	mkdir -p "$dir"
-	for link in libvotequorum.so.8 libquorum.so.5; do
-		real=$(readlink -f "$libdir/$link.corosync") || fail "no $libdir/$link.corosync"
-		[ -f "$real" ] || fail "Debian's $link (diverted to $link.corosync) is not installed"
+	for spec in libvotequorum8:libvotequorum.so.8 libquorum5:libquorum.so.5; do
+		package=${spec%%:*} link=${spec#*:}
+		real=$(dpkg -L "$package" | grep -E "/${link//./\\.}\\.[0-9]+\\.[0-9]+\$") ||
+			fail "Debian's $package has no $link.x.y"
+		[ -f "$real" ] || fail "$real (Debian's $package) is missing"
 		ln -sf "$real" "$dir/$link"
 	done
 	echo "$dir"

@@ -174,7 +174,9 @@ diverts() {  # DEB PACKAGE LINK: preinst adds, postrm removes, the diversion of 
 	local script path=/usr/lib/$multiarch/$3
 	for script in preinst:--add postrm:--remove; do
 		dpkg-deb -I "$1" "${script%%:*}" > "$work/script" || return 1
-		tr -d '\\\n\t' < "$work/script" | grep -F "dpkg-divert --package $2 ${script#*:} --rename --divert $path.corosync $path" || return 1
+		# Continuation lines joined, indentation dropped: the whole command.
+		awk '{ sub(/^[ \t]+/, ""); if (sub(/\\$/, "")) { line = line $0; next } print line $0; line = "" }' "$work/script" |
+			grep -Fx "dpkg-divert --package $2 ${script#*:} --rename --divert $path.corosync $path" || return 1
 	done
 }
 sorts_after() {  # OURS DEBIANS: ldconfig points a SONAME link at the highest version
@@ -182,7 +184,7 @@ sorts_after() {  # OURS DEBIANS: ldconfig points a SONAME link at the highest ve
 }
 stripped() {  # DEB FILE
 	rm -rf "$work/x"
-	dpkg-deb -x "$1" "$work/x" && [ -f "$work/x/$2" ] && ! file -L "$work/x/$2" | grep 'not stripped'
+	dpkg-deb -x "$1" "$work/x" && [ -f "$work/x/$2" ] && ! file -L "$work/x/$2" | grep -E ', not stripped$'
 }
 man3_count() {  # DEB PREFIX COUNT
 	[ "$(dpkg-deb -c "$1" | grep -cE "/man3/$2[^/]+\\.3\\.gz\$")" = "$3" ]

@@ -12,7 +12,9 @@ packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qd
 	libcpp-httplib-dev prometheus curl jq  # the exporter, and its tests (promtool, a real server)
 	libcfg-dev libcmap-dev prometheus-hacluster-exporter  # the exporter's rings and names; the real one beside it
 	qemu-user-static mmdebstrap arch-test g++-s390x-linux-gnu g++-i686-linux-gnu  # tests/cross: s390x, i386
-	pacemaker pacemaker-cli-utils pacemaker-resource-agents sbd)  # tests/hastack: the HA stack on our library
+	pacemaker pacemaker-cli-utils pacemaker-resource-agents sbd  # tests/hastack: the HA stack on our library
+	debhelper lintian blhc autopkgtest apt-utils  # tests/package: dpkg-buildpackage, its checks, debian/tests
+	libcorosync-common-dev)  # debian/tests: the C -dev packages depend on it (corotypes.h)
 # --list: the packages, one a line, nothing installed.
 if [ "${1:-}" = --list ]; then
 	printf '%s\n' "${packages[@]}"
@@ -29,6 +31,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
 	echo "setup: all ${#packages[@]} packages are installed"
+fi
+# The Debian packages' build dependencies, as debian/control names them
+# (what `apt-get build-dep ./` installs on a clean Debian 12).
+if ! (cd "$top" && dpkg-checkbuilddeps) >/dev/null 2>&1; then
+	echo "setup: installing the build dependencies of debian/control"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get build-dep -y -qq "$top/" >/dev/null
 fi
 # Debian's package starts corosync on install where it can; our tests run
 # their own private daemons, so a system one is neither needed nor touched.

@@ -2,14 +2,17 @@
 # package.sh ARCH ROOT BUILD
 #
 # The Debian packages of a cross build (BUILD, configured by run.sh with
-# prefix /usr): cpack with ARCH in the Architecture field
-# (cmake/Package.cmake), then the Depends of each binary package computed by
-# dpkg-shlibdeps against the root (its libraries and its dpkg database's
-# symbols and shlibs files, as a package build tree given with -S), written
-# into the package. Then, in a throwaway overlay of the root (private mount,
-# network and PID namespaces, a private corosync of ARCH), dpkg installs
-# them: Debian's corosync-quorumtool of ARCH must load both our libraries
-# and work, votequorum-monitor must report quorum, and dpkg -r must give the
+# prefix /usr), made by debian/ as dpkg-buildpackage makes them, minus the
+# build itself: the cross build's install tree is debian/tmp of a copy of
+# debian/, and dh's binary-arch sequence after dh_auto_install runs on it
+# for ARCH (dpkg-architecture -a ARCH: the cross strip, the symbols files
+# checked against the libraries, the Architecture field). dpkg-shlibdeps
+# computes the Depends against the root (its libraries, and its dpkg
+# database's symbols and shlibs files, as a package build tree given with
+# -S). Then, in a throwaway overlay of the root (private mount, network and
+# PID namespaces, a private corosync of ARCH), dpkg installs them: Debian's
+# corosync-quorumtool of ARCH must load both our libraries and work,
+# votequorum-monitor must report quorum, and dpkg -r must give the
 # reference back.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -18,43 +21,32 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=$build/cross-package
 rm -rf "$work"
-mkdir -p "$work/debs" "$work/tree/DEBIAN" "$work/shlibdeps/debian"
-(cd "$build" && cpack >/dev/null)
+mkdir -p "$work/src" "$work/debs" "$work/tree/DEBIAN"
+cp -r "$top/debian" "$work/src/"
+DESTDIR="$work/src/debian/tmp" cmake --install "$build" >/dev/null
 eval "$(dpkg-architecture -a "$arch" -s 2>/dev/null)"
 export DEB_HOST_ARCH DEB_HOST_GNU_TYPE DEB_HOST_MULTIARCH DEB_HOST_ARCH_BITS DEB_HOST_ARCH_ENDIAN
-version=$(sed -nE 's/^set\(CPACK_PACKAGE_VERSION "?([0-9.]+)"?\)$/\1/p' "$build/CPackConfig.cmake")
+export DEB_HOST_ARCH_CPU DEB_HOST_ARCH_OS DEB_HOST_GNU_CPU DEB_HOST_GNU_SYSTEM
+export DPKG_GENSYMBOLS_CHECK_LEVEL=4  # as debian/rules sets it
 
 # The root as a package build tree: its files, and the symbols and shlibs
 # of every package installed in it.
 ln -s "$root/usr" "$work/tree/usr"
 cat "$root"/var/lib/dpkg/info/*.symbols > "$work/tree/DEBIAN/symbols"
 cat "$root"/var/lib/dpkg/info/*.shlibs > "$work/tree/DEBIAN/shlibs"
-printf 'Source: votequorum-cpp\n\nPackage: votequorum-cpp\nArchitecture: any\n' > "$work/shlibdeps/debian/control"
 
-for deb in "$build"/*_"$arch".deb; do
-	name=$(dpkg-deb -f "$deb" Package)
-	x=$work/x-$name
-	dpkg-deb -R "$deb" "$x"
-	mapfile -t elfs < <(find "$x" -path "$x/DEBIAN" -prune -o -type f -print | while read -r f; do
-		if file -b "$f" | grep -E '^ELF' >/dev/null; then echo "$f"; fi; done)
-	depends=$(dpkg-deb -f "$deb" Depends)
-	if [ "${#elfs[@]}" -gt 0 ]; then
-		# Our own C++ library (votequorum-monitor links it) is not in the
-		# root: its dependency is the package's exact version.
-		shlibs=$(cd "$work/shlibdeps" && dpkg-shlibdeps -O -S"$work/tree" -l"$build" --ignore-missing-info \
-			-xlibvotequorum8-cpp "${elfs[@]}" 2>"$work/shlibdeps-$name.log")
-		shlibs=${shlibs#shlibs:Depends=}
-		if readelf -d "${elfs[@]}" | grep -E '\(NEEDED\).*\[libvotequorum-cpp\.so\.1\]' >/dev/null; then
-			shlibs="$shlibs, libvotequorum-cpp1 (= $version)"
-		fi
-		depends=${depends:+$depends, }$shlibs
-	fi
-	if [ -n "$depends" ]; then
-		sed -i '/^Depends:/d' "$x/DEBIAN/control"
-		sed -i "/^Architecture:/a Depends: $depends" "$x/DEBIAN/control"
-	fi
-	dpkg-deb -b "$x" "$work/debs/" >/dev/null
+# dh's own list of the binary-arch steps, those after dh_auto_install.
+mapfile -t steps < <(cd "$work/src" && DEB_BUILD_OPTIONS=nocheck dh binary-arch --no-act | sed -n '/^ *dh_auto_install/,$p' | tail -n +2 | sed 's/^ *//')
+[ "${#steps[@]}" -gt 10 ] || { echo "FAIL: dh binary-arch --no-act lists only: ${steps[*]}" >&2; exit 1; }
+for step in "${steps[@]}"; do
+	read -r -a cmd <<<"$step"
+	case ${cmd[0]} in
+	dh_shlibdeps) cmd+=(-- -S"$work/tree" --ignore-missing-info) ;;
+	esac
+	(cd "$work/src" && "${cmd[@]}") > "$work/${cmd[0]}.log" 2>&1 || {
+		cat "$work/${cmd[0]}.log" >&2; echo "FAIL: ${cmd[*]}" >&2; exit 1; }
 done
+mv "$work"/*_"$arch".deb "$work/debs/"
 runtime=$(ls "$work"/debs/libvotequorum8-cpp_*_"$arch".deb)
 for deb in "$work"/debs/*.deb; do
 	printf '%s: Architecture %s; Depends %s\n' "$(basename "$deb")" "$(dpkg-deb -f "$deb" Architecture)" "$(dpkg-deb -f "$deb" Depends)"
@@ -63,7 +55,7 @@ done
 d=$(dpkg-deb -f "$runtime" Depends)
 if [[ $d != *libqb100* || $d != *libc6* || $d != *libstdc++6* ]]; then
 	echo "FAIL: the runtime package's Depends lack libqb100, libc6 or libstdc++6: $d" >&2
-	cat "$work"/shlibdeps-*.log >&2
+	cat "$work"/dh_shlibdeps.log >&2
 	exit 1
 fi
 so=$(dpkg-deb -c "$runtime" | awk '$6 ~ /libvotequorum\.so\.8\.1\.0$/ { print $6 }')

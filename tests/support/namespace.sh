@@ -2,7 +2,7 @@
 # The shell side of "private namespaces and a corosync", sourced by every
 # script that runs daemons: tests/support/private-corosync.sh (one node),
 # tests/cluster/cluster.sh (a node per namespace set) and
-# tests/package/check_deb.sh (an overlay root). Call these inside fresh
+# tests/package/throwaway_root.sh (an overlay root). Call these inside fresh
 # mount and network namespaces (unshare --net --mount ...).
 
 # Loopback up, and private tmpfs on /run, /dev/shm, /var/lib/corosync and

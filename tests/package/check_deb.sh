@@ -226,9 +226,9 @@ check "libvotequorum-cpp1: ships libvotequorum-cpp.so.1 only" ships_only "$cpp" 
 	"./usr/lib/$multiarch/libvotequorum-cpp.so.1" "./usr/lib/$multiarch/libvotequorum-cpp.so.1.0.0"
 check "libvotequorum-cpp-api-dev: Depends on the C++ library and both C -dev packages" has_depends "$api" \
 	"libvotequorum-cpp1 \\(= ${version//./\\.}\\)" "libvotequorum-cpp-dev \\(= ${version//./\\.}\\)" "libquorum-cpp-dev \\(= ${version//./\\.}\\)"
-check "libvotequorum-cpp-api-dev: the C++ headers, libvotequorum-cpp.so and the CMake package" bash -c "
+check "libvotequorum-cpp-api-dev: the C++ headers (corosync/client.hpp too), libvotequorum-cpp.so and the CMake package" bash -c "
 	files=\$(dpkg-deb -c '$api' | awk '{print \$6}')
-	for f in include/votequorum/client.hpp include/quorum/client.hpp lib/$multiarch/libvotequorum-cpp.so \
+	for f in include/corosync/client.hpp include/votequorum/client.hpp include/quorum/client.hpp lib/$multiarch/libvotequorum-cpp.so \
 		lib/$multiarch/cmake/votequorum/votequorumConfig.cmake lib/$multiarch/cmake/votequorum/votequorumTargets.cmake; do
 		grep -Fx \"./usr/\$f\" <<<\"\$files\" >/dev/null || exit 1
 	done"

@@ -78,7 +78,7 @@ fi
 cmake -S "$top" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchain-$arch.cmake" -DVQ_CROSS_ROOT="$root" \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DVQ_REQUIRE_ALL=ON -DCMAKE_INSTALL_PREFIX=/usr \
 	-DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON -DVQ_SYSTEMD_UNIT_DIR=/lib/systemd/system >/dev/null
-cmake --build "$build" -j"$jobs" --target votequorum votequorum-cpp unit_tests fake_tests cpp_tests \
+cmake --build "$build" -j"$jobs" --target votequorum votequorum-cpp corosync_common unit_tests fake_tests cpp_tests \
 	header_check_c header_check_cxx abi11_usage_c abi11_usage_cxx conformance_driver fake_votequorum qdevice_helper \
 	quorum quorum_driver votequorum-monitor man_pages >/dev/null
 lap build

@@ -8,6 +8,8 @@
  */
 #include <corosync/quorum.h>
 
+#include "smoke.h"
+
 #include <stdio.h>
 
 static int notifications;
@@ -23,15 +25,6 @@ static void on_quorum(quorum_handle_t handle, uint32_t quorate, uint64_t ring_se
 	notified_quorate = quorate;
 	notified_members = entries;
 }
-
-#define CHECK(call, want) \
-	do { \
-		cs_error_t err_ = (call); \
-		if (err_ != (want)) { \
-			fprintf(stderr, "%s: %d, not %d\n", #call, err_, (want)); \
-			return 1; \
-		} \
-	} while (0)
 
 int main(void)
 {

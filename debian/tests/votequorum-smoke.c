@@ -7,6 +7,8 @@
  */
 #include <corosync/votequorum.h>
 
+#include "smoke.h"
+
 #include <poll.h>
 #include <stdio.h>
 
@@ -43,15 +45,6 @@ static void on_nodelist(votequorum_handle_t handle, uint64_t context, votequorum
 	(void)nodes;
 	nodelist_events++;
 }
-
-#define CHECK(call, want) \
-	do { \
-		cs_error_t err_ = (call); \
-		if (err_ != (want)) { \
-			fprintf(stderr, "%s: %d, not %d\n", #call, err_, (want)); \
-			return 1; \
-		} \
-	} while (0)
 
 int main(void)
 {

@@ -124,6 +124,14 @@ std::error_code on_session(const Core* core, F&& body) noexcept
 	return ::make_error_code(core ? core->call(std::forward<F>(body)) : CS_ERR_BAD_HANDLE);
 }
 
+// Runs `call` (a function of a service's calls layer: cs_error_t(Connection&,
+// args...)) with `args` on a client's connection.
+template <class Core, class Call, class... Args>
+std::error_code on_connection(const Core* core, Call&& call, Args&&... args) noexcept
+{
+	return on_session(core, [&](typename Core::Session& s) { return call(*s.connection, args...); });
+}
+
 // A new client's core, opened on `service` with `options`; its error
 // otherwise (memory running out is one too, never an exception).
 template <class Core, class... SinkArgs>

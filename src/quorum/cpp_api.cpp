@@ -35,15 +35,6 @@ public:
 struct Core : vq::ClientCore<HandlerSink> {
 	uint32_t quorum_type = QUORUM_FREE;
 };
-using Session = Core::Session;
-
-// Runs `call` (a function of the calls layer) with `args` on the client's
-// connection.
-template <class Call, class... Args>
-std::error_code on_connection(const Core* core, Call&& call, Args&&... args)
-{
-	return vq::on_session(core, [&](Session& s) { return call(*s.connection, args...); });
-}
 
 }  // namespace
 
@@ -55,7 +46,7 @@ Result<Client> Client::connect(Handler handler, Options options)
 	}
 	// The V1 model's first request: the daemon learns the model, we learn
 	// whether a quorum provider runs.
-	if (std::error_code ec = on_connection(core.get(), calls::quorum_type, QUORUM_MODEL_V1, core->quorum_type)) {
+	if (std::error_code ec = vq::on_connection(core.get(), calls::quorum_type, QUORUM_MODEL_V1, core->quorum_type)) {
 		return ec;
 	}
 	return Client(std::move(core));
@@ -70,7 +61,7 @@ bool Client::has_provider() const noexcept
 Result<bool> Client::quorate() const
 {
 	int quorate = 0;
-	if (std::error_code ec = on_connection(vq::core_of<Core>(impl()), calls::getquorate, quorate)) {
+	if (std::error_code ec = vq::on_connection(vq::core_of<Core>(impl()), calls::getquorate, quorate)) {
 		return ec;
 	}
 	return quorate != 0;
@@ -78,12 +69,12 @@ Result<bool> Client::quorate() const
 
 std::error_code Client::track(unsigned flags) const
 {
-	return on_connection(vq::core_of<Core>(impl()), calls::trackstart, flags);
+	return vq::on_connection(vq::core_of<Core>(impl()), calls::trackstart, flags);
 }
 
 std::error_code Client::untrack() const
 {
-	return on_connection(vq::core_of<Core>(impl()), calls::trackstop);
+	return vq::on_connection(vq::core_of<Core>(impl()), calls::trackstop);
 }
 
 }  // namespace quorum

@@ -46,7 +46,7 @@ using Session = Core::Session;
 template <class Call, class... Args>
 std::error_code on_connection(const corosync::ClientBase::Impl* impl, Call&& call, Args&&... args)
 {
-	return vq::on_session(vq::core_of<Core>(impl), [&](Session& s) { return call(*s.connection, args...); });
+	return vq::on_connection(vq::core_of<Core>(impl), call, std::forward<Args>(args)...);
 }
 
 // A name the caller gave, checked, as the C string the calls layer takes;

@@ -220,7 +220,7 @@ VQ_EXPORT cs_error_t cmap_delete(cmap_handle_t handle, const char* key_name)
 	if (cs_error_t err = checked_key(key_name, key); err != CS_OK) {
 		return err;
 	}
-	return Shim::with(handle, [&](Handle& h) { return calls::remove(*h.connection, key); });
+	return Shim::with(handle, [&](Handle& h) { return calls::delete_key(*h.connection, key); });
 }
 
 VQ_EXPORT cs_error_t cmap_get(cmap_handle_t handle, const char* key_name, void* value, size_t* value_len,

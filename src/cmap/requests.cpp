@@ -19,9 +19,9 @@ cs_error_t set(Connection& c, std::string_view key, const void* value, std::size
 	return round_trip(c, wire::set(key, value, value_len, type), wire::decode_general, wire::RES_SET);
 }
 
-cs_error_t remove(Connection& c, std::string_view key)
+cs_error_t delete_key(Connection& c, std::string_view key)
 {
-	return round_trip(c, wire::remove(key), wire::decode_general, wire::RES_DELETE);
+	return round_trip(c, wire::delete_key(key), wire::decode_general, wire::RES_DELETE);
 }
 
 cs_error_t get(Connection& c, std::string_view key, void* value, std::size_t room, std::size_t& value_len,

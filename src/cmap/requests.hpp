@@ -37,7 +37,7 @@ namespace vq::cmap::calls {
 cs_error_t set_current_map(Connection& c, int32_t map);
 // More than kMaxValue bytes is CS_ERR_INVALID_PARAM, unsent.
 cs_error_t set(Connection& c, std::string_view key, const void* value, std::size_t value_len, uint8_t type);
-cs_error_t remove(Connection& c, std::string_view key);
+cs_error_t delete_key(Connection& c, std::string_view key);
 // The value's type and length; with `room` other than 0, also its bytes,
 // copied into `value` (which has room for that many). A value longer than
 // the room is the daemon's CS_ERR_INVALID_PARAM. A room above kMaxValue is

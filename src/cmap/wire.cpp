@@ -44,7 +44,7 @@ Request set(std::string_view key, const void* value, std::size_t value_len, uint
 	return Request(body, kSetValue, value, value_len);
 }
 
-Request remove(std::string_view key)
+Request delete_key(std::string_view key)
 {
 	return with_key<ReqKey>(REQ_DELETE, key);
 }

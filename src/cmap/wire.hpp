@@ -180,7 +180,7 @@ VQ_LAYOUT(ResNotify, old_len, 328);
 // Encoders. Keys and prefixes have been checked with key_fits; `type` is
 // sent as the daemon's byte.
 Request set(std::string_view key, const void* value, std::size_t value_len, uint8_t type);
-Request remove(std::string_view key);  // DELETE
+Request delete_key(std::string_view key);
 Request get(std::string_view key, uint64_t room);
 Request adjust_int(std::string_view key, int32_t step);
 Request iter_init(std::string_view prefix);  // empty: every key

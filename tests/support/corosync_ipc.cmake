@@ -1,5 +1,5 @@
 # corosync's own IPC layouts for the fake server: include/corosync/
-# ipc_votequorum.h and ipc_quorum.h, with the two headers they include
+# ipc_votequorum.h, ipc_quorum.h and ipc_cmap.h, with the two headers they include
 # (mar_gen.h, swab.h), taken from corosync's source tarball into the build
 # tree. Only what links vqtest_corosync_ipc sees them (the fake server and
 # the tests that build or read messages themselves), never the libraries:
@@ -23,10 +23,11 @@ if(NOT EXISTS "${VQ_COROSYNC_IPC_TARBALL}")
 endif()
 
 set(vq_ipc_dir "${CMAKE_BINARY_DIR}/corosync-ipc")
-set(vq_ipc_headers ipc_votequorum.h ipc_quorum.h mar_gen.h swab.h)
-# Extracted again only when the tarball changes (its sha256 names the stamp),
-# so a re-configure does not rebuild what includes them.
+set(vq_ipc_headers ipc_votequorum.h ipc_quorum.h ipc_cmap.h mar_gen.h swab.h)
+# Extracted again only when the tarball or the list changes (their sha256
+# names the stamp), so a re-configure does not rebuild what includes them.
 file(SHA256 "${VQ_COROSYNC_IPC_TARBALL}" vq_ipc_sha)
+string(SHA256 vq_ipc_sha "${vq_ipc_sha} ${vq_ipc_headers}")
 set(vq_ipc_stamp "${vq_ipc_dir}/from-${vq_ipc_sha}")
 if(NOT EXISTS "${vq_ipc_stamp}")
 	file(REMOVE_RECURSE "${vq_ipc_dir}")

@@ -1,9 +1,10 @@
 /*
  * Calls made the way a C program may make them: with ints outside the
- * enumerators of cs_dispatch_flags_t, votequorum_model_t and
- * quorum_model_t. Defined in C; the same from C++ test code would itself be
- * undefined behaviour.
+ * enumerators of cs_dispatch_flags_t, votequorum_model_t, quorum_model_t,
+ * cmap_value_types_t and cmap_map_t. Defined in C; the same from C++ test
+ * code would itself be undefined behaviour.
  */
+#include <corosync/cmap.h>
 #include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
@@ -37,4 +38,19 @@ int vqtest_quorum_model_initialize_raw(quorum_handle_t *handle, int model)
 	memset(&data, 0, sizeof(data));
 	data.model = QUORUM_MODEL_V1;
 	return (int)quorum_model_initialize(handle, (quorum_model_t)model, (quorum_model_data_t *)&data, &type, NULL);
+}
+
+int vqtest_cmap_dispatch_raw(cmap_handle_t handle, int flags)
+{
+	return (int)cmap_dispatch(handle, (cs_dispatch_flags_t)flags);
+}
+
+int vqtest_cmap_set_raw(cmap_handle_t handle, const char *key, const void *value, size_t len, int type)
+{
+	return (int)cmap_set(handle, key, value, len, (cmap_value_types_t)type);
+}
+
+int vqtest_cmap_initialize_map_raw(cmap_handle_t *handle, int map)
+{
+	return (int)cmap_initialize_map(handle, (cmap_map_t)map);
 }

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Debian's corosync-cmapctl, and a C client of every kind of call
+# (cmap_walk.c), each run on Debian's libcmap4 and on ours against the same
+# private corosync state, must print the same and exit the same, scenario by
+# scenario. Each side must have loaded the library it names.
+#   cmapctl_compare.sh OUR_LIBDIR CMAP_WALK
+# (CMAP_WALK: cmap_walk built against our header, without a run path: the
+# dynamic loader picks the library LD_LIBRARY_PATH points at, or Debian's.)
+set -euo pipefail
+shopt -s inherit_errexit
+ourlib=$(cd "$1" && pwd)
+walk=$2
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
+	exec "$here/../support/private-corosync.sh" --no-start "$0" "$@"
+fi
+export VQ_WALK=$walk
+
+# name | changes state (1: fresh daemon before each run) | shell snippet.
+# The track scenarios start a tracker, wait for its prompt (printed once
+# the track is added), change keys from other processes, and wait for the
+# tracker's lines before stopping it (its stdin, a sleep, is left to the
+# namespace's end).
+track() {  # OPTION KEY LINES: tracks KEY, makes 5 changes, waits for LINES lines
+	printf '%s' "f=\$(mktemp); sleep 30 | stdbuf -oL corosync-cmapctl $1 $2 > \"\$f\" 2>&1 & p=\$!
+vq_wait_lines \"\$f\" 1
+corosync-cmapctl -s test.a u32 1; corosync-cmapctl -s test.a u32 2; corosync-cmapctl -s test.s str abc
+corosync-cmapctl -d test.a; corosync-cmapctl -D test.
+vq_wait_lines \"\$f\" $3; kill \$p; wait \$p || true; cat \"\$f\""
+}
+scenarios=(
+	"one key|0|corosync-cmapctl -g totem.cluster_name"
+	"no such key (error)|0|corosync-cmapctl -g no.such.key"
+	"a prefix|0|corosync-cmapctl totem."
+	"a prefix, binary values shown|0|corosync-cmapctl -b totem."
+	"the nodelist|0|corosync-cmapctl nodelist"
+	"the stats map, one key|0|corosync-cmapctl -m stats -g stats.ipcs.global.active"
+	"the stats map, a prefix's names|0|corosync-cmapctl -m stats -b stats.srp. | sed 's/ (.*//'"
+	"set and get every type|1|for t in i8 u8 i16 u16 i32 u32 i64 u64 flt dbl str; do corosync-cmapctl -s test.\$t \$t 12; echo rc=\$?; done; corosync-cmapctl test."
+	"set a binary value|1|printf 'ab\\0c\\377' | corosync-cmapctl -s test.bin bin -; corosync-cmapctl -b -g test.bin; corosync-cmapctl -g test.bin"
+	"load settings from a file|1|f=\$(mktemp); printf '%s\\n' 'test.a u32 1' 'test.b str x y' 'test.c u8 2' '^test.a' 'test.d.e i16 -3' 'test.d.f i16 4' '^^test.d.' > \$f; corosync-cmapctl -p \$f; echo rc=\$?; corosync-cmapctl test."
+	"clear the stats|0|corosync-cmapctl -C all; echo rc=\$?; corosync-cmapctl -C nothing; echo rc=\$?"
+	"set with a bad value (error)|1|corosync-cmapctl -s test.u8 u8 300; echo rc=\$?; corosync-cmapctl -s test.x u32 abc; echo rc=\$?"
+	"set a read-only key (error)|1|corosync-cmapctl -s runtime.config.totem.token u32 1"
+	"delete|1|corosync-cmapctl -s test.a u32 1; corosync-cmapctl -d test.a; echo rc=\$?; corosync-cmapctl -d test.a; echo rc=\$?; corosync-cmapctl -g test.a"
+	"delete a prefix|1|corosync-cmapctl -s test.a u32 1; corosync-cmapctl -s test.b u32 2; corosync-cmapctl -D test.; echo rc=\$?; corosync-cmapctl test."
+	"track a key, changes from other processes|1|$(track -t test.a 4)"
+	"track a prefix, changes from other processes|1|$(track -T test. 6)"
+	"every call of the API (cmap_walk)|1|\$VQ_WALK"
+	"no daemon (error)|1|pkill -KILL -x corosync; sleep 0.2; corosync-cmapctl -g totem.cluster_name; \$VQ_WALK"
+)
+
+# shellcheck source=../support/compare.sh
+source "$here/../support/compare.sh"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dirty=1
+run_with() {  # LIBDIR FRESH SNIPPET OUTFILE
+	if [ "$dirty" = 1 ] || [ "$2" = 1 ]; then
+		vq_restart_corosync
+		dirty=$2
+	fi
+	local status=0
+	LD_LIBRARY_PATH=$1 bash -c "$3" > "$4" 2>&1 || status=$?
+	echo "exit=$status" >> "$4"
+}
+
+# Which libcmap a program loaded, as the dynamic loader reports it.
+loaded() {  # LIBDIR PROGRAM...
+	local dir=$1
+	shift
+	LD_DEBUG=libs LD_LIBRARY_PATH=$dir "$@" 2>&1 >/dev/null |
+		sed -nE 's/.*calling init: (.*\/libcmap\.so\.[0-9.]+)$/\1/p' | sort -u
+}
+vq_restart_corosync
+dirty=0
+for program in corosync-cmapctl "$walk"; do
+	ours=$(loaded "$ourlib" "$program" -g totem.cluster_name)
+	if [ "$ours" != "$ourlib/libcmap.so.4" ]; then
+		printf 'FAIL: on our side %s loaded:\n%s\n' "$program" "$ours" >&2
+		exit 1
+	fi
+	theirs=$(loaded "" "$program" -g totem.cluster_name)
+	case $theirs in
+	"$ourlib"/* | "")
+		printf "FAIL: on Debian's side %s loaded:\n%s\n" "$program" "$theirs" >&2
+		exit 1
+		;;
+	esac
+	echo "$(basename "$program"): ours loads $ours, Debian's $theirs"
+done
+dirty=1
+
+fail=0
+n=0
+for s in "${scenarios[@]}"; do
+	name=${s%%|*}
+	rest=${s#*|}
+	fresh=${rest%%|*}
+	snippet=${rest#*|}
+	n=$((n + 1))
+	run_with "" "$fresh" "$snippet" "$work/ref"
+	run_with "$ourlib" "$fresh" "$snippet" "$work/ours"
+	vq_compare "$name" "$work/ref" "$work/ours" || fail=$((fail + 1))
+done
+echo "corosync-cmapctl and cmap_walk: $((n - fail)) of $n scenarios print the same"
+[ "$fail" -eq 0 ]

@@ -2,19 +2,34 @@
 # Debian's corosync-cmapctl, and a C client of every kind of call
 # (cmap_walk.c), each run on Debian's libcmap4 and on ours against the same
 # private corosync state, must print the same and exit the same, scenario by
-# scenario. Each side must have loaded the library it names.
-#   cmapctl_compare.sh OUR_LIBDIR CMAP_WALK
+# scenario. Each side must have loaded the library it names. With
+# MAINLINE_PREFIX, the same with corosync's main line instead of Debian's
+# (its daemon, its corosync-cmapctl, its libcmap, which tags every call
+# COROSYNC_CMAP_1.0: the tool's references must bind to ours).
+#   cmapctl_compare.sh OUR_LIBDIR CMAP_WALK [MAINLINE_PREFIX]
 # (CMAP_WALK: cmap_walk built against our header, without a run path: the
 # dynamic loader picks the library LD_LIBRARY_PATH points at, or Debian's.)
 set -euo pipefail
 shopt -s inherit_errexit
 ourlib=$(cd "$1" && pwd)
-walk=$2
+walk=$(readlink -f "$2")
+prefix=${3:+$(cd "$3" && pwd)}
 here=$(cd "$(dirname "$0")" && pwd)
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
-	exec "$here/../support/private-corosync.sh" --no-start "$0" "$@"
+	VQ_COROSYNC_PREFIX=$prefix exec "$here/../support/private-corosync.sh" --no-start "$0" "$@"
 fi
 export VQ_WALK=$walk
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The reference side: Debian's libcmap (no LD_LIBRARY_PATH), or the main
+# line's, whose corosync-cmapctl then comes first on PATH.
+reflib=
+if [ -n "$prefix" ]; then
+	reflib=$prefix/lib
+	mkdir "$work/bin"
+	ln -s "$prefix/sbin/corosync-cmapctl" "$work/bin/corosync-cmapctl"
+	export PATH=$work/bin:$PATH
+fi
 
 # name | changes state (1: fresh daemon before each run) | shell snippet.
 # The track scenarios start a tracker, wait for its prompt (printed once
@@ -53,8 +68,6 @@ scenarios=(
 # shellcheck source=../support/compare.sh
 source "$here/../support/compare.sh"
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 dirty=1
 run_with() {  # LIBDIR FRESH SNIPPET OUTFILE
 	if [ "$dirty" = 1 ] || [ "$2" = 1 ]; then
@@ -75,20 +88,24 @@ loaded() {  # LIBDIR PROGRAM...
 }
 vq_restart_corosync
 dirty=0
-for program in corosync-cmapctl "$walk"; do
+for program in "$(command -v corosync-cmapctl)" "$walk"; do
 	ours=$(loaded "$ourlib" "$program" -g totem.cluster_name)
 	if [ "$ours" != "$ourlib/libcmap.so.4" ]; then
 		printf 'FAIL: on our side %s loaded:\n%s\n' "$program" "$ours" >&2
 		exit 1
 	fi
-	theirs=$(loaded "" "$program" -g totem.cluster_name)
+	theirs=$(loaded "$reflib" "$program" -g totem.cluster_name)
 	case $theirs in
 	"$ourlib"/* | "")
-		printf "FAIL: on Debian's side %s loaded:\n%s\n" "$program" "$theirs" >&2
+		printf "FAIL: on the reference side %s loaded:\n%s\n" "$program" "$theirs" >&2
 		exit 1
 		;;
 	esac
-	echo "$(basename "$program"): ours loads $ours, Debian's $theirs"
+	if [ -n "$prefix" ] && [ "$theirs" != "$prefix/lib/libcmap.so.4" ]; then
+		printf "FAIL: on the main line's side %s loaded:\n%s\n" "$program" "$theirs" >&2
+		exit 1
+	fi
+	echo "$(basename "$program"): ours loads $ours, the reference $theirs"
 done
 dirty=1
 
@@ -100,7 +117,7 @@ for s in "${scenarios[@]}"; do
 	fresh=${rest%%|*}
 	snippet=${rest#*|}
 	n=$((n + 1))
-	run_with "" "$fresh" "$snippet" "$work/ref"
+	run_with "$reflib" "$fresh" "$snippet" "$work/ref"
 	run_with "$ourlib" "$fresh" "$snippet" "$work/ours"
 	vq_compare "$name" "$work/ref" "$work/ours" || fail=$((fail + 1))
 done

@@ -10,11 +10,13 @@
 
 #include <corosync/cmap.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <poll.h>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -541,5 +543,57 @@ TEST_CASE("cmap: a dead daemon makes calls fail, never hang", "[cmap][threads]")
 	server.kill();
 	CHECK(cmap_get(h, "totem.version", nullptr, nullptr, nullptr) != CS_OK);
 	CHECK(cmap_dispatch(h, CS_DISPATCH_BLOCKING) != CS_OK);
+	CHECK(cmap_finalize(h) == CS_OK);
+}
+
+TEST_CASE("cmap: threads share a handle: requests, tracks and a dispatching thread", "[cmap][threads]")
+{
+	FakeServer server = canned();
+	cmap_handle_t h = connect();
+	struct Count {
+		std::atomic<int> calls{0};
+	} count;
+	auto counting = [](cmap_handle_t, cmap_track_handle_t, int32_t, const char*, cmap_notify_value,
+				cmap_notify_value, void* user_data) { static_cast<Count*>(user_data)->calls.fetch_add(1); };
+	cmap_track_handle_t track = 0;
+	REQUIRE(cmap_track_add(h, "th.", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX, counting, &count, &track) ==
+		CS_OK);
+	constexpr int kThreads = 4, kRounds = 200;
+	std::atomic<bool> stop{false};
+	// Catch's assertions are for the test's thread: the others count.
+	std::atomic<int> failures{0};
+	int fd = -1;
+	REQUIRE(cmap_fd_get(h, &fd) == CS_OK);
+	std::thread dispatcher([&] {
+		while (!stop.load()) {
+			pollfd p{fd, POLLIN, 0};
+			if (poll(&p, 1, 10) == 1 && cmap_dispatch(h, CS_DISPATCH_ALL) != CS_OK) {
+				failures.fetch_add(1);
+			}
+		}
+	});
+	std::vector<std::thread> workers;
+	for (int t = 0; t < kThreads; ++t) {
+		workers.emplace_back([&, t] {
+			const std::string key = "th." + std::to_string(t);
+			for (int i = 0; i < kRounds; ++i) {
+				uint32_t v = 0;
+				if (cmap_set_uint32(h, key.c_str(), static_cast<uint32_t>(i)) != CS_OK ||
+					cmap_get_uint32(h, key.c_str(), &v) != CS_OK || v != static_cast<uint32_t>(i)) {
+					failures.fetch_add(1);
+				}
+			}
+		});
+	}
+	for (auto& w : workers) {
+		w.join();
+	}
+	// Every change was notified before its reply: one last dispatch takes
+	// what the dispatcher had not yet.
+	stop.store(true);
+	dispatcher.join();
+	CHECK(cmap_dispatch(h, CS_DISPATCH_ALL) == CS_OK);
+	CHECK(failures.load() == 0);
+	CHECK(count.calls.load() == kThreads * kRounds);
 	CHECK(cmap_finalize(h) == CS_OK);
 }

@@ -44,12 +44,13 @@ fi
 # their own private daemons, so a system one is neither needed nor touched.
 
 refdir=$top/.cache/refdev
-if [ ! -f "$refdir/usr/include/corosync/votequorum.h" ] || [ ! -f "$refdir/usr/include/corosync/quorum.h" ]; then
-	echo "setup: fetching Debian's libvotequorum-dev and libquorum-dev headers for the ABI comparison (not installed)"
+if [ ! -f "$refdir/usr/include/corosync/votequorum.h" ] || [ ! -f "$refdir/usr/include/corosync/quorum.h" ] ||
+	[ ! -f "$refdir/usr/include/corosync/cmap.h" ]; then
+	echo "setup: fetching Debian's libvotequorum-dev, libquorum-dev and libcmap-dev headers for the ABI comparison (not installed)"
 	tmp=$(mktemp -d)
-	( cd "$tmp" && apt-get download libvotequorum-dev libquorum-dev libcorosync-common-dev >/dev/null 2>&1 ) || {
+	( cd "$tmp" && apt-get download libvotequorum-dev libquorum-dev libcmap-dev libcorosync-common-dev >/dev/null 2>&1 ) || {
 		apt-get update -qq
-		( cd "$tmp" && apt-get download libvotequorum-dev libquorum-dev libcorosync-common-dev >/dev/null )
+		( cd "$tmp" && apt-get download libvotequorum-dev libquorum-dev libcmap-dev libcorosync-common-dev >/dev/null )
 	}
 	mkdir -p "$refdir"
 	for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" "$refdir"; done

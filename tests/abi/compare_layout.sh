@@ -1,13 +1,14 @@
 #!/bin/bash
 # Builds layout_dump.c against our headers and against Debian's reference
-# headers (libvotequorum-dev and libquorum-dev, unpacked by the test set-up
+# headers (libvotequorum-dev, libquorum-dev and libcmap-dev, unpacked by the test set-up
 # into REFDIR, never installed) and demands identical output. With MAINLINE_INCLUDE, does the
 # same against corosync's main-line headers, ABI 1.1 included.
 #   compare_layout.sh LAYOUT_DUMP.C OUR_INCLUDE REFDIR WORK [MAINLINE_INCLUDE]
 set -euo pipefail
 shopt -s inherit_errexit
 src=$1 ours=$2 refdir=$3 work=$4 mainline=${5:-}
-if [ ! -f "$refdir/usr/include/corosync/votequorum.h" ] || [ ! -f "$refdir/usr/include/corosync/quorum.h" ]; then
+if [ ! -f "$refdir/usr/include/corosync/votequorum.h" ] || [ ! -f "$refdir/usr/include/corosync/quorum.h" ] ||
+	[ ! -f "$refdir/usr/include/corosync/cmap.h" ]; then
 	echo "FAIL: reference headers missing in $refdir (run tests/setup.sh)" >&2
 	exit 1
 fi

@@ -3,8 +3,9 @@
  * our headers and against Debian's reference headers, and with
  * VQ_LAYOUT_ABI11 against ours and the main line's (the only headers with
  * the ABI 1.1 additions); each pair's outputs must be identical. Both
- * libraries' headers: votequorum.h and quorum.h.
+ * libraries' headers: votequorum.h, quorum.h and cmap.h.
  */
+#include <corosync/cmap.h>
 #include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
@@ -55,6 +56,16 @@ int main(void)
 	VAL(CS_ERR_FAILED_OPERATION); VAL(CS_ERR_MESSAGE_ERROR); VAL(CS_ERR_QUEUE_FULL);
 	VAL(CS_ERR_QUEUE_NOT_AVAILABLE); VAL(CS_ERR_BAD_FLAGS); VAL(CS_ERR_TOO_BIG); VAL(CS_ERR_NO_SECTIONS);
 	VAL(CS_ERR_CONTEXT_NOT_FOUND); VAL(CS_ERR_TOO_MANY_GROUPS); VAL(CS_ERR_SECURITY);
+	/* libcmap's header (corosync 3.1's and the main line's are the same). */
+	SIZE(cmap_handle_t); SIZE(cmap_iter_handle_t); SIZE(cmap_track_handle_t); SIZE(cmap_value_types_t);
+	SIZE(cmap_map_t); SIZE(struct cmap_notify_value); SIZE(cmap_notify_fn_t);
+	OFF(struct cmap_notify_value, type); OFF(struct cmap_notify_value, len); OFF(struct cmap_notify_value, data);
+	VAL(CMAP_KEYNAME_MAXLEN); VAL(CMAP_KEYNAME_MINLEN); VAL(CMAP_TRACK_ADD); VAL(CMAP_TRACK_DELETE);
+	VAL(CMAP_TRACK_MODIFY); VAL(CMAP_TRACK_PREFIX); VAL(CMAP_VALUETYPE_INT8); VAL(CMAP_VALUETYPE_UINT8);
+	VAL(CMAP_VALUETYPE_INT16); VAL(CMAP_VALUETYPE_UINT16); VAL(CMAP_VALUETYPE_INT32); VAL(CMAP_VALUETYPE_UINT32);
+	VAL(CMAP_VALUETYPE_INT64); VAL(CMAP_VALUETYPE_UINT64); VAL(CMAP_VALUETYPE_FLOAT); VAL(CMAP_VALUETYPE_DOUBLE);
+	VAL(CMAP_VALUETYPE_STRING); VAL(CMAP_VALUETYPE_BINARY); VAL(CMAP_MAP_DEFAULT); VAL(CMAP_MAP_ICMAP);
+	VAL(CMAP_MAP_STATS);
 	/* libquorum's header (corosync 3.1's and the main line's are the same). */
 	SIZE(quorum_handle_t); SIZE(quorum_model_t); SIZE(struct quorum_ring_id); SIZE(quorum_callbacks_t);
 	SIZE(quorum_model_data_t); SIZE(quorum_model_v0_data_t); SIZE(quorum_model_v1_data_t);

@@ -536,14 +536,58 @@ TEST_CASE("cmap: finalize while another thread blocks in dispatch ends the dispa
 	CHECK(cmap_get(h, "totem.version", nullptr, nullptr, nullptr) == CS_ERR_BAD_HANDLE);
 }
 
-TEST_CASE("cmap: a dead daemon makes calls fail, never hang", "[cmap][threads]")
+TEST_CASE("cmap: a lost connection: every call and every dispatch fails with CS_ERR_LIBRARY", "[cmap][death]")
 {
+	// The fd stays readable after the daemon is gone: a dispatch that
+	// answered CS_OK there would leave its caller's poll loop spinning (as
+	// sbd did on the reference).
 	FakeServer server = canned();
 	cmap_handle_t h = connect();
 	server.kill();
-	CHECK(cmap_get(h, "totem.version", nullptr, nullptr, nullptr) != CS_OK);
-	CHECK(cmap_dispatch(h, CS_DISPATCH_BLOCKING) != CS_OK);
+	uint32_t u32 = 0;
+	cmap_iter_handle_t iter = 0;
+	cmap_track_handle_t track = 0;
+	CHECK(cmap_get(h, "totem.version", nullptr, nullptr, nullptr) == CS_ERR_LIBRARY);
+	CHECK(cmap_set_uint32(h, "a.b", 1) == CS_ERR_LIBRARY);
+	CHECK(cmap_get_uint32(h, "totem.version", &u32) == CS_ERR_LIBRARY);
+	CHECK(cmap_iter_init(h, "a.", &iter) == CS_ERR_LIBRARY);
+	CHECK(cmap_track_add(h, "a.", CMAP_TRACK_ADD, on_notify, nullptr, &track) == CS_ERR_LIBRARY);
+	for (int round = 0; round < 2; ++round) {
+		for (auto mode : {CS_DISPATCH_ONE, CS_DISPATCH_ALL, CS_DISPATCH_BLOCKING, CS_DISPATCH_ONE_NONBLOCKING}) {
+			INFO("round " << round << " mode " << mode);
+			CHECK(readable(h));
+			CHECK(cmap_dispatch(h, mode) == CS_ERR_LIBRARY);
+		}
+	}
 	CHECK(cmap_finalize(h) == CS_OK);
+}
+
+namespace {
+cs_error_t g_inner_finalize = CS_OK;
+int g_finalizing_calls = 0;
+void finalize_from_callback(cmap_handle_t h, cmap_track_handle_t, int32_t, const char*, cmap_notify_value,
+	cmap_notify_value, void*)
+{
+	g_inner_finalize = cmap_finalize(h);
+	++g_finalizing_calls;
+}
+}  // namespace
+
+TEST_CASE("cmap: finalize inside a track's callback: dispatch returns CS_ERR_BAD_HANDLE", "[cmap][dispatch][reentry]")
+{
+	FakeServer server = canned();
+	cmap_handle_t h = connect();
+	cmap_track_handle_t track = 0;
+	REQUIRE(cmap_track_add(h, "f.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX, finalize_from_callback, nullptr, &track) ==
+		CS_OK);
+	CHECK(cmap_set_uint8(h, "f.a", 1) == CS_OK);
+	CHECK(cmap_set_uint8(h, "f.b", 2) == CS_OK);
+	g_inner_finalize = CS_ERR_LIBRARY;
+	g_finalizing_calls = 0;
+	CHECK(cmap_dispatch(h, CS_DISPATCH_ALL) == CS_ERR_BAD_HANDLE);
+	CHECK(g_inner_finalize == CS_OK);
+	CHECK(g_finalizing_calls == 1);  // the second notification is not delivered
+	CHECK(cmap_finalize(h) == CS_ERR_BAD_HANDLE);
 }
 
 TEST_CASE("cmap: threads share a handle: requests, tracks and a dispatching thread", "[cmap][threads]")

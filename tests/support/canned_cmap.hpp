@@ -9,9 +9,11 @@
 
 #include "fake_server.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <map>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace vqtest {
@@ -268,7 +270,11 @@ private:
 					Peer to(track.conn);
 					const auto msg = cmap_notification(track.inst, event, key, now.type, now.bytes, before.type,
 						before.bytes);
-					to.event(msg.data(), msg.size());
+					// corosync queues what the client's full event ring cannot
+					// take yet; this waits for room instead (up to a second).
+					for (int tries = 0; to.event(msg.data(), msg.size()) == -EAGAIN && tries < 5000; ++tries) {
+						usleep(200);
+					}
 				}
 			}
 		}

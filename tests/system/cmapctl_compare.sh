@@ -37,7 +37,7 @@ fi
 # tracker's lines before stopping it (its stdin, a sleep, is left to the
 # namespace's end).
 track() {  # OPTION KEY LINES: tracks KEY, makes 5 changes, waits for LINES lines
-	printf '%s' "f=\$(mktemp); sleep 30 | stdbuf -oL corosync-cmapctl $1 $2 > \"\$f\" 2>&1 & p=\$!
+	printf '%s' "f=\$(mktemp); stdbuf -oL corosync-cmapctl $1 $2 < <(sleep 30) > \"\$f\" 2>&1 & p=\$!
 vq_wait_lines \"\$f\" 1
 corosync-cmapctl -s test.a u32 1; corosync-cmapctl -s test.a u32 2; corosync-cmapctl -s test.s str abc
 corosync-cmapctl -d test.a; corosync-cmapctl -D test.

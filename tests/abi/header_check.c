@@ -1,9 +1,10 @@
 /*
  * Compiled as strict C99 (and, as header_check.cpp, as C++): the header is
- * self-contained, warning-free, and every call links. Both libraries'
- * headers: votequorum.h and quorum.h. The layout checks
+ * self-contained, warning-free, and every call links. The libraries'
+ * headers: votequorum.h, quorum.h and cmap.h. The layout checks
  * restate the public types' sizes and offsets (those of corosync's headers).
  */
+#include <corosync/cmap.h>
 #include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 
@@ -44,6 +45,10 @@ VQ_STATIC_ASSERT(sizeof(quorum_model_v1_data_t) == 3 * VQ_PTR, "quorum model v1"
 VQ_STATIC_ASSERT(offsetof(quorum_model_v1_data_t, nodelist_notify_fn) == 2 * VQ_PTR, "quorum model v1 nodelist");
 VQ_STATIC_ASSERT(QUORUM_FREE == 0 && QUORUM_SET == 1, "quorum types");
 VQ_STATIC_ASSERT(sizeof(cs_error_t) == 4, "cs_error_t");
+VQ_STATIC_ASSERT(sizeof(cmap_handle_t) == 8 && sizeof(cmap_iter_handle_t) == 8 && sizeof(cmap_track_handle_t) == 8,
+	"cmap handles");
+VQ_STATIC_ASSERT(sizeof(struct cmap_notify_value) == 3 * VQ_PTR, "cmap notify value");
+VQ_STATIC_ASSERT(CMAP_VALUETYPE_INT8 == 1 && CMAP_VALUETYPE_BINARY == 12 && CMAP_MAP_STATS == 1, "cmap values");
 VQ_STATIC_ASSERT(CS_OK == 1 && CS_ERR_SECURITY == 100, "cs_error_t values");
 
 static void on_quorum(votequorum_handle_t h, uint64_t c, uint32_t q, uint32_t n, votequorum_node_t l[])
@@ -99,6 +104,57 @@ static void quorum_calls(void)
 	quorum_finalize(qh);
 }
 
+static void on_cmap(cmap_handle_t h, cmap_track_handle_t t, int32_t e, const char *k,
+	struct cmap_notify_value n, struct cmap_notify_value o, void *u)
+{
+	(void)h; (void)t; (void)e; (void)k; (void)n; (void)o; (void)u;
+}
+
+/* Every call of libcmap, as programs written for corosync 3.x call them. */
+static void cmap_calls(void)
+{
+	cmap_handle_t ch = 0;
+	cmap_iter_handle_t iter = 0;
+	cmap_track_handle_t track = 0;
+	cmap_value_types_t vtype = CMAP_VALUETYPE_UINT32;
+	char key[CMAP_KEYNAME_MAXLEN + 1], *str = NULL;
+	size_t len = 0;
+	const void *c_context = NULL;
+	int fd = -1;
+	int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32; uint32_t u32 = 1;
+	int64_t i64; uint64_t u64; float flt; double dbl;
+
+	cmap_initialize(&ch);
+	cmap_initialize_map(&ch, CMAP_MAP_STATS);
+	cmap_fd_get(ch, &fd);
+	cmap_dispatch(ch, CS_DISPATCH_ALL);
+	cmap_context_set(ch, &fd);
+	cmap_context_get(ch, &c_context);
+	cmap_set(ch, "a.b", &u32, sizeof(u32), CMAP_VALUETYPE_UINT32);
+	cmap_set_int8(ch, "a.b", 1); cmap_set_uint8(ch, "a.b", 1);
+	cmap_set_int16(ch, "a.b", 1); cmap_set_uint16(ch, "a.b", 1);
+	cmap_set_int32(ch, "a.b", 1); cmap_set_uint32(ch, "a.b", 1);
+	cmap_set_int64(ch, "a.b", 1); cmap_set_uint64(ch, "a.b", 1);
+	cmap_set_float(ch, "a.b", 1); cmap_set_double(ch, "a.b", 1);
+	cmap_set_string(ch, "a.b", "x");
+	cmap_delete(ch, "a.b");
+	cmap_get(ch, "a.b", &u32, &len, &vtype);
+	cmap_get_int8(ch, "a.b", &i8); cmap_get_uint8(ch, "a.b", &u8);
+	cmap_get_int16(ch, "a.b", &i16); cmap_get_uint16(ch, "a.b", &u16);
+	cmap_get_int32(ch, "a.b", &i32); cmap_get_uint32(ch, "a.b", &u32);
+	cmap_get_int64(ch, "a.b", &i64); cmap_get_uint64(ch, "a.b", &u64);
+	cmap_get_float(ch, "a.b", &flt); cmap_get_double(ch, "a.b", &dbl);
+	cmap_get_string(ch, "a.b", &str);
+	cmap_inc(ch, "a.b");
+	cmap_dec(ch, "a.b");
+	cmap_iter_init(ch, "a.", &iter);
+	cmap_iter_next(ch, iter, key, &len, &vtype);
+	cmap_iter_finalize(ch, iter);
+	cmap_track_add(ch, "a.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX, on_cmap, &fd, &track);
+	cmap_track_delete(ch, track);
+	cmap_finalize(ch);
+}
+
 int main(int argc, char **argv)
 {
 	/* Positional initialization, as programs written for corosync 3.x do. */
@@ -145,6 +201,7 @@ int main(int argc, char **argv)
 		votequorum_get_qdevice_extra_info(handle, 1, &size, extra);
 		votequorum_finalize(handle);
 		quorum_calls();
+		cmap_calls();
 	}
 	return (int)(cs_timestamp_get() == 0);
 }

@@ -241,7 +241,7 @@ VQ_EXPORT cs_error_t cmap_get(cmap_handle_t handle, const char* key_name, void* 
 			return err;
 		}
 		if (type != nullptr) {
-			*type = vq::cmap::value_type(got_type);
+			vq::cmap::put_value_type(type, got_type);
 		}
 		if (value_len != nullptr) {
 			*value_len = len;
@@ -353,7 +353,7 @@ VQ_EXPORT cs_error_t cmap_iter_next(cmap_handle_t handle, cmap_iter_handle_t ite
 			*value_len = len;
 		}
 		if (type != nullptr) {
-			*type = vq::cmap::value_type(got_type);
+			vq::cmap::put_value_type(type, got_type);
 		}
 		return CS_OK;
 	});

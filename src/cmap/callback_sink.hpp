@@ -13,6 +13,7 @@
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <span>
 
 namespace vq::cmap {
 
@@ -67,15 +68,25 @@ private:
 	std::map<uint64_t, Track> tracks_;
 };
 
-// A value type as the C API names it: the daemon's byte, whatever it holds
-// (C++ may not hold an int outside the enumerators' range in the enum).
-inline cmap_value_types_t value_type(uint8_t type) noexcept
+// Stores the daemon's type byte into a cmap_value_types_t, whatever it
+// holds (a newer daemon may send a type this header does not name). Through
+// memcpy: C++ may not load a value outside the enumerators' range through
+// the enum type, and C callers may hold any int in it.
+inline void put_value_type(cmap_value_types_t* out, uint8_t type) noexcept
 {
 	static_assert(sizeof(cmap_value_types_t) == sizeof(int));
 	const int raw = type;
-	cmap_value_types_t out;
-	std::memcpy(&out, &raw, sizeof out);
-	return out;
+	std::memcpy(out, &raw, sizeof raw);
+}
+
+// A value of a notification as the callback takes it.
+inline cmap_notify_value notify_value(uint8_t type, std::span<const std::byte> bytes) noexcept
+{
+	cmap_notify_value value;
+	put_value_type(&value.type, type);
+	value.len = bytes.size();
+	value.data = bytes.data();
+	return value;
 }
 
 class CallbackSink final : public wire::EventSink, public ReportsHandle {
@@ -88,11 +99,8 @@ public:
 		if (!tracks.find(ev.track_inst, track)) {
 			return;
 		}
-		const cmap_notify_value new_value{value_type(ev.new_type), ev.new_value.size(),
-			ev.new_value.data()};
-		const cmap_notify_value old_value{value_type(ev.old_type), ev.old_value.size(),
-			ev.old_value.data()};
-		track.fn(handle(), track.handle, ev.event, ev.key, new_value, old_value, track.user_data);
+		track.fn(handle(), track.handle, ev.event, ev.key, notify_value(ev.new_type, ev.new_value),
+			notify_value(ev.old_type, ev.old_value), track.user_data);
 	}
 
 	Tracks tracks;

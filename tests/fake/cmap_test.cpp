@@ -525,6 +525,31 @@ TEST_CASE("cmap: malformed notifications end the dispatch with CS_ERR_MESSAGE_ER
 	CHECK(cmap_finalize(h) == CS_OK);
 }
 
+namespace {
+int g_raw_new_type = 0, g_raw_old_type = 0;
+// Reads the types as the ints they are: a type the header does not name
+// may not be loaded through the enum in C++.
+void raw_types(cmap_handle_t, cmap_track_handle_t, int32_t, const char*, cmap_notify_value new_value,
+	cmap_notify_value old_value, void*)
+{
+	std::memcpy(&g_raw_new_type, &new_value.type, sizeof g_raw_new_type);
+	std::memcpy(&g_raw_old_type, &old_value.type, sizeof g_raw_old_type);
+}
+}  // namespace
+
+TEST_CASE("cmap: a value type the header does not name is passed through", "[cmap][hostile]")
+{
+	const int odd = script({cmap_notification(1, CMAP_TRACK_MODIFY, "a.b", 99, "x", 255, "yz")});
+	FakeServer server = canned();
+	cmap_handle_t h = connect();
+	cmap_track_handle_t track = 0;
+	REQUIRE(cmap_track_add(h, "a.b", CMAP_TRACK_MODIFY, raw_types, nullptr, &track) == CS_OK);
+	server.poke("cmap", odd);
+	CHECK(cmap_dispatch(h, CS_DISPATCH_ONE) == CS_OK);
+	CHECK((g_raw_new_type == 99 && g_raw_old_type == 255));
+	CHECK(cmap_finalize(h) == CS_OK);
+}
+
 TEST_CASE("cmap: finalize while another thread blocks in dispatch ends the dispatch", "[cmap][threads]")
 {
 	FakeServer server = canned();

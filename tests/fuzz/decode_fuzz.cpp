@@ -5,12 +5,18 @@
 //   1: a getinfo reply; 2: a status reply; 3: a get_extra_info reply;
 //   4: a quorum service notification, dispatched to V0 callbacks and
 //      5: to V1 callbacks, all reading every element;
-//   6: a quorum getquorate reply; 7: a quorum gettype reply.
+//   6: a quorum getquorate reply; 7: a quorum gettype reply;
+//   8: a cmap notification, dispatched to a handle holding tracks 1 to 4
+//      whose callback reads the key and both values; 9: a cmap get reply
+//      (16 bytes of room); 10: a cmap iter_next reply; 11: a cmap reply
+//      carrying a handle.
 // ASan/UBSan (built in) catch any read past the message; the checks below
 // catch decoders that accept what they should not.
 #include "stub_transport.hpp"
 
 #include "core/errors.hpp"
+#include "cmap/callback_sink.hpp"
+#include "cmap/wire.hpp"
 #include "core/session.hpp"
 #include "quorum/callback_sink.hpp"
 #include "quorum/wire.hpp"
@@ -102,6 +108,42 @@ void on_q_nodelist(quorum_handle_t, quorum_ring_id ring, uint32_t m, const uint3
 	g_sink = ring.nodeid + ring.seq + sum_of(members, m) + sum_of(joined, j) + sum_of(left, l);
 }
 
+// A cmap track's callback: the key is a C string of at most 255 bytes, and
+// both values lie inside the message, one after the other.
+void on_cmap(cmap_handle_t, cmap_track_handle_t track, int32_t event, const char* key, cmap_notify_value new_value,
+	cmap_notify_value old_value, void* user_data)
+{
+	const std::size_t key_len = strnlen(key, CMAP_KEYNAME_MAXLEN + 1);
+	check(key_len <= CMAP_KEYNAME_MAXLEN);
+	check(vq::cmap::wire::kNotifyValues + new_value.len + old_value.len == g_size);
+	check(static_cast<const char*>(old_value.data) == static_cast<const char*>(new_value.data) + new_value.len);
+	uint64_t sum = track + static_cast<uint64_t>(event) + key_len + reinterpret_cast<uintptr_t>(user_data);
+	for (std::size_t i = 0; i < new_value.len; ++i) {
+		sum += static_cast<const uint8_t*>(new_value.data)[i];
+	}
+	for (std::size_t i = 0; i < old_value.len; ++i) {
+		sum += static_cast<const uint8_t*>(old_value.data)[i];
+	}
+	g_sink = sum;
+}
+
+// Dispatches the bytes as one notification to a session of `Sink`; `setup`
+// prepares the session's sink first.
+template <class Sink, class Setup>
+void dispatch_one_with(const uint8_t* data, std::size_t size, Setup&& setup)
+{
+	auto transport = std::make_unique<vqtest::StubTransport>();  // 64 KiB: above max_len
+	transport->push(data, size);
+	std::shared_ptr<vq::Connection> conn;
+	if (vq::Connection::create(std::move(transport), 0, conn) != CS_OK) {
+		return;
+	}
+	vq::Session<Sink> session(conn);
+	setup(session.sink);
+	const cs_error_t err = session.dispatch(CS_DISPATCH_ONE_NONBLOCKING);
+	check(err == CS_OK || err == CS_ERR_MESSAGE_ERROR || err == CS_ERR_TOO_BIG);
+}
+
 // Dispatches the bytes as one notification to a session of `Sink`.
 template <class Sink, class... SinkArgs>
 void dispatch_one(const uint8_t* data, std::size_t size, SinkArgs&&... args)
@@ -124,7 +166,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 	if (size == 0) {
 		return 0;
 	}
-	const uint8_t path = data[0] % 8;
+	const uint8_t path = data[0] % 12;
 	++data;
 	--size;
 	g_size = size;
@@ -173,6 +215,44 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
 		uint32_t type = 0;
 		const cs_error_t err = vq::quorum::wire::decode_gettype(bytes, vq::quorum::wire::RES_GETTYPE, type);
 		check(vq::is_cs_error(err) && (err != CS_OK || size >= sizeof(vq::quorum::wire::ResGettype)));
+		break;
+	}
+	case 8:
+		dispatch_one_with<vq::cmap::CallbackSink>(data, size, [](vq::cmap::CallbackSink& sink) {
+			for (int i = 0; i < 4; ++i) {
+				sink.tracks.set_handle(sink.tracks.enter(on_cmap, nullptr), static_cast<uint64_t>(i) + 100);
+			}
+		});
+		break;
+	case 9: {
+		vq::cmap::wire::GetReply got{};
+		const cs_error_t err = vq::cmap::wire::decode_get(bytes, 16, got);
+		check(vq::is_cs_error(err));
+		if (err == CS_OK) {
+			check(got.value.size() == got.value_len && got.value_len <= 16);
+			check(got.value.data() + got.value.size() <= bytes.data() + bytes.size());
+			uint64_t sum = 0;
+			for (std::byte b : got.value) {
+				sum += static_cast<uint8_t>(b);
+			}
+			g_sink = sum;
+		}
+		break;
+	}
+	case 10: {
+		vq::cmap::wire::IterEntry entry{};
+		const cs_error_t err = vq::cmap::wire::decode_iter_next(bytes, entry);
+		check(vq::is_cs_error(err));
+		if (err == CS_OK) {
+			check(entry.key.size() <= CMAP_KEYNAME_MAXLEN && entry.key.data()[entry.key.size()] == '\0');
+			check(entry.key.data() + entry.key.size() < reinterpret_cast<const char*>(bytes.data() + bytes.size()));
+		}
+		break;
+	}
+	case 11: {
+		uint64_t handle = 0;
+		const cs_error_t err = vq::cmap::wire::decode_handle(bytes, vq::cmap::wire::RES_TRACK_ADD, handle);
+		check(vq::is_cs_error(err) && (err != CS_OK || size >= sizeof(vq::cmap::wire::ResHandle)));
 		break;
 	}
 	}

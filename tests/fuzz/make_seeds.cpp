@@ -1,6 +1,7 @@
 // Writes the seed corpus (tests/fuzz/corpus/): one well-formed message of
 // each kind the fuzzer's paths take, prefixed by the path byte. Run once;
 // the output is kept in the tree.
+#include "canned_cmap.hpp"
 #include "fake_server.hpp"
 
 #include <cstdio>
@@ -49,5 +50,28 @@ int main(int argc, char** argv)
 	write(dir, "quorum-getquorate", 6, &gq, sizeof gq);
 	const auto gt = quorum_gettype_reply(CS_OK, QUORUM_SET);
 	write(dir, "quorum-gettype", 7, &gt, sizeof gt);
+	// The cmap service: path 8 a notification (the handle holds tracks 1 to
+	// 4), 9 a get reply with 16 bytes of room, 10 an iter_next reply, 11 a
+	// reply carrying a handle.
+	write(dir, "cmap-notify", 8, cmap_notification(2, CMAP_TRACK_MODIFY, "totem.token", CMAP_VALUETYPE_UINT32,
+		std::string("\x10\x27\0\0", 4), CMAP_VALUETYPE_UINT32, std::string("\xe8\x03\0\0", 4)));
+	write(dir, "cmap-notify-string", 8, cmap_notification(1, CMAP_TRACK_ADD, "a.b", CMAP_VALUETYPE_STRING,
+		std::string("abc", 4), 0, ""));
+	std::string get(sizeof(res_lib_cmap_get) + 16, '\0');
+	auto gr = response<res_lib_cmap_get>(MESSAGE_RES_CMAP_GET, CS_OK);
+	gr.header.size = static_cast<int32_t>(get.size());
+	gr.value_len = 4;
+	gr.type = CMAP_VALUETYPE_UINT32;
+	std::memcpy(get.data(), &gr, sizeof gr);
+	get[sizeof gr] = '\x05';
+	write(dir, "cmap-get", 9, get);
+	auto next = response<res_lib_cmap_iter_next>(MESSAGE_RES_CMAP_ITER_NEXT, CS_OK);
+	put_cmap_name(next.key_name, "totem.version");
+	next.value_len = 4;
+	next.type = CMAP_VALUETYPE_UINT32;
+	write(dir, "cmap-iter-next", 10, &next, sizeof next);
+	auto track = response<res_lib_cmap_track_add>(MESSAGE_RES_CMAP_TRACK_ADD, CS_OK);
+	track.track_handle = 7;
+	write(dir, "cmap-track-add", 11, &track, sizeof track);
 	return 0;
 }

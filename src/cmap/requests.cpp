@@ -77,6 +77,34 @@ cs_error_t get_string(Connection& c, std::string_view key, char*& out)
 	}
 }
 
+cs_error_t get_value(Connection& c, std::string_view key, std::vector<std::byte>& out, uint8_t& type)
+{
+	// As get_string: its length first, then the value, again if it grew.
+	constexpr int kAttempts = 4;
+	for (int attempt = 1;; ++attempt) {
+		std::size_t len = 0;
+		if (cs_error_t err = get(c, key, nullptr, 0, len, type); err != CS_OK) {
+			return err;
+		}
+		if (len > kMaxValue) {
+			return CS_ERR_TOO_BIG;
+		}
+		out.resize(len);
+		if (len == 0) {
+			return CS_OK;
+		}
+		std::size_t got = 0;
+		const cs_error_t err = get(c, key, out.data(), len, got, type);
+		if (err == CS_OK) {
+			out.resize(std::min(got, len));
+			return CS_OK;
+		}
+		if (err != CS_ERR_INVALID_PARAM || attempt == kAttempts) {
+			return err;
+		}
+	}
+}
+
 cs_error_t adjust_int(Connection& c, std::string_view key, int32_t step)
 {
 	return round_trip(c, wire::adjust_int(key, step), wire::decode_general, wire::RES_ADJUST_INT);

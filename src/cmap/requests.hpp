@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace vq::cmap {
 
@@ -47,6 +48,8 @@ cs_error_t get(Connection& c, std::string_view key, void* value, std::size_t roo
 // A string value, NUL-terminated, in memory from malloc (the caller frees
 // it); CS_ERR_INVALID_PARAM when the value is not a string.
 cs_error_t get_string(Connection& c, std::string_view key, char*& out);
+// The whole value, whatever its length (up to kMaxValue), and its type.
+cs_error_t get_value(Connection& c, std::string_view key, std::vector<std::byte>& out, uint8_t& type);
 cs_error_t adjust_int(Connection& c, std::string_view key, int32_t step);
 cs_error_t iter_init(Connection& c, std::string_view prefix, uint64_t& iter);
 // `key` has room for CMAP_KEYNAME_MAXLEN + 1 bytes; it is NUL-terminated.

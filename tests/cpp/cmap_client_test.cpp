@@ -1,0 +1,149 @@
+// cmap::Client against the canned cmap server: values of every kind,
+// typed getters, keys, the stats map, tracks and their events (one untracked
+// from inside the handler), key checks, errors, close and move.
+#include "canned_cmap.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmap/client.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace vqtest;
+
+namespace {
+
+FakeServer canned(CannedCmap daemon = {})
+{
+	auto shared = std::make_shared<CannedCmap>(std::move(daemon));
+	on_connection_closed([shared](qb_ipcs_connection_t* c) { shared->forget(c); });
+	return FakeServer({cmap_service([shared](Peer& peer, int32_t id, std::span<const std::byte> req) {
+		(*shared)(peer, id, req);
+	})});
+}
+
+std::string text(std::span<const std::byte> bytes)
+{
+	return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+}  // namespace
+
+TEST_CASE("C++ cmap: no daemon is CS_ERR_LIBRARY", "[cpp][cmap]")
+{
+	auto c = cmap::Client::connect();
+	REQUIRE_FALSE(c);
+	CHECK(c.error() == make_error_code(CS_ERR_LIBRARY));
+}
+
+TEST_CASE("C++ cmap: values of every kind, typed and untyped", "[cpp][cmap]")
+{
+	FakeServer server = canned();
+	auto c = cmap::Client::connect();
+	REQUIRE(c);
+	CHECK_FALSE(c->set_number<int8_t>("t.i8", -8));
+	CHECK_FALSE(c->set_number<uint16_t>("t.u16", 60000));
+	CHECK_FALSE(c->set_number<uint32_t>("t.u32", 4000000000u));
+	CHECK_FALSE(c->set_number<int64_t>("t.i64", -6400000000ll));
+	CHECK_FALSE(c->set_number<double>("t.dbl", -2.25));
+	CHECK_FALSE(c->set_string("t.str", "hello"));
+	const cmap::Value blob{CMAP_VALUETYPE_BINARY, {std::byte{0}, std::byte{1}, std::byte{0xff}}};
+	CHECK_FALSE(c->set("t.bin", blob));
+
+	CHECK(c->get_number<int8_t>("t.i8").value() == -8);
+	CHECK(c->get_number<uint16_t>("t.u16").value() == 60000);
+	CHECK(c->get_number<uint32_t>("t.u32").value() == 4000000000u);
+	CHECK(c->get_number<int64_t>("t.i64").value() == -6400000000ll);
+	CHECK(c->get_number<double>("t.dbl").value() == -2.25);
+	CHECK(c->get_string("t.str").value() == "hello");
+	CHECK(c->get("t.bin").value() == blob);
+	CHECK(c->get("t.str")->bytes.size() == 6);  // the string's NUL, as the daemon holds it
+	// Another type, or no such key.
+	CHECK(c->get_number<uint32_t>("t.i64").error() == make_error_code(CS_ERR_INVALID_PARAM));
+	CHECK(c->get_string("t.u32").error() == make_error_code(CS_ERR_INVALID_PARAM));
+	CHECK(c->get("t.none").error() == make_error_code(CS_ERR_NOT_EXIST));
+
+	CHECK_FALSE(c->inc("t.u32"));
+	CHECK_FALSE(c->dec("t.u32"));
+	CHECK_FALSE(c->dec("t.u32"));
+	CHECK(c->get_number<uint32_t>("t.u32").value() == 3999999999u);
+	CHECK_FALSE(c->remove("t.u32"));
+	CHECK(c->remove("t.u32") == make_error_code(CS_ERR_NOT_EXIST));
+
+	// Keys and values the library refuses before sending anything.
+	const std::string too_long(CMAP_KEYNAME_MAXLEN + 1, 'k');
+	CHECK(c->get(too_long).error() == make_error_code(CS_ERR_NAME_TOO_LONG));
+	CHECK(c->get("").error() == make_error_code(CS_ERR_INVALID_PARAM));
+	CHECK(c->get(std::string_view("a\0b", 3)).error() == make_error_code(CS_ERR_INVALID_PARAM));
+	CHECK(c->set("t.x", cmap::Value{13, {}}) == make_error_code(CS_ERR_INVALID_PARAM));
+	CHECK(c->set_string("t.x", std::string_view("a\0b", 3)) == make_error_code(CS_ERR_INVALID_PARAM));
+	CHECK(c->remove(too_long) == make_error_code(CS_ERR_NAME_TOO_LONG));
+	CHECK(c->keys(too_long).error() == make_error_code(CS_ERR_NAME_TOO_LONG));
+}
+
+TEST_CASE("C++ cmap: keys under a prefix, and the stats map", "[cpp][cmap]")
+{
+	FakeServer server = canned();
+	auto c = cmap::Client::connect();
+	REQUIRE(c);
+	CHECK_FALSE(c->set_number<uint8_t>("n.a", 1));
+	CHECK_FALSE(c->set_string("n.b", "xy"));
+	auto keys = c->keys("n.");
+	REQUIRE(keys);
+	CHECK(*keys == std::vector<cmap::Entry>{{"n.a", 1, CMAP_VALUETYPE_UINT8}, {"n.b", 3, CMAP_VALUETYPE_STRING}});
+	CHECK(c->keys("none.")->empty());
+	CHECK(c->keys()->size() == 4);  // the two the server starts with, and these two
+
+	auto stats = cmap::Client::connect({}, {}, cmap::Map::stats);
+	REQUIRE(stats);
+	CHECK(stats->get_number<uint64_t>("stats.ipcs.global.active").value() == 0x0101010101010101ull);
+	CHECK(stats->get("totem.version").error() == make_error_code(CS_ERR_NOT_EXIST));
+}
+
+TEST_CASE("C++ cmap: tracks deliver changes to the handler, and one untracks itself", "[cpp][cmap]")
+{
+	FakeServer server = canned();
+	std::vector<std::string> seen;
+	cmap::Client* self = nullptr;
+	cmap_track_handle_t key_track = 0, prefix_track = 0;
+	auto c = cmap::Client::connect([&](const cmap::ChangeEvent& e) {
+		seen.push_back(std::string(e.track == key_track ? "key " : "prefix ") + std::to_string(e.event) + " " +
+			std::string(e.key) + " " + std::to_string(e.new_value.type) + ":" + text(e.new_value.bytes) + " " +
+			std::to_string(e.old_value.type) + ":" + text(e.old_value.bytes));
+		if (e.track == key_track && e.event == CMAP_TRACK_DELETE) {
+			CHECK_FALSE(self->untrack(key_track));
+		}
+	});
+	REQUIRE(c);
+	self = &c.value();
+	key_track = c->track("w.x", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY | CMAP_TRACK_DELETE).value();
+	prefix_track = c->track("w.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX).value();
+	CHECK(key_track != prefix_track);
+	CHECK_FALSE(c->set("w.x", {CMAP_VALUETYPE_BINARY, {std::byte{'a'}}}));
+	CHECK_FALSE(c->set("w.x", {CMAP_VALUETYPE_BINARY, {std::byte{'b'}}}));
+	CHECK_FALSE(c->remove("w.x"));
+	// The key track's change of this one comes after the handler untracked
+	// it: skipped.
+	CHECK_FALSE(c->set("w.x", {CMAP_VALUETYPE_BINARY, {std::byte{'c'}}}));
+	CHECK_FALSE(c->dispatch(CS_DISPATCH_ALL));
+	CHECK(seen == std::vector<std::string>{"key 4 w.x 12:a 0:", "prefix 4 w.x 12:a 0:", "key 2 w.x 12:b 12:a",
+		"key 1 w.x 0: 12:b", "prefix 4 w.x 12:c 0:"});
+	CHECK(c->untrack(key_track) == make_error_code(CS_ERR_BAD_HANDLE));
+	CHECK_FALSE(c->untrack(prefix_track));
+}
+
+TEST_CASE("C++ cmap: a closed or moved-from client answers CS_ERR_BAD_HANDLE", "[cpp][cmap]")
+{
+	FakeServer server = canned();
+	auto c = cmap::Client::connect();
+	REQUIRE(c);
+	cmap::Client moved = std::move(c.value());
+	CHECK(c->get("totem.version").error() == make_error_code(CS_ERR_BAD_HANDLE));
+	CHECK(moved.get_number<uint32_t>("totem.version").value() == 2);
+	moved.close();
+	CHECK_FALSE(moved.is_open());
+	CHECK(moved.get("totem.version").error() == make_error_code(CS_ERR_BAD_HANDLE));
+	CHECK(moved.track("a.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX).error() == make_error_code(CS_ERR_BAD_HANDLE));
+	CHECK(moved.keys().error() == make_error_code(CS_ERR_BAD_HANDLE));
+}

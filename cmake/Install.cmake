@@ -22,7 +22,7 @@ install(TARGETS votequorum-cpp EXPORT votequorumTargets
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT cpp NAMELINK_COMPONENT dev)
 # Its headers: <votequorum/client.hpp>, <quorum/client.hpp> and what they
 # include, among them what every client shares, <corosync/client.hpp>.
-install(DIRECTORY include/votequorum include/quorum DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
+install(DIRECTORY include/votequorum include/quorum include/cmap DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev
 	FILES_MATCHING PATTERN "*.hpp")
 install(FILES include/corosync/client.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
 if(TARGET votequorum-monitor)  # VQ_TOOLS

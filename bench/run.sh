@@ -1,6 +1,6 @@
 #!/bin/bash
-# The benchmark: ours against Debian's libvotequorum8 and libquorum5 (and
-# the bare libqb client), A B A B in one run, against a private corosync
+# The benchmark: ours against Debian's libvotequorum8, libquorum5 and
+# libcmap4 (and the bare libqb client), A B A B in one run, against a private corosync
 # pinned to CPU 0, with the client on CPU 0 ("same") and on CPU 1
 # ("different").
 #   bench/run.sh           full run (about 7 minutes)
@@ -18,7 +18,7 @@ if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	"$top/tests/setup.sh"
 	command -v gnuplot >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null; }
 	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build "$build" -j"$(nproc)" --target votequorum quorum vq_bench q_bench qb_getinfo qb_dispatch fake_votequorum >/dev/null
+	cmake --build "$build" -j"$(nproc)" --target votequorum quorum cmap vq_bench q_bench c_bench qb_getinfo qb_dispatch fake_votequorum >/dev/null
 	[ "${1:-}" != --build ] || exit 0
 	rm -rf "$out"
 	mkdir -p "$out"
@@ -29,8 +29,10 @@ short=0
 [ "${1:-}" = --short ] && short=1
 if [ $short = 1 ]; then
 	pairs=1 drain_pairs=1 n_getinfo=500 n_notify=20 n_initfin=10 n_handles=10 n_threads=2000 n_counted=500
+	n_dumps=2 dump_keys=1000 n_track=500
 else
 	pairs=5 drain_pairs=11 n_getinfo=20000 n_notify=2000 n_initfin=300 n_handles=1000 n_threads=100000 n_counted=4000
+	n_dumps=20 dump_keys=10000 n_track=10000
 fi
 # Backlogs and bursts: one size that fits the 256 KiB event ring, one past it.
 # A drain that fits the ring takes a few milliseconds: each process repeats
@@ -55,7 +57,7 @@ pair_order() {  # PAIR
 	if [ $(($1 % 2)) = 1 ]; then echo "reference ours"; else echo "ours reference"; fi
 }
 ulimit -n 16384
-bench=$build/bench/vq_bench qbench=$build/bench/q_bench bare=$build/bench/qb_getinfo bare_dispatch=$build/bench/qb_dispatch
+bench=$build/bench/vq_bench qbench=$build/bench/q_bench cbench=$build/bench/c_bench bare=$build/bench/qb_getinfo bare_dispatch=$build/bench/qb_dispatch
 fake=$build/tests/conformance/fake_votequorum
 ours=$build
 results=$out/results.txt
@@ -83,6 +85,8 @@ for placement in same different; do
 			record $lib $placement $pair taskset -c $cpu "$bench" initfin $n_initfin
 			record $lib $placement $pair taskset -c $cpu "$qbench" getquorate $n_getinfo
 			record $lib $placement $pair taskset -c $cpu "$qbench" initfin $n_initfin
+			record $lib $placement $pair taskset -c $cpu "$cbench" get $n_getinfo
+			record $lib $placement $pair taskset -c $cpu "$cbench" initfin $n_initfin
 		done
 		unset LD_LIBRARY_PATH
 		record bare $placement $pair taskset -c $cpu "$bare" $n_getinfo "$out/lat-getinfo-bare-$placement.txt"
@@ -98,6 +102,19 @@ for lib in reference ours; do
 	record $lib any 1 "$bench" memory $n_handles
 	record $lib any 1 "$bench" memory $n_handles churn
 	record $lib any 1 "$bench" stack
+	record $lib any 1 "$cbench" stack
+done
+# libcmap: full dumps as corosync-cmapctl makes them (iterate, then get each
+# key), of the daemon's own keys and with dump_keys more, each pair in turn.
+taskset -pc 0 "$(pgrep -x corosync)" >/dev/null
+for pair in $(seq 1 $pairs); do
+	for lib in $(pair_order "$pair"); do
+		LD_LIBRARY_PATH=$(lib_env "$lib")
+		export LD_LIBRARY_PATH
+		record $lib different $pair taskset -c 1 "$cbench" dump $n_dumps
+		record $lib different $pair taskset -c 1 "$cbench" dump 1 $dump_keys
+	done
+	unset LD_LIBRARY_PATH
 done
 # A backlog corosync queued for a handle that was not dispatching, drained;
 # the bare libqb loop drains the same.
@@ -136,6 +153,15 @@ for pair in $(seq 1 $drain_pairs); do
 		record bare different $pair taskset -c 1 "$bare_dispatch" quorum-backlog "$n" one "$model"
 		unset VQ_BENCH_ROUNDS
 	done
+	# libcmap: a prefix track's changes, made by a second handle while the
+	# tracking one does not dispatch, then drained.
+	for lib in $(pair_order "$pair"); do
+		LD_LIBRARY_PATH=$(lib_env "$lib")
+		export LD_LIBRARY_PATH
+		record $lib different $pair taskset -c 1 "$cbench" track $n_track all
+		record $lib different $pair taskset -c 1 "$cbench" track $n_track one
+	done
+	unset LD_LIBRARY_PATH
 done
 
 # Instructions per notification, counted by callgrind (a count: the
@@ -165,6 +191,10 @@ for model in v0 v1; do
 		LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib quorum_$model quorum_dispatch "$qbench" backlog $n all $model
 	done
 	count_instructions bare quorum_$model qb_ipcc_event_recv "$bare_dispatch" quorum-backlog $n all $model
+done
+# libcmap: a backlog of n_counted track notifications.
+for lib in reference ours; do
+	LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib cmap_track cmap_dispatch "$cbench" track $n_counted all
 done
 export LD_LIBRARY_PATH=$ours
 for t in 1 2 4 8; do
@@ -216,9 +246,9 @@ count_instructions bare members qb_ipcc_event_recv "$bare_dispatch" drain 4000 a
 fake_stop
 
 # Ours must not allocate per notification: any allocation inside
-# votequorum_dispatch or quorum_dispatch fails the run.
+# votequorum_dispatch, quorum_dispatch or cmap_dispatch fails the run.
 if grep -E '^ours .*"allocs_per_notification":' "$results" | grep -Ev '"allocs_per_notification":0\.0000[,}]'; then
-	echo "bench: ours allocated inside votequorum_dispatch or quorum_dispatch (lines above)" >&2
+	echo "bench: ours allocated inside a dispatch (lines above)" >&2
 	exit 1
 fi
 
@@ -282,6 +312,24 @@ function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key
 	} else if (w ~ /^backlog_/) {
 		add("dispatch throughput, backlog of " val(line, "n") rounds " from corosync, " substr(w, 9) ": notifications/s", lib, pair, val(line, "per_s"))
 		add("allocations per notification, backlog of " val(line, "n") ", " substr(w, 9), lib, pair, val(line, "allocs_per_notification"))
+	} else if (w == "instructions_cmap_track") {
+		add("libcmap: instructions per notification (callgrind), track backlog of " val(line, "n"), lib, pair, val(line, "per_notification"))
+	} else if (w == "cmap_get") {
+		add("libcmap: cmap_get calls/s (" place " CPU)", lib, pair, val(line, "per_s"))
+		add("libcmap: cmap_get p50 us (" place " CPU)", lib, pair, val(line, "p50_us"))
+		add("libcmap: cmap_get p99 us (" place " CPU)", lib, pair, val(line, "p99_us"))
+	} else if (w == "cmap_initfin") {
+		add("libcmap: initialize+finalize pairs/s (" place " CPU)", lib, pair, val(line, "per_s"))
+	} else if (w == "cmap_dump") {
+		d = val(line, "extra") + 0 ? "the daemon'"'"'s keys and " val(line, "extra") " more" : "the daemon'"'"'s keys"
+		add("libcmap: full dump of " d " (iterate, then get each): keys in it", lib, pair, val(line, "keys"))
+		add("libcmap: full dump of " d ": dumps/s", lib, pair, val(line, "per_s"))
+		add("libcmap: full dump of " d ": keys/s", lib, pair, val(line, "keys_per_s"))
+	} else if (w ~ /^cmap_track_/) {
+		add("libcmap: dispatch throughput, " val(line, "n") " track notifications from corosync, " substr(w, 12) ": notifications/s", lib, pair, val(line, "per_s"))
+		add("libcmap: allocations per notification, " val(line, "n") " track notifications, " substr(w, 12), lib, pair, val(line, "allocs_per_notification"))
+	} else if (w == "cmap_stack") {
+		add("libcmap: dispatch peak stack bytes (one track notification)", lib, pair, val(line, "dispatch_stack_bytes"))
 	} else if (w ~ /^instructions_quorum_v[01]$/) {
 		add("libquorum: instructions per notification (callgrind), " toupper(substr(w, 21)) " backlog of " val(line, "n"), lib, pair, val(line, "per_notification"))
 	} else if (w ~ /^instructions_/) {
@@ -312,8 +360,9 @@ function header() { printf "| measure | reference | ours | ours / reference | ba
 END {
 	printf "libvotequorum.so.8 against Debian'"'"'s libvotequorum8:\n\n" > out
 	header()
-	# votequorum'"'"'s rows first ("1"), then libquorum'"'"'s ("2"), each sorted.
-	n = 0; for (k in keys) order[++n] = (k ~ /^libquorum: / ? "2" : "1") k
+	# votequorum'"'"'s rows first ("1"), then libquorum'"'"'s ("2"), then
+	# libcmap'"'"'s ("3"), each sorted.
+	n = 0; for (k in keys) order[++n] = (k ~ /^libquorum: / ? "2" : k ~ /^libcmap: / ? "3" : "1") k
 	for (i = 2; i <= n; i++) { t = order[i]; for (j = i - 1; j >= 1 && order[j] > t; j--) order[j + 1] = order[j]; order[j + 1] = t }
 	for (i = 1; i <= n; i++) {
 		k = substr(order[i], 2)
@@ -322,6 +371,13 @@ END {
 			printf "\nlibquorum.so.5 against Debian'"'"'s libquorum5:\n\n" > out
 			header()
 		}
+		if (order[i] ~ /^3/ && !cmap_table) {
+			cmap_table = 1
+			printf "\nlibcmap.so.4 against Debian'"'"'s libcmap4:\n\n" > out
+			header()
+		}
+		row = k
+		sub(/^lib(quorum|cmap): /, "", row)
 		r = vals[k, "reference"] != "" ? median(vals[k, "reference"]) : ""
 		o = vals[k, "ours"] != "" ? median(vals[k, "ours"]) : ""; b = vals[k, "bare"] != "" ? median(vals[k, "bare"]) : ""
 		ratios = ""; bratios = ""
@@ -329,7 +385,7 @@ END {
 			if (byp[k, "reference", p] != "" && byp[k, "ours", p] != "" && byp[k, "reference", p] + 0 != 0) ratios = ratios " " byp[k, "ours", p] / byp[k, "reference", p]
 			if (byp[k, "bare", p] != "" && byp[k, "ours", p] != "" && byp[k, "bare", p] + 0 != 0) bratios = bratios " " byp[k, "ours", p] / byp[k, "bare", p]
 		}
-		printf "| %s | %s | %s | %s | %s | %s |\n", quorum_table ? substr(k, 12) : k, r, o, ratios == "" ? "" : sprintf("%.2f", median(ratios)), b, bratios == "" ? "" : sprintf("%.2f", median(bratios)) > out
+		printf "| %s | %s | %s | %s | %s | %s |\n", row, r, o, ratios == "" ? "" : sprintf("%.2f", median(ratios)), b, bratios == "" ? "" : sprintf("%.2f", median(bratios)) > out
 	}
 }' "$results"
 cat "$out/table.md"

@@ -57,10 +57,11 @@ cs_error_t set_value(cmap_handle_t handle, const char* key_name, const void* val
 	if (cs_error_t err = checked_key(key_name, key); err != CS_OK) {
 		return err;
 	}
-	if (type < CMAP_VALUETYPE_INT8 || type > CMAP_VALUETYPE_BINARY) {
-		return CS_ERR_INVALID_PARAM;  // the wire carries a byte: 257 must not become INT8
-	}
 	return Shim::with(handle, [&](Handle& h) {
+		// After the handle, as the reference (whose daemon refuses the type).
+		if (type < CMAP_VALUETYPE_INT8 || type > CMAP_VALUETYPE_BINARY) {
+			return CS_ERR_INVALID_PARAM;  // the wire carries a byte: 257 must not become INT8
+		}
 		return calls::set(*h.connection, key, value, value_len, static_cast<uint8_t>(type));
 	});
 }
@@ -204,14 +205,15 @@ VQ_EXPORT cs_error_t cmap_set_double(cmap_handle_t handle, const char* key_name,
 	return set_typed<double, CMAP_VALUETYPE_DOUBLE>(handle, key_name, value);
 }
 
-// The string with its NUL: the daemon stores it so, and never reads past
-// what was sent.
+// The string's length without its NUL, as the reference sends it (so a
+// string of the daemon's largest value length, 16384, is taken); the daemon
+// stores it with a NUL, and the request carries one (wire::set).
 VQ_EXPORT cs_error_t cmap_set_string(cmap_handle_t handle, const char* key_name, const char* value)
 {
 	if (value == nullptr) {
 		return CS_ERR_INVALID_PARAM;
 	}
-	return set_value(handle, key_name, value, std::strlen(value) + 1, CMAP_VALUETYPE_STRING);
+	return set_value(handle, key_name, value, std::strlen(value), CMAP_VALUETYPE_STRING);
 }
 
 VQ_EXPORT cs_error_t cmap_delete(cmap_handle_t handle, const char* key_name)

@@ -124,9 +124,10 @@ std::error_code Client::set_string(std::string_view key, std::string_view value)
 	if (value.find('\0') != std::string_view::npos) {
 		return ::make_error_code(CS_ERR_INVALID_PARAM);
 	}
-	Value v{CMAP_VALUETYPE_STRING, std::vector<std::byte>(value.size() + 1)};  // with its NUL, as the C API sends it
-	std::memcpy(v.bytes.data(), value.data(), value.size());
-	return set(key, v);
+	// Its length without the NUL, as the C API sends it (the request carries one).
+	return with_key(impl(), key, [&](Session& s) {
+		return calls::set(*s.connection, key, value.data(), value.size(), CMAP_VALUETYPE_STRING);
+	});
 }
 
 std::error_code Client::remove(std::string_view key) const

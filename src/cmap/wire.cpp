@@ -41,7 +41,11 @@ Request set(std::string_view key, const void* value, std::size_t value_len, uint
 	put_key(body.key, key);
 	body.value_len = value_len;
 	body.type = type;
-	return Request(body, kSetValue, value, value_len);
+	// The daemon measures a string with strlen from its first byte, however
+	// long value_len says it is: a NUL after the value, uncounted, keeps that
+	// inside this message (the value stored is the same: the string up to
+	// value_len bytes, then a NUL).
+	return Request(body, kSetValue, value, value_len, type == CMAP_VALUETYPE_STRING ? 1 : 0);
 }
 
 Request delete_key(std::string_view key)

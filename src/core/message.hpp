@@ -41,9 +41,11 @@ public:
 	}
 	// A fixed part followed by variable data: as the daemon counts it, the
 	// message is sizeof(body) + tail_len bytes, the data starting at tail_at
-	// (inside the body's padding and beyond).
+	// (inside the body's padding and beyond), then `zeros` zero bytes that
+	// the message carries but no length field counts.
 	template <class T>
-	Request(const T& body, std::size_t tail_at, const void* tail, std::size_t tail_len) : bytes_(sizeof(T) + tail_len)
+	Request(const T& body, std::size_t tail_at, const void* tail, std::size_t tail_len, std::size_t zeros = 0)
+		: bytes_(sizeof(T) + tail_len + zeros)
 	{
 		std::memcpy(bytes_.data(), &body, sizeof(T));
 		if (tail_len != 0) {

@@ -203,9 +203,11 @@ TEST_CASE("cmap: bad handles and NULL pointers, for every call", "[cmap][handles
 		CHECK(cmap_set(h, nullptr, &u32, sizeof u32, CMAP_VALUETYPE_UINT32) == CS_ERR_INVALID_PARAM);
 		CHECK(cmap_set(h, "a.b", nullptr, 4, CMAP_VALUETYPE_UINT32) == CS_ERR_INVALID_PARAM);
 		CHECK(cmap_set(h, too_long.c_str(), &u32, sizeof u32, CMAP_VALUETYPE_UINT32) == CS_ERR_NAME_TOO_LONG);
+		// The type after the handle, as the reference (its daemon refuses it).
 		for (int type : {0, 13, -1, 257}) {
 			INFO("type " << type);
-			CHECK(vqtest_cmap_set_raw(h, "a.b", &u32, sizeof u32, type) == CS_ERR_INVALID_PARAM);
+			CHECK(vqtest_cmap_set_raw(h, "a.b", &u32, sizeof u32, type) ==
+				(h == live ? CS_ERR_INVALID_PARAM : CS_ERR_BAD_HANDLE));
 		}
 		CHECK(cmap_set_uint32(h, nullptr, 1) == CS_ERR_INVALID_PARAM);
 		CHECK(cmap_set_string(h, "a.b", nullptr) == CS_ERR_INVALID_PARAM);
@@ -338,6 +340,21 @@ TEST_CASE("cmap: every value type goes in and comes back, typed and untyped", "[
 	char* str = nullptr;
 	REQUIRE(cmap_get_string(h, "t.str", &str) == CS_OK);
 	CHECK(std::string(str) == "hello");
+	std::free(str);
+	str = nullptr;
+	// cmap_set of a string longer than value_len: the daemon keeps value_len
+	// bytes and a NUL; the request carries a NUL (the canned server refuses a
+	// string without one in the message), so the daemon never reads past it.
+	CHECK(cmap_set(h, "t.cut", "hello world", 5, CMAP_VALUETYPE_STRING) == CS_OK);
+	REQUIRE(cmap_get_string(h, "t.cut", &str) == CS_OK);
+	CHECK(std::string(str) == "hello");
+	std::free(str);
+	str = nullptr;
+	// The daemon's largest value, 16384 bytes, as a string (the NUL uncounted).
+	const std::string largest(16384, 's');
+	CHECK(cmap_set_string(h, "t.largest", largest.c_str()) == CS_OK);
+	REQUIRE(cmap_get_string(h, "t.largest", &str) == CS_OK);
+	CHECK(std::string(str) == largest);
 	std::free(str);
 	str = nullptr;
 	CHECK(cmap_get_string(h, "t.u32", &str) == CS_ERR_INVALID_PARAM);

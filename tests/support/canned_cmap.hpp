@@ -9,6 +9,7 @@
 
 #include "fake_server.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -84,13 +85,22 @@ struct CannedCmap {
 		case MESSAGE_REQ_CMAP_SET: {
 			const auto r = request_as<req_lib_cmap_set>(request);
 			const std::string key = cmap_name(r.key_name);
-			if (error != CS_OK || sizeof r + r.value_len != request.size()) {
+			// The value is value_len bytes; a string's may be followed by
+			// its NUL, uncounted. corosync reads a string with strlen from
+			// its first byte, however long the message: here a string must
+			// have a NUL inside the message (ours always sends one), and is
+			// stored as corosync stores it, up to value_len bytes, then a NUL.
+			const std::size_t tail = request.size() - std::min(request.size(), sizeof r);
+			const bool string = r.type == CMAP_VALUETYPE_STRING;
+			const auto* value = reinterpret_cast<const char*>(request.data() + sizeof r);
+			if (error != CS_OK || (string ? tail != r.value_len + 1 && tail != r.value_len : tail != r.value_len) ||
+				(string && std::memchr(value, '\0', tail) == nullptr)) {
 				general(MESSAGE_RES_CMAP_SET, CS_ERR_INVALID_PARAM);
 				break;
 			}
-			std::string bytes(reinterpret_cast<const char*>(request.data() + sizeof r), r.value_len);
-			if (r.type == CMAP_VALUETYPE_STRING) {  // stored with its NUL, as corosync does
-				bytes = std::string(bytes.c_str()) + '\0';
+			std::string bytes(value, r.value_len);
+			if (string) {
+				bytes = std::string(value, strnlen(value, r.value_len)) + '\0';
 			}
 			const auto old = map.find(key);
 			const Value before = old == map.end() ? Value{0, {}} : old->second;

@@ -98,6 +98,15 @@ TEST_CASE("cmap: requests have the daemon's ids, sizes and offsets", "[wire][cma
 	CHECK(read_at<uint64_t>(r.bytes(), 280) == 4);
 	CHECK(read_at<uint8_t>(r.bytes(), 288) == CMAP_VALUETYPE_UINT32);
 	CHECK(read_at<uint32_t>(r.bytes(), 296) == 5);
+	// A string: value_len without its NUL (as the reference counts it), and
+	// a NUL after it in the message, where the daemon's strlen stops.
+	r = set("a.s", "abc", 3, CMAP_VALUETYPE_STRING);
+	CHECK((r.bytes().size() == 296 + 4 && header_size(r) == 300));
+	CHECK(read_at<uint64_t>(r.bytes(), 280) == 3);
+	CHECK(std::memcmp(r.bytes().data() + 296, "abc", 4) == 0);
+	// Binary: exactly its bytes.
+	r = set("a.b", "abc", 3, CMAP_VALUETYPE_BINARY);
+	CHECK((r.bytes().size() == 296 + 3 && header_size(r) == 299 && read_at<uint64_t>(r.bytes(), 280) == 3));
 
 	r = delete_key("x.y");
 	CHECK((r.bytes().size() == 280 && header_id(r) == 1 && header_size(r) == 280 && key_at(r.bytes(), 16) == "x.y"));

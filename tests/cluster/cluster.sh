@@ -7,6 +7,15 @@
 #                         VQ_CLUSTER_QNETD=1 also corosync-qnetd (TLS off)
 #                         at 10.99.0.100 and a quorum.device section
 #   qdevice_start I [LIB] corosync-qdevice on node I (on LIB if given)
+#   qdevice_maps I [LIB]  fails unless node I's corosync-qdevice maps LIB's
+#                         libvotequorum, libcmap and libcorosync_common
+#                         and no corosync library of the system (empty
+#                         LIB: the system's)
+#   check_maps I PID WHAT LIB SONAME...
+#                         the same for any process of node I: each SONAME
+#                         is LIB's file (by device and inode); none of the
+#                         system's corosync client libraries is mapped but
+#                         the families in VQ_SYSTEM_OK (e.g. "cpg cfg")
 #   qnetd_start           corosync-qnetd again (after it was killed)
 #   partition I J / heal I J   blackhole routes between nodes I and J
 #   on_node I CMD...      run CMD inside node I's namespaces
@@ -115,20 +124,125 @@ qdevice_start() {  # I [LIBDIR]
 	on_node "$1" sh -c "LD_LIBRARY_PATH=${2:-} setsid corosync-qdevice -f -S lock_file=/run/qdevice.pid,local_socket_file=/run/qdevice.sock >> $VQ_CLUSTER_DIR/node$1/qdevice.log 2>&1 < /dev/null &"
 }
 
-# Fails unless the corosync-qdevice running on node I has LIBDIR's
-# libvotequorum mapped (waits up to 5 s for it to start).
-qdevice_maps() {  # I LIBDIR
-	local mapped=""
-	for _ in $(seq 1 50); do
-		mapped=$(on_node "$1" sh -c 'pid=$(pgrep -o -x corosync-qdevic) && grep -h -o "/[^ ]*libvotequorum.so[^ ]*" /proc/$pid/maps | sort -u' || true)
-		if [ -n "$mapped" ]; then break; fi
-		sleep 0.1
+# The corosync client libraries, by family (libNAME.so*): what the system
+# has of each is found by name under /usr/lib, /lib and through ldconfig;
+# what a process maps is found by device and inode (stat through
+# /proc/PID/map_files, the mapped file itself whatever its path says).
+corosync_client_libs="votequorum quorum cmap cpg cfg sam corosync_common"
+
+# The device:inode of every file of the system's FAMILY... (libNAME.so*),
+# one a line.
+system_lib_ids() {  # FAMILY...
+	local fam f found
+	for fam in "$@"; do
+		found=$(ldconfig -p | awk -v re="^lib${fam}[.]so" '$1 ~ re { print $NF }')
+		for f in /usr/lib/lib"$fam".so* /usr/lib/*/lib"$fam".so* /lib/lib"$fam".so* /lib/*/lib"$fam".so* $found; do
+			[ ! -e "$f" ] || stat -L -c '%d:%i' "$f"
+		done
+	done | sort -u
+}
+
+# The files that process PID of node I maps: "DEVICE:INODE PATH", one a
+# line (PATH as the kernel names it in the node). One mapping of each file
+# (by the device and inode that /proc/PID/maps gives) is stat'ed through
+# /proc/PID/map_files, all in one stat: a daemon maps hundreds of ranges.
+mapped_files() {  # I PID
+	# shellcheck disable=SC2016  # expanded by the node's shell
+	on_node "$1" bash -c 'set -euo pipefail
+		cd "/proc/$1/map_files"
+		mapfile -t ranges < <(awk "\$5 != 0 && !seen[\$4 \" \" \$5]++ { print \$1 }" "/proc/$1/maps")
+		[ "${#ranges[@]}" != 0 ]
+		ids=$(stat -L -c "%d:%i" -- "${ranges[@]}")
+		paths=$(readlink -- "${ranges[@]}")
+		paste -d " " <(printf "%s\n" "$ids") <(printf "%s\n" "$paths")' bash "$2" | sort -u
+}
+
+# Fails unless process PID of node I (WHAT, for the messages) runs on
+# LIBDIR's corosync client libraries: for each SONAME (libcmap.so.4 ...) it
+# maps the file that is LIBDIR/SONAME (readlink -e; same device and inode)
+# and no other file named like that family (libcmap.so*). When LIBDIR's
+# files are ours (none of them is a file of the system's), it also maps no
+# file of the system's corosync client libraries (any family of
+# $corosync_client_libs) but those of the families in $VQ_SYSTEM_OK (ones
+# we do not provide, such as cpg and cfg). An empty LIBDIR stands for the
+# system's (ldconfig's); a LIBDIR whose files are some the system's and
+# some not fails.
+check_maps() {  # I PID WHAT LIBDIR SONAME...
+	local i=$1 pid=$2 what=$3 lib=$4 so want id path fam forbidden="" forbidden_ids sys_ids mapped
+	local wanted=() names=() ours=0 system=0
+	shift 4
+	mapped=$(mapped_files "$i" "$pid") || { echo "FAIL: node $i's $what (pid $pid) has no readable mappings" >&2; return 1; }
+	# shellcheck disable=SC2086  # one family per word
+	sys_ids=$(system_lib_ids $corosync_client_libs)
+	for so in "$@"; do
+		if [ -n "$lib" ]; then
+			want=$(readlink -e "$lib/$so") || { echo "FAIL: no $so in $lib" >&2; return 1; }
+		else
+			want=$(ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }' | xargs -r readlink -e)
+			[ -n "$want" ] || { echo "FAIL: the system has no $so" >&2; return 1; }
+		fi
+		id=$(stat -L -c '%d:%i' "$want")
+		if grep -x -F -- "$id" <<<"$sys_ids" >/dev/null; then system=$((system + 1)); else ours=$((ours + 1)); fi
+		if ! awk -v id="$id" '$1 == id { found = 1 } END { exit !found }' <<<"$mapped"; then
+			echo "FAIL: node $i's $what does not map $want ($id); its corosync libraries:" >&2
+			grep -E "/lib(${corosync_client_libs// /|})\.so[^/]*\$" <<<"$mapped" | sed 's/^/    | /' >&2 || true
+			return 1
+		fi
+		wanted+=("$id")
+		fam=${so#lib}
+		names+=("${fam%%.so*}")
 	done
-	if [[ $mapped != "$2"/libvotequorum.so* ]]; then
-		echo "FAIL: qdevice on node $1 maps '$mapped', not $2's library" >&2
+	if [ "$ours" != 0 ] && [ "$system" != 0 ]; then
+		echo "FAIL: $lib's $* are $system of the system's files and $ours others: neither ours nor the system's" >&2
 		return 1
 	fi
-	echo "    qdevice on node $1 runs on $mapped"
+	# Every mapped file of a checked family is one of the wanted files.
+	while read -r id path; do
+		fam=${path##*/}
+		[[ $fam =~ ^lib([a-z_]+)\.so(\.[0-9]+)*$ ]] || continue
+		fam=${BASH_REMATCH[1]}
+		if [[ " ${names[*]} " == *" $fam "* ]] && [[ " ${wanted[*]} " != *" $id "* ]]; then
+			echo "FAIL: node $i's $what maps $path ($id) beside the wanted lib$fam" >&2
+			return 1
+		fi
+	done <<<"$mapped"
+	if [ "$ours" = 0 ]; then
+		echo "    node $i's $what maps the system's $*"
+		return 0
+	fi
+	for fam in $corosync_client_libs; do
+		[[ " ${VQ_SYSTEM_OK:-} " == *" $fam "* ]] || forbidden+=" $fam"
+	done
+	# shellcheck disable=SC2086  # one family per word
+	forbidden_ids=$(system_lib_ids $forbidden)
+	while read -r id; do
+		[ -n "$id" ] || continue
+		path=$(awk -v id="$id" '$1 == id { print $2; exit }' <<<"$mapped")
+		if [ -n "$path" ]; then
+			echo "FAIL: node $i's $what maps $path ($id), a file of the system's corosync libraries (one of:$forbidden)" >&2
+			return 1
+		fi
+	done <<<"$forbidden_ids"
+	echo "    node $i's $what maps $* from $lib, and no file of the system's lib{${forbidden# }}"
+}
+
+# Fails unless the corosync-qdevice running on node I runs on LIBDIR's
+# libvotequorum, libcmap and libcorosync_common and maps no corosync
+# library of the system (with an empty LIBDIR: on the system's); waits up
+# to 5 s for it to start.
+qdevice_maps() {  # I LIBDIR
+	local pid=""
+	for _ in $(seq 1 50); do
+		# shellcheck disable=SC2016  # expanded by the node's shell
+		pid=$(on_node "$1" sh -c 'pid=$(pgrep -o -x corosync-qdevic) && grep -l -E "/libvotequorum\.so" /proc/$pid/maps >/dev/null && echo "$pid"' || true)
+		if [ -n "$pid" ]; then break; fi
+		sleep 0.1
+	done
+	if [ -z "$pid" ]; then
+		echo "FAIL: no corosync-qdevice with libvotequorum mapped on node $1" >&2
+		return 1
+	fi
+	VQ_SYSTEM_OK="" check_maps "$1" "$pid" corosync-qdevice "$2" libvotequorum.so.8 libcmap.so.4 libcorosync_common.so.4
 }
 
 # Cut, and restore, the network between nodes I and J (blackhole routes).

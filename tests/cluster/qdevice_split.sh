@@ -20,10 +20,11 @@ wait_for 1 '"quorate":true'
 wait_for 2 '"quorate":true'
 qdevice_start 1 "$lib"
 qdevice_start 2 "$lib"
-if [ -n "$lib" ]; then
-	qdevice_maps 1 "$lib"
-	qdevice_maps 2 "$lib"
-fi
+# Each qdevice runs on LIBDIR's libvotequorum, libcmap and
+# libcorosync_common, and maps no corosync library of the system (with an
+# empty LIBDIR: on the system's).
+qdevice_maps 1 "$lib"
+qdevice_maps 2 "$lib"
 step "qdevice registers and votes on both nodes"
 for i in 1 2; do
 	wait_for "$i" '"qdevice_registered","qdevice_alive","qdevice_cast_vote".*"quorate":true.*"total_votes":3'

@@ -7,9 +7,13 @@
 # MONITOR  votequorum-monitor (cluster.sh's quorum checks)
 # BIN      the directory holding watchdogd, node_syslog, watchdog_preload.so
 #          and vq_trace.so (built from this folder)
-# LIBDIR   the directory whose libvotequorum.so.8 sbd loads, and whose
-#          libquorum.so.5 and libvotequorum.so.8 pacemaker loads; empty:
-#          the system's (Debian's)
+# LIBDIR   the directory whose libvotequorum.so.8, libquorum.so.5,
+#          libcmap.so.4 and libcorosync_common.so.4 sbd loads, and whose
+#          libquorum.so.5, libcmap.so.4 and libcorosync_common.so.4 (and
+#          libvotequorum.so.8) pacemaker loads; empty: the system's
+#          (Debian's). libcpg and libcfg are always the system's: each
+#          node checks by device and inode what sbd and pacemaker's
+#          daemons map (lib.sh's check_sbd_libs, check_pacemaker_libs)
 # LABEL    a name for the library in the output ("ours", "Debian's")
 #
 # Each node runs in its own network, mount, PID and UTS namespaces
@@ -35,12 +39,7 @@ start=$(now)
 step "$label: 3 nodes, corosync, then sbd (watchdog only) and pacemaker on each; sbd and pacemaker load $libname"
 stack_up 3
 for i in 1 2 3; do
-	sbd_pid=$(on_node "$i" cat /run/sbd.pid)
-	maps=$(on_node "$i" sh -c "grep -o '/[^ ]*libvotequorum.so[^ ]*' /proc/\$(pgrep -f -o 'sbd: watcher: Cluster')/maps | sort -u")
-	echo "    node $i: sbd $((sbd_pid)), its cluster watcher maps $maps"
-	if [ -n "$libdir" ] && [[ $maps != "$libdir"/libvotequorum.so* ]]; then
-		fail "node $i's sbd does not run on $libdir's library"
-	fi
+	check_sbd_libs "$i"
 done
 wait_mon 1 90 "$(online 1)" "$(online 2)" "$(online 3)" "$quorate"
 on_node 1 crm_attribute -t crm_config -n stonith-enabled -v true
@@ -51,7 +50,7 @@ on_node 1 cibadmin -C -o constraints -X '<rsc_location id="dummy-prefers-node3" 
 wait_mon 1 60 "$(dummy_on)" "$(dummy_node 3)"
 took "start: all three online and quorate in crm_mon, dummy started on node 3" "$start"
 for i in 1 2 3; do
-	check_quorum_lib "$i"
+	check_pacemaker_libs "$i"
 	check_fed "$i"
 	trace_shows "$i" 'initialize callbacks=NULL -> 1$' "votequorum_initialize(&h, NULL) = CS_OK"
 	trace_shows "$i" 'getinfo nodeid=0 -> 1 quorate=1$' "votequorum_getinfo = CS_OK, quorate"

@@ -6,13 +6,14 @@
 # each node, torn down at exit; the safety checks that come before sbd, the
 # node's environment, starting the test watchdog, sbd and pacemaker on a
 # node, and the observations (crm_mon, fencing history, the watchdog's
-# feeds, sbd's votequorum calls, the libquorum that pacemaker maps).
+# feeds, sbd's votequorum calls, the corosync libraries that sbd and
+# pacemaker map).
 # Variables set here are read by the sourcing scripts:
 # shellcheck disable=SC2034
 
 export VQ_MONITOR=$1
 export VQ_HASTACK_BIN=$2
-libdir=$3                # whose libvotequorum and libquorum the stack loads; empty: the system's
+libdir=$3                # whose libvotequorum, libquorum, libcmap and libcorosync_common the stack loads; empty: the system's
 label=$4                 # the library's name in the output ("ours", "Debian's")
 with_sbd=1               # empty: each node's stack is pacemaker alone (no watchdog, no sbd)
 _hastack_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -117,21 +118,22 @@ wait_armed() {  # I
 # pacemaker's daemons (all but pacemakerd, fenced and execd) run as
 # hacluster, which may not reach LIBDIR (a build tree under a private
 # directory such as /root or a mktemp -d), and then the loader quietly
-# takes the system's library. So the node gets LIBDIR's libquorum.so.5 and
-# libvotequorum.so.8 (and nothing else of LIBDIR) bound into a directory of
-# its own private /run; check_quorum_lib checks what they mapped.
+# takes the system's library. So the node gets LIBDIR's libquorum.so.5,
+# libvotequorum.so.8, libcmap.so.4 and libcorosync_common.so.4 (and nothing
+# else of LIBDIR) bound into a directory of its own private /run;
+# check_pacemaker_libs checks what they mapped.
 node_lib=/run/vq-lib
 node_libs() {  # I LIBDIR
 	local i=$1 f real
 	on_node "$i" mkdir -p "$node_lib"
-	for f in libquorum.so.5 libvotequorum.so.8; do
+	for f in libquorum.so.5 libvotequorum.so.8 libcmap.so.4 libcorosync_common.so.4; do
 		real=$(readlink -e "$2/$f") || fail "no $f in $2"
 		# shellcheck disable=SC2016  # expanded by the node's shell
 		on_node "$i" sh -c 'mountpoint -q "$1" || { touch "$1" && mount --bind "$2" "$1"; }' sh "$node_lib/$f" "$real"
 	done
 }
 
-pacemaker_start() {  # I [LIBDIR]: pacemakerd, and so each of its daemons, on LIBDIR's libquorum and libvotequorum (default: $libdir)
+pacemaker_start() {  # I [LIBDIR]: pacemakerd, and so each of its daemons, on LIBDIR's libquorum, libvotequorum, libcmap and libcorosync_common (default: $libdir)
 	local i=$1 lib=${2-$libdir} dir path=""
 	dir=$(node_dir "$i")
 	if [ -n "$lib" ]; then
@@ -242,32 +244,40 @@ dummy_off='<resource id="dummy" [^>]*role="Stopped" active="false"'
 # Where dummy runs (the only resource, so the only resource's node line).
 dummy_node() { echo "<node name=\"node$1\" id=\"$1\" cached=\"true\"/>"; }
 
-# Each pacemaker daemon that loads libquorum (pacemakerd, based, fenced,
-# attrd and controld) maps the cluster's: the file that is LIBDIR's
-# libquorum.so.5 (same device and inode), the system's when LIBDIR is empty.
-check_quorum_lib() {  # I [LIBDIR] (default: $libdir)
-	local i=$1 lib=${2-$libdir} want want_id d mapped="" id
-	if [ -n "$lib" ]; then
-		want=$(readlink -e "$lib/libquorum.so.5") || fail "no libquorum.so.5 in $lib"
-	else
-		want=$(ldconfig -p | awk '$1 == "libquorum.so.5" { print $NF; exit }' | xargs -r readlink -e)
-		[ -n "$want" ] || fail "the system has no libquorum.so.5"
-	fi
-	want_id=$(stat -L -c '%d:%i' "$want")
+# Each pacemaker daemon that loads corosync's libraries (pacemakerd, based,
+# fenced, attrd and controld: ldd lists libquorum, libcmap and
+# libcorosync_common for each, libcpg too, and libcfg for pacemakerd) maps
+# the cluster's: the files that are LIBDIR's libquorum.so.5, libcmap.so.4
+# and libcorosync_common.so.4 (same device and inode: tests/cluster/
+# cluster.sh's check_maps), the system's when LIBDIR is empty or the
+# system's directory. On ours, no file of the system's other corosync
+# libraries but libcpg and libcfg (we do not provide them) is mapped.
+check_pacemaker_libs() {  # I [LIBDIR] (default: $libdir)
+	local i=$1 lib=${2-$libdir} d pid
 	for d in pacemakerd pacemaker-based pacemaker-fenced pacemaker-attrd pacemaker-controld; do
 		# shellcheck disable=SC2016  # expanded by the node's shell
-		mapped=$(on_node "$i" sh -c 'pid=$(pgrep -o -f "^(/usr/sbin|/usr/lib/pacemaker)/$1( |\$)") &&
-			grep -o "/[^ ]*libquorum\.so[^ ]*" "/proc/$pid/maps" | sort -u' sh "$d" || true)
-		if [ -z "$mapped" ] || [ "$(wc -l <<<"$mapped")" != 1 ]; then
-			fail "node $i's $d maps no single libquorum (or does not run): '$mapped'"
-		fi
-		id=$(on_node "$i" stat -L -c '%d:%i' "$mapped")
-		if [ "$id" != "$want_id" ]; then
-			fail "node $i's $d maps $mapped ($id), not $want ($want_id): it does not run on the cluster's libquorum"
-		fi
+		pid=$(on_node "$i" sh -c 'pgrep -o -f "^(/usr/sbin|/usr/lib/pacemaker)/$1( |\$)"' sh "$d" || true)
+		[ -n "$pid" ] || fail "node $i's $d does not run"
+		VQ_SYSTEM_OK="cpg cfg" check_maps "$i" "$pid" "$d" "$lib" libquorum.so.5 libcmap.so.4 libcorosync_common.so.4 ||
+			fail "node $i's $d does not run on the cluster's libquorum, libcmap and libcorosync_common"
 	done
-	echo "    node $i: pacemakerd, based, fenced, attrd and controld map $mapped, which is $want"
-	outcome+=("node $i: pacemakerd, based, fenced, attrd and controld map the cluster's libquorum")
+	outcome+=("node $i: pacemakerd, based, fenced, attrd and controld map the cluster's libquorum, libcmap and libcorosync_common")
+}
+
+# sbd's processes (its inquisitor, /run/sbd.pid, and its cluster watcher,
+# which calls votequorum and cmap) map the cluster's libvotequorum,
+# libquorum, libcmap and libcorosync_common (ldd lists these and libcpg),
+# as check_pacemaker_libs checks pacemaker's.
+check_sbd_libs() {  # I [LIBDIR] (default: $libdir)
+	local i=$1 lib=${2-$libdir} pid watcher
+	pid=$(on_node "$i" cat /run/sbd.pid)
+	watcher=$(on_node "$i" pgrep -o -f '^sbd: watcher: Cluster' || true)
+	[ -n "$watcher" ] || fail "node $i's sbd has no cluster watcher"
+	VQ_SYSTEM_OK="cpg" check_maps "$i" "$((pid))" "sbd" "$lib" libvotequorum.so.8 libquorum.so.5 libcmap.so.4 libcorosync_common.so.4 ||
+		fail "node $i's sbd does not run on the cluster's libraries"
+	VQ_SYSTEM_OK="cpg" check_maps "$i" "$watcher" "sbd's cluster watcher" "$lib" libvotequorum.so.8 libquorum.so.5 libcmap.so.4 libcorosync_common.so.4 ||
+		fail "node $i's sbd cluster watcher does not run on the cluster's libraries"
+	outcome+=("node $i: sbd and its cluster watcher map the cluster's libvotequorum, libquorum, libcmap and libcorosync_common")
 }
 
 # The node's watchdog is armed with sbd's timeout and fed: its count of

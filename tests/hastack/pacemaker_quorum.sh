@@ -5,8 +5,10 @@
 #
 #   pacemaker_quorum.sh MONITOR BIN LIBDIR LABEL
 #
-# (as hastack.sh; LIBDIR's libquorum.so.5 and libvotequorum.so.8 are what
-# pacemaker loads). pacemaker-controld learns the quorum from libquorum:
+# (as hastack.sh; LIBDIR's libquorum.so.5, libcmap.so.4 and
+# libcorosync_common.so.4 are what pacemaker loads, checked on each node
+# by lib.sh's check_pacemaker_libs). pacemaker-controld learns the quorum
+# from libquorum:
 # quorum_getquorate when it connects, then the notifications that
 # quorum_trackstart asks for. So crm_mon's with_quorum is the library's
 # answer, and no-quorum-policy=stop turns a wrong answer into a resource
@@ -66,7 +68,7 @@ on_node 1 cibadmin -C -o constraints -X '<rsc_location id="dummy-on-node1-only" 
 wait_mon 1 60 "$(dummy_on)" "$(dummy_node 1)" || fail "dummy never started on node 1"
 took "start: all three online and quorate in crm_mon, dummy started on node 1 (from the start)" "$start"
 for i in 1 2 3; do
-	check_quorum_lib "$i"
+	check_pacemaker_libs "$i"
 done
 outcome+=("all online, quorate, dummy on node 1")
 

@@ -13,6 +13,9 @@
 #                    daemon does
 #   quorum-debian    Debian's corosync 3.1.7: Debian's libquorum5 against ours
 #   quorum-mainline  the main line: its libquorum against ours
+#   cmap-debian      Debian's corosync 3.1.7: Debian's libcmap4 against ours
+#                    (cmap_driver.c)
+#   cmap-mainline    the main line: its libcmap against ours
 # The driver's table says which pairs run each scenario (`driver --list`:
 # "NAME SERVER PAIRS"); it is the one list, and a full run fails unless the
 # pair ran, on both sides, every scenario the table lists for it.
@@ -42,7 +45,7 @@ case ${1:-} in
 --list | --check) mode=${1#--}; shift ;;
 esac
 
-pairs="debian mainline fake quorum-debian quorum-mainline"
+pairs="debian mainline fake quorum-debian quorum-mainline cmap-debian cmap-mainline"
 
 # The scenarios the driver's table lists for PAIR, as "NAME SERVER" lines,
 # into the array `selected`.
@@ -70,24 +73,40 @@ harness=$here/../support/private-corosync.sh
 mkdir -p "$out"
 
 case $pair in
-debian | quorum-debian) reflib="" daemon_prefix=${VQ_COROSYNC_PREFIX:-} ;;  # set: another Debian daemon (tests/cross)
-mainline | fake | quorum-mainline)
+debian | quorum-debian | cmap-debian) reflib="" daemon_prefix=${VQ_COROSYNC_PREFIX:-} ;;  # set: another Debian daemon (tests/cross)
+mainline | fake | quorum-mainline | cmap-mainline)
 	[ -n "$mainline" ] || { echo "FAIL: pair $pair needs the main-line prefix" >&2; exit 1; }
 	daemon_prefix=$mainline reflib=$mainline/lib
 	[ "$pair" != fake ] || reflib=$ourlib ;;
 *) echo "usage: run.sh ${pairs// /|} DRIVER FAKE OUR_LIBDIR OUT [MAINLINE_PREFIX]" >&2; exit 2 ;;
 esac
 
-# Positive control: each side loads the library it names.
+# Positive control: each side loads the library it names, and it is the
+# library of the pair's service (the driver's --which names the file that
+# defines its first call): libcmap.so.4 for a cmap pair, libquorum.so.5
+# for a quorum pair, libvotequorum.so.8 for the others.
+case $pair in
+cmap-*) libname=libcmap.so.4 ;;
+quorum-*) libname=libquorum.so.5 ;;
+*) libname=libvotequorum.so.8 ;;
+esac
 which_lib() {  # LIBDIR
-	LD_LIBRARY_PATH=$1 "$driver" --which
+	local file
+	file=$(LD_LIBRARY_PATH=$1 "$driver" --which)
+	if [[ $(basename "$file") != "$libname"* ]] && [[ $(basename "$(readlink -m "$file")") != "$libname"* ]]; then
+		echo "FAIL: the driver's calls come from $file, not from $libname" >&2
+		return 1
+	fi
+	echo "$file"
 }
-ours_loaded=$(readlink -f "$(which_lib "$ourlib")")
+ours_file=$(which_lib "$ourlib") || exit 1
+ours_loaded=$(readlink -f "$ours_file")
 if [[ $ours_loaded != "$ourlib"/* ]]; then
 	echo "FAIL: with LD_LIBRARY_PATH=$ourlib the driver loads $ours_loaded" >&2
 	exit 1
 fi
-ref_loaded=$(readlink -m "$(which_lib "$reflib")")  # -m: the file may be a foreign root's (tests/cross)
+ref_file=$(which_lib "$reflib") || exit 1
+ref_loaded=$(readlink -m "$ref_file")  # -m: the file may be a foreign root's (tests/cross)
 if [[ $pair == *mainline ]] && [[ $ref_loaded != "$(readlink -f "$reflib")"/* ]]; then
 	echo "FAIL: the main-line side loads $ref_loaded, not the main line's library" >&2
 	exit 1

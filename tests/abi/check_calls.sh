@@ -8,8 +8,7 @@
 # call, the fake test of every call with bad handles (all but the
 # initializers, which take no handle), the conformance driver's every-call
 # function (the calls that take a handle; for votequorum the 1.0 ones, the
-# driver looks the 1.1 calls up at run time; libcmap has no driver yet, its
-# DRIVER_FILE is -), and a row of tests/abi/calls.tsv naming its C++ API
+# driver looks the 1.1 calls up at run time), and a row of tests/abi/calls.tsv naming its C++ API
 # member (or why there is none), which the client's header must declare.
 # libcorosync_common is not checked here: its three calls take no handle
 # and have no C++ member (check_man.sh checks their pages). Fails, naming
@@ -39,11 +38,8 @@ check_service() {
 	local every_call driver_every
 	every_call=$(section "$top/tests/fake/$fake" "bad handles and NULL pointers, for every call\"")
 	[ -n "$every_call" ] || gaps+=("$service: tests/fake/$fake has no test \"... bad handles and NULL pointers, for every call\"")
-	driver_every=
-	if [ "$driver" != - ]; then
-		driver_every=$(section "$top/tests/conformance/$driver" "void $driver_fn(")
-		[ -n "$driver_every" ] || gaps+=("$service: tests/conformance/$driver has no $driver_fn()")
-	fi
+	driver_every=$(section "$top/tests/conformance/$driver" "void $driver_fn(")
+	[ -n "$driver_every" ] || gaps+=("$service: tests/conformance/$driver has no $driver_fn()")
 	for call in "${calls[@]}"; do
 		grep -qE "^(extern )?cs_error_t $call ?\(" "$top/include/corosync/$service.h" || gaps+=("$call: not declared in include/corosync/$service.h")
 		[ -f "$top/man/$call.3" ] || gaps+=("$call: no manual page man/$call.3")
@@ -52,7 +48,6 @@ check_service() {
 			grep -qE "\b$call\(h\b" <<<"$every_call" || gaps+=("$call: not in the fake test \"bad handles and NULL pointers, for every call\" of tests/fake/$fake")
 			in_driver=1
 			# votequorum's 1.1 calls are looked up at run time by the driver.
-			[ "$driver" != - ] || in_driver=0
 			[ "$service" != votequorum ] || grep -qE "^COROSYNC_VOTEQUORUM_1.0 $call\$" "$top/tests/abi/exports-$service.expected" || in_driver=0
 			if [ "$in_driver" = 1 ]; then
 				grep -qE "\b$call\(h\b" <<<"$driver_every" || gaps+=("$call: not in the conformance driver's $driver_fn()")
@@ -72,16 +67,14 @@ check_service() {
 		fi
 	done
 	total=$((total + ${#calls[@]}))
-	local where="the every-call tests"
-	[ "$driver" != - ] || where="the fake every-call test (no conformance driver yet)"
-	echo "calls: all ${#calls[@]} calls of lib$service are in the header, the man pages, the header check, $where and the C++ API table"
+	echo "calls: all ${#calls[@]} calls of lib$service are in the header, the man pages, the header check, the every-call tests and the C++ API table"
 }
 
 check_service votequorum votequorum_test.cpp vq_helpers.c every_call_on votequorum/client.hpp 19 \
 	votequorum_initialize votequorum_model_initialize
 check_service quorum quorum_test.cpp quorum_driver.c every_quorum_call_on quorum/client.hpp 10 \
 	quorum_initialize quorum_model_initialize
-check_service cmap cmap_test.cpp - - cmap/client.hpp 39 \
+check_service cmap cmap_test.cpp cmap_driver.c every_cmap_call_on cmap/client.hpp 39 \
 	cmap_initialize cmap_initialize_map
 rows=$(grep -cvE '^#' "$top/tests/abi/calls.tsv")
 [ "$rows" = "$total" ] || gaps+=("tests/abi/calls.tsv has $rows rows for $total calls")

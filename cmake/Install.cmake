@@ -9,13 +9,19 @@ install(TARGETS votequorum EXPORT votequorumTargets
 install(TARGETS quorum EXPORT votequorumTargets
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT quorum NAMELINK_COMPONENT dev
 	INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# libcmap.so.4, the cmap service's client, in its own runtime package. Not
+# in the CMake package: the C++ API (cmap::Client) is votequorum::cpp's,
+# and C programs find libcmap with pkg-config, as Debian's.
+install(TARGETS cmap
+	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT cmap NAMELINK_COMPONENT dev)
 # libcorosync_common.so.4, the error helpers every corosync client library
-# and tool calls. Not in the CMake package (none of its targets links it,
-# and it is not packaged yet: debian/not-installed).
+# and tool calls. Not in the CMake package (none of its targets links it).
+# debian/ packages the library (libcorosync-common4-cpp); its link and .pc
+# are left to Debian's libcorosync-common-dev (debian/not-installed).
 install(TARGETS corosync_common
 	LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT common NAMELINK_COMPONENT dev)
-install(FILES include/corosync/votequorum.h include/corosync/quorum.h include/corosync/corotypes.h
-	DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
+install(FILES include/corosync/votequorum.h include/corosync/quorum.h include/corosync/cmap.h
+	include/corosync/corotypes.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/corosync COMPONENT dev)
 
 # The C++ API of both services (its own library) and the monitor tool.
 install(TARGETS votequorum-cpp EXPORT votequorumTargets
@@ -32,9 +38,10 @@ if(TARGET votequorum-monitor)  # VQ_TOOLS
 	install(FILES tools/votequorum-monitor.service DESTINATION ${VQ_SYSTEMD_UNIT_DIR} COMPONENT tools)
 endif()
 
-# pkg-config: same names (libvotequorum, libquorum) and fields as corosync's files. Unless
-# installing to /usr, the prefix is found from the file's own place, so the
-# tree can be installed anywhere (cmake --install --prefix).
+# pkg-config: same names (libvotequorum, libquorum, libcmap,
+# libcorosync_common) and fields as corosync's files. Unless installing to
+# /usr, the prefix is found from the file's own place, so the tree can be
+# installed anywhere (cmake --install --prefix).
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR CMAKE_INSTALL_PREFIX STREQUAL "/usr")
 	set(VQ_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")  # a distribution's install: plain paths
 else()
@@ -52,7 +59,7 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
 else()
 	set(VQ_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
-foreach(pc libvotequorum libquorum libcorosync_common)
+foreach(pc libvotequorum libquorum libcmap libcorosync_common)
 	configure_file(cmake/${pc}.pc.in ${pc}.pc @ONLY)
 	install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
 endforeach()

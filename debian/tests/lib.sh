@@ -28,13 +28,14 @@ loads_from() {  # PROGRAM SONAME PACKAGE
 }
 
 # A directory whose SONAME links lead to the library files of Debian's
-# libvotequorum8 and libquorum5 (whose own links are diverted to
-# LINK.corosync while ours are installed): with LD_LIBRARY_PATH set to it, a
-# program runs on Debian's libraries.
+# libvotequorum8, libquorum5, libcmap4 and libcorosync-common4 (whose own
+# links are diverted to LINK.corosync while ours are installed): with
+# LD_LIBRARY_PATH set to it, a program runs on Debian's libraries.
 debian_libraries() {
 	local dir=$work/debian-libs spec package link real
 	mkdir -p "$dir"
-	for spec in libvotequorum8:libvotequorum.so.8 libquorum5:libquorum.so.5; do
+	for spec in libvotequorum8:libvotequorum.so.8 libquorum5:libquorum.so.5 libcmap4:libcmap.so.4 \
+		libcorosync-common4:libcorosync_common.so.4; do
 		package=${spec%%:*} link=${spec#*:}
 		real=$(dpkg -L "$package" | grep -E "/${link//./\\.}\\.[0-9]+\\.[0-9]+\$") ||
 			fail "Debian's $package has no $link.x.y"

@@ -36,8 +36,8 @@ arch=$(dpkg --print-architecture)
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
 upstream=${version%-*}
 lib=/usr/lib/$multiarch
-packages=(libvotequorum8-cpp libquorum5-cpp libvotequorum-cpp1 libvotequorum-cpp-dev libquorum-cpp-dev
-	libvotequorum-cpp-api-dev votequorum-monitor)
+packages=(libvotequorum8-cpp libquorum5-cpp libcmap4-cpp libcorosync-common4-cpp libvotequorum-cpp1
+	libvotequorum-cpp-dev libquorum-cpp-dev libcmap-cpp-dev libvotequorum-cpp-api-dev votequorum-monitor)
 t=$SECONDS
 begin=$SECONDS
 lap() {  # STEP
@@ -129,7 +129,8 @@ gensymbols() {  # PACKAGE SYMBOLS
 	(cd "$top" && dpkg-gensymbols -c4 -p"$1" -v"$version" -P"$x" -I"$2" -O"$x.out" \
 		-e"$(find "$x/usr/lib" -type f -name '*.so.*')")
 }
-for spec in libvotequorum8-cpp:COROSYNC_VOTEQUORUM_1.0 libquorum5-cpp:COROSYNC_QUORUM_1.0 libvotequorum-cpp1:Base; do
+for spec in libvotequorum8-cpp:COROSYNC_VOTEQUORUM_1.0 libquorum5-cpp:COROSYNC_QUORUM_1.0 libcmap4-cpp:COROSYNC_CMAP_1.0 \
+	libcorosync-common4-cpp:Base libvotequorum-cpp1:Base; do
 	package=${spec%%:*} node=${spec#*:}
 	symbols=$top/debian/$package.symbols
 	count=$(grep -c -E '^ ' "$symbols")
@@ -189,17 +190,24 @@ stripped() {  # DEB FILE
 man3_count() {  # DEB PREFIX COUNT
 	[ "$(dpkg-deb -c "$1" | grep -cE "/man3/$2[^/]+\\.3\\.gz\$")" = "$3" ]
 }
-for spec in "libvotequorum8-cpp libvotequorum.so.8 libvotequorum8 votequorum" "libquorum5-cpp libquorum.so.5 libquorum5 quorum"; do
-	read -r package link reference name <<<"$spec"
+# Each runtime package: the SONAME link it diverts, Debian's package of that
+# link, the name of its -dev package (lib$name-cpp-dev; - for none: the
+# link and .pc of libcorosync_common stay libcorosync-common-dev's), and the
+# libraries its Depends must name (computed from the binary).
+for spec in "libvotequorum8-cpp libvotequorum.so.8 libvotequorum8 votequorum libqb100,libc6,libstdc++6" \
+	"libquorum5-cpp libquorum.so.5 libquorum5 quorum libqb100,libc6,libstdc++6" \
+	"libcmap4-cpp libcmap.so.4 libcmap4 cmap libqb100,libc6,libstdc++6" \
+	"libcorosync-common4-cpp libcorosync_common.so.4 libcorosync-common4 - libc6"; do
+	read -r package link reference name needs <<<"$spec"
 	deb=$(deb_of "$package")
-	dev=$(deb_of "lib$name-cpp-dev")
 	echo "--- $(basename "$deb")"; dpkg-deb -f "$deb"; echo "---"
 	dpkg-query -W -f='${Status}' "$reference" | grep -E '^install ok installed$' >/dev/null ||
 		{ echo "FAIL: $reference must be installed on this machine (tests/setup.sh)"; exit 1; }
 	so=$(files_of "$deb" | grep -E "^\\./usr/lib/$multiarch/${link//./\\.}\\.[0-9]+\\.[0-9]+\$") || so=./none
 	debian_so=$(basename "$(readlink -f "$lib/$link")")
-	check "$package: Depends computed from the binary (libqb100, libc6, libstdc++6)" \
-		has_depends "$deb" 'libqb100( .*)?' 'libc6( .*)?' 'libstdc\+\+6( .*)?'
+	needs_re=()
+	for need in ${needs//,/ }; do needs_re+=("${need//+/\\+}( .*)?"); done
+	check "$package: Depends computed from the binary (${needs//,/, })" has_depends "$deb" "${needs_re[@]}"
 	check "$package: Provides $reference (= $version)" field_is "$deb" Provides "$reference (= $version)"
 	check "$package: no Conflicts, Replaces or Breaks (it is installed beside $reference)" \
 		bash -c "[ -z \"\$(dpkg-deb -f '$deb' Conflicts Replaces Breaks)\" ]"
@@ -209,6 +217,8 @@ for spec in "libvotequorum8-cpp libvotequorum.so.8 libvotequorum8 votequorum" "l
 		sorts_after "$(basename "$so")" "$debian_so"
 	check "$package: the library is stripped" stripped "$deb" "${so#./}"
 	check "$package: libc-bin's ldconfig trigger" bash -c "dpkg-deb -I '$deb' triggers | grep -Fx 'activate-noawait ldconfig'"
+	[ "$name" != - ] || continue
+	dev=$(deb_of "lib$name-cpp-dev")
 	check "lib$name-cpp-dev: Provides, Conflicts, Replaces lib$name-dev" bash -c "
 		[ \"\$(dpkg-deb -f '$dev' Provides)\" = 'lib$name-dev (= $version)' ] &&
 		[ \"\$(dpkg-deb -f '$dev' Conflicts)\" = 'lib$name-dev' ] && [ \"\$(dpkg-deb -f '$dev' Replaces)\" = 'lib$name-dev' ]"
@@ -224,11 +234,28 @@ api=$(deb_of libvotequorum-cpp-api-dev)
 monitor=$(deb_of votequorum-monitor)
 check "libvotequorum-cpp1: ships libvotequorum-cpp.so.1 only" ships_only "$cpp" \
 	"./usr/lib/$multiarch/libvotequorum-cpp.so.1" "./usr/lib/$multiarch/libvotequorum-cpp.so.1.0.0"
-check "libvotequorum-cpp-api-dev: Depends on the C++ library and both C -dev packages" has_depends "$api" \
-	"libvotequorum-cpp1 \\(= ${version//./\\.}\\)" "libvotequorum-cpp-dev \\(= ${version//./\\.}\\)" "libquorum-cpp-dev \\(= ${version//./\\.}\\)"
+check "libvotequorum-cpp-api-dev: Depends on the C++ library and the three C -dev packages (libcmap-cpp-dev: <corosync/cmap.h>)" \
+	has_depends "$api" "libvotequorum-cpp1 \\(= ${version//./\\.}\\)" "libvotequorum-cpp-dev \\(= ${version//./\\.}\\)" \
+	"libquorum-cpp-dev \\(= ${version//./\\.}\\)" "libcmap-cpp-dev \\(= ${version//./\\.}\\)"
+check "libvotequorum-cpp-api-dev: no longer Depends on Debian's libcmap-dev" bash -c "
+	! dpkg-deb -f '$api' Depends | sed 's/, /\\n/g' | grep -E '^libcmap-dev( |\$)'"
+# What stays Debian's: libcorosync-common-dev's headers, link and .pc
+# (debian/not-installed), in none of our packages.
+shipped_by_none() {  # FILE...
+	local package f
+	for package in "${packages[@]}"; do
+		for f in "$@"; do
+			! dpkg-deb -c "$(deb_of "$package")" | awk '{print $6}' | grep -Fx "$f" >/dev/null || return 1
+		done
+	done
+}
+check "no package ships corotypes.h, libcorosync_common.so or libcorosync_common.pc (libcorosync-common-dev's)" \
+	shipped_by_none ./usr/include/corosync/corotypes.h "./usr/lib/$multiarch/libcorosync_common.so" \
+	"./usr/lib/$multiarch/pkgconfig/libcorosync_common.pc"
 check "libvotequorum-cpp-api-dev: the C++ headers (corosync/client.hpp too), libvotequorum-cpp.so and the CMake package" bash -c "
 	files=\$(dpkg-deb -c '$api' | awk '{print \$6}')
-	for f in include/corosync/client.hpp include/votequorum/client.hpp include/quorum/client.hpp lib/$multiarch/libvotequorum-cpp.so \
+	for f in include/corosync/client.hpp include/votequorum/client.hpp include/quorum/client.hpp include/cmap/client.hpp \
+		lib/$multiarch/libvotequorum-cpp.so \
 		lib/$multiarch/cmake/votequorum/votequorumConfig.cmake lib/$multiarch/cmake/votequorum/votequorumTargets.cmake; do
 		grep -Fx \"./usr/\$f\" <<<\"\$files\" >/dev/null || exit 1
 	done"

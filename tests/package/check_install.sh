@@ -26,7 +26,13 @@ quorum_file=$(readlink "$build/libquorum.so.5")  # libquorum.so.5.x.y, as the bu
 expect "lib/$quorum_file"
 expect lib/libquorum.so.5
 expect lib/libquorum.so
+expect lib/libcmap.so.4.2.0
+expect lib/libcmap.so.4
+expect lib/libcmap.so
+expect lib/libcorosync_common.so.4.1.0
+expect lib/libcorosync_common.so.4
 expect include/corosync/votequorum.h
+expect include/corosync/cmap.h
 expect include/corosync/corotypes.h
 expect include/corosync/quorum.h
 expect include/votequorum/client.hpp
@@ -36,6 +42,8 @@ expect bin/votequorum-monitor
 expect share/man/man8/votequorum-monitor.8.gz
 expect lib/pkgconfig/libvotequorum.pc
 expect lib/pkgconfig/libquorum.pc
+expect lib/pkgconfig/libcmap.pc
+expect lib/pkgconfig/libcorosync_common.pc
 expect lib/cmake/votequorum/votequorumConfig.cmake
 expect lib/cmake/votequorum/votequorumConfigVersion.cmake
 expect lib/cmake/votequorum/votequorumTargets.cmake

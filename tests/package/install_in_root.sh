@@ -1,10 +1,12 @@
 #!/bin/bash
 # install_in_root.sh MULTIARCH: run by check_deb.sh inside a throwaway root
-# (throwaway_root.sh) that has Debian's corosync, libvotequorum8 and
-# libquorum5 installed, with the packages under /share/debs. Installs them
-# with dpkg: each runtime package must divert Debian's SONAME link to
-# itself, and Debian's corosync-quorumtool (both libraries) and
-# corosync-qdevice must load ours and work against a private corosync;
+# (throwaway_root.sh) that has Debian's corosync, libvotequorum8,
+# libquorum5, libcmap4, libcorosync-common4 and libcmap-dev installed, with
+# the packages under /share/debs. Installs them with dpkg: each runtime
+# package must divert Debian's SONAME link to itself, and Debian's
+# corosync-quorumtool (all four libraries), corosync-cmapctl, corosync
+# itself (libcorosync_common) and corosync-qdevice must load ours and work
+# against a private corosync;
 # removing the packages, and purging them, must give Debian's libraries
 # back (links, diversions, dpkg -S, what the tools load), and they work.
 set -euo pipefail
@@ -13,9 +15,12 @@ L=/usr/lib/$1
 # Each runtime package: our package, the SONAME link it diverts, Debian's
 # package that owns the link, and Debian's programs that load it.
 runtimes=("libvotequorum8-cpp libvotequorum.so.8 libvotequorum8 corosync-quorumtool,corosync-qdevice"
-	"libquorum5-cpp libquorum.so.5 libquorum5 corosync-quorumtool")
-all=(votequorum-monitor libvotequorum-cpp-api-dev libvotequorum-cpp-dev libquorum-cpp-dev libvotequorum-cpp1
-	libquorum5-cpp libvotequorum8-cpp)
+	"libquorum5-cpp libquorum.so.5 libquorum5 corosync-quorumtool"
+	"libcmap4-cpp libcmap.so.4 libcmap4 corosync-cmapctl,corosync-quorumtool"
+	"libcorosync-common4-cpp libcorosync_common.so.4 libcorosync-common4 corosync,corosync-cmapctl,corosync-quorumtool")
+runtime_packages=(libcorosync-common4-cpp libcmap4-cpp libquorum5-cpp libvotequorum8-cpp)
+all=(votequorum-monitor libvotequorum-cpp-api-dev libvotequorum-cpp-dev libquorum-cpp-dev libcmap-cpp-dev
+	libvotequorum-cpp1 "${runtime_packages[@]}")
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '>>> %s\n' "$*"; }
 quorate() { corosync-quorumtool -s | grep -E '^Quorate: +Yes$' >/dev/null; }
@@ -68,12 +73,24 @@ packages_are() {  # STATE|purged PACKAGE...
 		[ "$status" = "$1" ] || fail "$package: '$status', not '$1'"
 	done
 }
+# Debian's corosync-cmapctl: the keys under PREFIX and their values, on
+# whichever libcmap and libcorosync_common the SONAME links lead to. (The
+# reload of the configuration for qdevice changes totem's keys: what is
+# compared is read after it.)
+cmap_keys() {  # PREFIX
+	corosync-cmapctl "$1"
+}
 cp /share/corosync.conf /etc/corosync/corosync.conf
 expect debian
+packages_are "install ok installed" libcmap-dev
 step "dpkg -i"
 DEBIAN_FRONTEND=noninteractive dpkg -i /share/debs/*.deb
-dpkg-query -W -f='${Package} ${Version} ${Status}\n' libvotequorum8 libquorum5 "${all[@]}"
+dpkg-query -W -f='${Package} ${Version} ${Status}\n' libvotequorum8 libquorum5 libcmap4 libcorosync-common4 "${all[@]}"
 packages_are "install ok installed" "${all[@]}"
+# libcmap-cpp-dev Conflicts with and Replaces libcmap-dev: dpkg removed it.
+if dpkg-query -W -f='${Status}' libcmap-dev 2>/dev/null | grep -Fx 'install ok installed' >/dev/null; then
+	fail "libcmap-dev is still installed beside libcmap-cpp-dev"
+fi
 for spec in "${runtimes[@]}"; do
 	read -r package link _ <<<"$spec"
 	ours[$package]=$(so_of "$package" "$link")
@@ -84,11 +101,15 @@ for _ in $(seq 1 300); do quorate 2>/dev/null && break; sleep 0.05; done
 quorate || { cat /run/corosync.log; fail "corosync did not become quorate"; }
 step "corosync-quorumtool -s on the installed packages (libquorum: type, getquorate, trackstart, dispatch)"
 corosync-quorumtool -s | grep -v Date
-for module in libvotequorum libquorum; do
+for module in libvotequorum libquorum libcmap; do
 	libs=$(pkg-config --libs "$module" | xargs)  # without its trailing space
 	step "pkg-config --libs $module: $libs"
 	[ "$libs" = "-l${module#lib}" ] || fail "pkg-config gives '$libs'"
 done
+step "corosync-cmapctl on the installed packages"
+cmap_keys totem. > /run/cmap-first
+cat /run/cmap-first
+grep -Fx 'totem.cluster_name (str) = vqtest' /run/cmap-first >/dev/null || fail "corosync-cmapctl on ours does not read totem.cluster_name"
 json=$(votequorum-monitor --once --json)
 step "votequorum-monitor --once --json: $json"
 [[ $json == *'"quorate":true'* ]] || fail "the installed votequorum-monitor does not report quorum"
@@ -126,27 +147,32 @@ corosync-quorumtool -s | grep -E '^Flags: +Quorate Qdevice' >/dev/null || { cat 
 	fail "the running corosync-qdevice does not have the installed library mapped"
 # qdevice keeps running (and voting) to the end: without it the cluster,
 # now configured with a quorum device, is not quorate.
+cmap_keys totem. > /run/cmap-ours
 step "dpkg -r"
 dpkg -r "${all[@]}"
 # Removed packages with maintainer scripts (the diversions; votequorum-monitor's
 # systemd unit) stay known until purged.
-packages_are "deinstall ok config-files" libquorum5-cpp libvotequorum8-cpp
+packages_are "deinstall ok config-files" "${runtime_packages[@]}"
 expect debian
 quorate || fail "corosync-quorumtool does not work on Debian's libraries after dpkg -r"
+cmap_keys totem. | diff /run/cmap-ours - || fail "corosync-cmapctl on Debian's libraries after dpkg -r reads otherwise than on ours (above)"
 step "the references are back and corosync-quorumtool works on them"
 step "dpkg -P (the removed packages)"
 dpkg -P "${all[@]}"
 packages_are purged "${all[@]}"
 expect debian
 step "dpkg -i, then dpkg -P of the installed runtime packages"
-DEBIAN_FRONTEND=noninteractive dpkg -i /share/debs/libvotequorum8-cpp_*.deb /share/debs/libquorum5-cpp_*.deb
+runtime_debs=()
+for package in "${runtime_packages[@]}"; do runtime_debs+=(/share/debs/"$package"_*.deb); done
+DEBIAN_FRONTEND=noninteractive dpkg -i "${runtime_debs[@]}"
 expect ours
 quorate || fail "corosync-quorumtool does not work on ours"
-dpkg -P libquorum5-cpp libvotequorum8-cpp
-packages_are purged libquorum5-cpp libvotequorum8-cpp
+cmap_keys totem. | diff /run/cmap-ours - || fail "corosync-cmapctl on the runtime packages alone reads otherwise (above)"
+dpkg -P "${runtime_packages[@]}"
+packages_are purged "${runtime_packages[@]}"
 expect debian
 quorate || fail "corosync-quorumtool does not work on Debian's libraries after dpkg -P"
 step "purged: the references are back and corosync-quorumtool works on them"
 kill "$qdevice"
 wait "$qdevice" || true
-echo "deb: installed in place of libvotequorum8 and libquorum5 (Debian's tools ran on them), removed, purged, Debian's libraries back and working"
+echo "deb: installed in place of libvotequorum8, libquorum5, libcmap4 and libcorosync-common4 (Debian's tools ran on them), removed, purged, Debian's libraries back and working"

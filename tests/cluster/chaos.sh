@@ -57,7 +57,13 @@
 # (chaos_client also makes requests from its main thread when asked).
 # The last line:
 #   chaos: seed S, F faults, C checks, D divergences, X crashes, H hangs, growth fd=N shm=N rss=NKiB,
-#   slow convergences N (a monitor among the last views: M)
+#   slow convergences N (a monitor among the last views: M), settles behind a moving truth K
+# A slow convergence (5 s or more) is blamed on the views that still
+# disagreed in the round before the one that settled, but only on those
+# whose node's truth had then been the same for 2 s or more (every view
+# re-reads within a second); where every view behind disagreed with a truth
+# younger than that, the cluster itself was still changing (a node
+# joining, a qdevice registering): that settle is counted in K, not N.
 # and the exit status is 0 only when D, X and H are 0 and growth is within
 # the bounds. A failure names the seed and the fault before it.
 set -euo pipefail
@@ -87,7 +93,9 @@ trap cluster_down EXIT
 dir=$VQ_CLUSTER_DIR
 echo "chaos: seed $seed, $faults faults, clients on ${VQ_CHAOS_LIB:-ours} library (replay: VQ_CHAOS_SEED=$seed VQ_CHAOS_FAULTS=$faults)"
 
-checks=0 divergences=0 crashes=0 hangs=0 slow=0 slow_monitor=0
+checks=0 divergences=0 crashes=0 hangs=0 slow=0 slow_monitor=0 moving=0
+# Each node's truth when last read, and when it was first read so (ms).
+declare -A truth_was=() truth_since=()
 fault_text="(none yet)"
 problem() {  # TEXT: one line, with what preceded it
 	echo "chaos: PROBLEM after fault \"$fault_text\" (seed $seed): $*"
@@ -201,37 +209,57 @@ field() {  # NAME KEY: a key=value of its answer file
 # Waits until, at one moment, every client's view equals its node's truth.
 # Counts one check per client; divergences are what never converged.
 settle_and_check() {
-	local deadline=$((SECONDS + settle)) start=$SECONDS i name t tq v last=""
-	local -a bad=()
+	local deadline=$((SECONDS + settle)) start=$SECONDS i name t tq v last="" now age held
+	local -a bad=() behind=()
+	local -i last_held=0 last_held_monitor=0
 	while :; do
 		# Every view that still disagreed in the last round that did not
-		# settle (the first view checked is not more to blame than the rest).
+		# settle (the first view checked is not more to blame than the rest),
+		# and how many of them disagreed with a truth held for 2 s.
 		if [ ${#bad[@]} != 0 ]; then
 			last=$(printf '%s; ' "${bad[@]}")
 			last=${last%; }
+			last_held=0 last_held_monitor=0
+			for v in "${behind[@]}"; do
+				last_held+=1
+				[[ $v != monitor* ]] || last_held_monitor+=1
+			done
 		fi
-		bad=()
+		bad=() behind=()
 		for i in 1 2 3; do
 			t=$(truth "$i")
+			now=$((${EPOCHREALTIME/./} / 1000))
+			if [ "${truth_was[$i]-}" != "$t" ]; then
+				truth_was[$i]=$t
+				truth_since[$i]=$now
+			fi
+			age=$((now - truth_since[$i]))
+			held=""
+			[ "$age" -lt 2000 ] || held=1
 			[ "$t" != none ] || { bad+=("node $i: no truth (corosync not answering)"); continue; }
 			# libquorum's part of the truth: quorate and members.
 			tq=${t%% votes=*}
 			v=$(monitor_view "$i")
-			[ "$v" = "$t" ] || bad+=("monitor$i: $v | truth: $t")
+			if [ "$v" != "$t" ]; then
+				bad+=("monitor$i: $v | truth ($age ms unchanged): $t")
+				[ -z "$held" ] || behind+=("monitor$i")
+			fi
 			for name in "client$i" "many$i" "quorum$i"; do
 				[ -f "$dir/$name.pid" ] || continue
 				if ! ask "$name"; then
 					bad+=("$name: no answer within 2 s")
+					behind+=("$name")
 					continue
 				fi
 				v=$(client_view "$name")
 				if [[ $name == quorum* ]]; then
-					[ "$v" = "$tq" ] || bad+=("$name: $v | truth: $tq")
+					[ "$v" = "$tq" ] || { bad+=("$name: $v | truth ($age ms unchanged): $tq"); [ -z "$held" ] || behind+=("$name"); }
 				else
-					[ "$v" = "$t" ] || bad+=("$name: $v | truth: $t")
+					[ "$v" = "$t" ] || { bad+=("$name: $v | truth ($age ms unchanged): $t"); [ -z "$held" ] || behind+=("$name"); }
 				fi
 				if [ "$name" = many1 ] && [ "$(field many1 agree)" != 200/200 ]; then
 					bad+=("many1: handles agreeing $(field many1 agree)")
+					behind+=(many1)
 				fi
 			done
 		done
@@ -240,14 +268,18 @@ settle_and_check() {
 	done
 	# A slow convergence is named (not a failure): who was last to agree.
 	# A first round that agreed but took 5 s or more is a slow round (a busy
-	# machine), not a slow view.
+	# machine), not a slow view; a last round whose every view behind
+	# disagreed with a truth under 2 s old was the cluster still changing.
 	if [ ${#bad[@]} = 0 ] && [ $((SECONDS - start)) -ge 5 ]; then
-		if [ -n "$last" ]; then
-			slow=$((slow + 1))
-			[[ $last != *monitor[123]:* ]] || slow_monitor=$((slow_monitor + 1))
-			echo "    settled after $((SECONDS - start)) s; the last views to agree: $last"
-		else
+		if [ -z "$last" ]; then
 			echo "    settled in the first round, which took $((SECONDS - start)) s (asking every view)"
+		elif [ "$last_held" = 0 ]; then
+			moving=$((moving + 1))
+			echo "    settled after $((SECONDS - start)) s behind a moving truth (no view was behind a truth held for 2 s); the last round: $last"
+		else
+			slow=$((slow + 1))
+			[ "$last_held_monitor" = 0 ] || slow_monitor=$((slow_monitor + 1))
+			echo "    settled after $((SECONDS - start)) s; the last views to agree ($last_held behind a truth held for 2 s): $last"
 		fi
 	fi
 	checks=$((checks + ${#clients[@]}))
@@ -426,5 +458,5 @@ if [ "$divergences" != 0 ] || [ "$crashes" != 0 ] || [ "$hangs" != 0 ] || [ "$le
 	[ "$g_fd" -gt 0 ] || [ "$g_shm" -gt 0 ] || [ "$g_rss" -gt 2048 ]; then
 	status=1
 fi
-echo "chaos: seed $seed, $faults faults, $checks checks, $divergences divergences, $crashes crashes, $hangs hangs, growth fd=$g_fd shm=$g_shm rss=${g_rss}KiB, slow convergences $slow (a monitor among the last views: $slow_monitor)"
+echo "chaos: seed $seed, $faults faults, $checks checks, $divergences divergences, $crashes crashes, $hangs hangs, growth fd=$g_fd shm=$g_shm rss=${g_rss}KiB, slow convergences $slow (a monitor among the last views: $slow_monitor), settles behind a moving truth $moving"
 exit "$status"

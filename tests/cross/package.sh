@@ -11,9 +11,10 @@
 # database's symbols and shlibs files, as a package build tree given with
 # -S). Then, in a throwaway overlay of the root (private mount, network and
 # PID namespaces, a private corosync of ARCH), dpkg installs them: Debian's
-# corosync-quorumtool of ARCH must load both our libraries and work,
-# votequorum-monitor must report quorum, and dpkg -r must give the
-# reference back.
+# corosync-quorumtool of ARCH must load our four libraries and work,
+# corosync-cmapctl must load our libcmap and libcorosync_common and print
+# what it printed on Debian's, votequorum-monitor must report quorum, and
+# dpkg -r must give the references back.
 set -euo pipefail
 shopt -s inherit_errexit
 arch=$1 root=$2 build=$3
@@ -73,25 +74,53 @@ for _ in $(seq 1 300); do quorate && break; sleep 0.05; done
 quorate || { cat /run/corosync.log; fail "corosync did not become quorate"; }
 [[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.0.0 ]] || fail "the root does not start on the reference"
 [[ $(readlink -f "$L/libquorum.so.5") == *libquorum.so.5.1.0 ]] || fail "the root does not start on the reference libquorum"
+# SONAME REFERENCE_FILE OURS_FILE, for the four libraries.
+libs=(
+	"libvotequorum.so.8 libvotequorum.so.8.0.0 libvotequorum.so.8.1.0"
+	"libquorum.so.5 libquorum.so.5.1.0 libquorum.so.5.2.0"
+	"libcmap.so.4 libcmap.so.4.1.0 libcmap.so.4.2.0"
+	"libcorosync_common.so.4 libcorosync_common.so.4.0.0 libcorosync_common.so.4.1.0"
+)
+links_are() {  # reference|ours
+	local l so ref ours want
+	for l in "${libs[@]}"; do
+		read -r so ref ours <<<"$l"
+		want=$ref
+		[ "$1" = reference ] || want=$ours
+		[[ $(readlink -f "$L/$so") == */"$want" ]] || fail "$so is $(readlink -f "$L/$so"), not the $1 ($want)"
+	done
+}
+loads_ours() {  # PROGRAM SONAME...
+	local program=$1 so l name ref ours loaded
+	shift
+	for so in "$@"; do
+		loaded=$(ldd "$program" | awk -v so="$so" '$1 == so { print $3 }')
+		for l in "${libs[@]}"; do
+			read -r name ref ours <<<"$l"
+			[ "$name" != "$so" ] || [[ $(readlink -f "$loaded") == */"$ours" ]] || fail "$program loads $loaded for $so"
+		done
+	done
+}
+links_are reference
+cmapctl_reference=$(corosync-cmapctl totem.)
+[ -n "$cmapctl_reference" ] || fail "corosync-cmapctl totem. printed nothing on the reference"
 step "dpkg -i"
-DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libquorum5-cpp_*.deb /debs/libvotequorum-cpp1_*.deb \
-	/debs/votequorum-monitor_*.deb >/dev/null
-step "installed: libvotequorum.so.8 -> $(readlink -f "$L/libvotequorum.so.8"), libquorum.so.5 -> $(readlink -f "$L/libquorum.so.5")"
-[[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.1.0 ]] || fail "the link is not ours"
-[[ $(readlink -f "$L/libquorum.so.5") == *libquorum.so.5.2.0 ]] || fail "the libquorum link is not ours"
-loaded=$(ldd /usr/sbin/corosync-quorumtool | awk '$1 == "libvotequorum.so.8" { print $3 }')
-[[ $(readlink -f "$loaded") == *libvotequorum.so.8.1.0 ]] || fail "corosync-quorumtool loads $loaded"
-loaded=$(ldd /usr/sbin/corosync-quorumtool | awk '$1 == "libquorum.so.5" { print $3 }')
-[[ $(readlink -f "$loaded") == *libquorum.so.5.2.0 ]] || fail "corosync-quorumtool loads $loaded"
+DEBIAN_FRONTEND=noninteractive dpkg -i /debs/libvotequorum8-cpp_*.deb /debs/libquorum5-cpp_*.deb /debs/libcmap4-cpp_*.deb \
+	/debs/libcorosync-common4-cpp_*.deb /debs/libvotequorum-cpp1_*.deb /debs/votequorum-monitor_*.deb >/dev/null
+step "installed: libvotequorum.so.8 -> $(readlink -f "$L/libvotequorum.so.8"), libcmap.so.4 -> $(readlink -f "$L/libcmap.so.4")"
+links_are ours
+loads_ours /usr/sbin/corosync-quorumtool libvotequorum.so.8 libquorum.so.5 libcmap.so.4 libcorosync_common.so.4
+loads_ours /usr/sbin/corosync-cmapctl libcmap.so.4 libcorosync_common.so.4
 quorate || fail "corosync-quorumtool on the installed package does not report quorum"
+[ "$(corosync-cmapctl totem.)" = "$cmapctl_reference" ] || fail "corosync-cmapctl totem. prints otherwise on ours"
+step "corosync-cmapctl totem. on the installed package: as on the reference"
 step "corosync-quorumtool -s on the installed package: quorate"
 json=$(votequorum-monitor --once --json)
 [[ $json == *'"quorate":true'* ]] || fail "votequorum-monitor --once --json: $json"
 step "votequorum-monitor --once --json: quorate"
 step "dpkg -r"
-dpkg -r votequorum-monitor libvotequorum-cpp1 libvotequorum8-cpp libquorum5-cpp >/dev/null
-[[ $(readlink -f "$L/libvotequorum.so.8") == *libvotequorum.so.8.0.0 ]] || fail "dpkg -r did not give the reference back"
-[[ $(readlink -f "$L/libquorum.so.5") == *libquorum.so.5.1.0 ]] || fail "dpkg -r did not give the reference libquorum back"
+dpkg -r votequorum-monitor libvotequorum-cpp1 libvotequorum8-cpp libquorum5-cpp libcmap4-cpp libcorosync-common4-cpp >/dev/null
+links_are reference
 quorate || fail "corosync-quorumtool does not work on the reference after dpkg -r"
 step "removed: the reference is back and corosync-quorumtool works on it"
 SCRIPT
@@ -111,4 +140,4 @@ unshare --mount --net --pid --fork --mount-proc bash -c '
 	cp "$debs"/* "$ov/root/debs/"
 	chroot "$ov/root" /bin/bash /debs/in-root.sh "$multiarch"
 ' package "$work/ov" "$root" "$work/debs" "$top" "$DEB_HOST_MULTIARCH"
-echo "deb ($arch): $(find "$work/debs" -name '*.deb' | wc -l) packages for $arch installed in the root in place of libvotequorum8 and libquorum5 (its corosync-quorumtool ran on ours), removed, references restored"
+echo "deb ($arch): $(find "$work/debs" -name '*.deb' | wc -l) packages for $arch installed in the root in place of libvotequorum8, libquorum5, libcmap4 and libcorosync-common4 (its corosync-quorumtool and corosync-cmapctl ran on ours), removed, references restored"

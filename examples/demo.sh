@@ -2,34 +2,49 @@
 # The main job: on a fresh Debian 12 machine (root), install what is needed,
 # build the library, start a private single-node corosync (in its own
 # network and mount namespace: it never meets a corosync you run), and show
-# real programs working through our libvotequorum.so.8 and libquorum.so.5:
-#   - Debian's own corosync-quorumtool binary, unchanged, with both our
-#     libraries put first by LD_LIBRARY_PATH (it loads the two);
+# real programs working through our libraries (libvotequorum.so.8,
+# libquorum.so.5, libcmap.so.4, libcorosync_common.so.4):
+#   - Debian's own corosync-quorumtool binary, unchanged, with our
+#     libraries put first by LD_LIBRARY_PATH (it loads all four, and no
+#     corosync client library of the system);
+#   - Debian's corosync-cmapctl on our libcmap: a dump, a key set and read;
 #   - vq_status, the small example program of examples/;
 #   - votequorum-monitor, once and as a Prometheus exporter (one scrape).
+# VQ_DEMO_PREBUILT=1 skips the set-up and the build (the test of this
+# script, tests/system/demo_test.sh, runs it on the suite's build).
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${VQ_BUILD_DIR:-$top/build}
 
 if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
-	"$top/tests/setup.sh"
-	cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build "$build" -j"$(nproc)" --target votequorum quorum vq_status cpp_status votequorum-monitor >/dev/null
+	if [ "${VQ_DEMO_PREBUILT:-}" != 1 ]; then
+		"$top/tests/setup.sh"
+		cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+		cmake --build "$build" -j"$(nproc)" --target votequorum quorum cmap corosync_common vq_status cpp_status \
+			votequorum-monitor >/dev/null
+	fi
 	exec "$top/tests/support/private-corosync.sh" "$0" "$@"
 fi
 
 lib=$build
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "which libraries Debian's corosync-quorumtool loads"
-LD_LIBRARY_PATH=$lib ldd /usr/sbin/corosync-quorumtool | grep -E 'lib(vote)?quorum\.so'
+say "which corosync libraries Debian's corosync-quorumtool loads (all four ours)"
+LD_LIBRARY_PATH=$lib ldd /usr/sbin/corosync-quorumtool | grep -E 'lib(votequorum|quorum|cmap|corosync_common)\.so'
 
 say "corosync-quorumtool -s (Debian's binary on our two libraries: 'Quorate:' comes from libquorum, the rest from libvotequorum)"
 LD_LIBRARY_PATH=$lib corosync-quorumtool -s || true
 
 say "corosync-quorumtool -l -H"
 LD_LIBRARY_PATH=$lib corosync-quorumtool -l -H || true
+
+say "corosync-cmapctl totem. (Debian's binary on our libcmap)"
+LD_LIBRARY_PATH=$lib corosync-cmapctl totem. || true
+
+say "corosync-cmapctl -s demo.greeting str hello, then -g demo.greeting"
+LD_LIBRARY_PATH=$lib corosync-cmapctl -s demo.greeting str hello || true
+LD_LIBRARY_PATH=$lib corosync-cmapctl -g demo.greeting || true
 
 say "vq_status (examples/vq_status.c on our library)"
 LD_LIBRARY_PATH=$lib "$build/examples/vq_status" || true

@@ -5,8 +5,8 @@
 # real programs working through our libraries (libvotequorum.so.8,
 # libquorum.so.5, libcmap.so.4, libcorosync_common.so.4):
 #   - Debian's own corosync-quorumtool binary, unchanged, with our
-#     libraries put first by LD_LIBRARY_PATH (it loads all four, and no
-#     corosync client library of the system);
+#     libraries put first by LD_LIBRARY_PATH (it loads all four; its
+#     libcfg is still the system's);
 #   - Debian's corosync-cmapctl on our libcmap: a dump, a key set and read;
 #   - vq_status, the small example program of examples/;
 #   - votequorum-monitor, once and as a Prometheus exporter (one scrape).

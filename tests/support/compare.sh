@@ -7,6 +7,13 @@
 #                         the files are equal, else "DIFFERENT: NAME" and
 #                         the diff, and returns 1; with VQ_SHOW set it also
 #                         prints OURS.
+#   vq_compare_scenarios WHAT REFLIB OURLIB WORKDIR SCENARIO...
+#                         runs each SCENARIO ("NAME|FRESH|SNIPPET") with
+#                         the caller's
+#                         run_with LIBDIR FRESH SNIPPET OUTFILE, on REFLIB
+#                         then OURLIB, and compares the two (vq_compare);
+#                         prints "WHAT: N of M scenarios print the same"
+#                         and returns 1 unless all do.
 #   vq_wait_lines FILE N  waits (up to 10 s) until FILE, which a program in
 #                         the background writes, has N lines; if it never
 #                         does, appends a line saying so (so the output
@@ -28,6 +35,23 @@ vq_compare() {  # NAME REF OURS
 	fi
 	if [ -n "${VQ_SHOW:-}" ]; then sed 's/^/    | /' "$3"; fi
 	return "$status"
+}
+
+vq_compare_scenarios() {  # WHAT REFLIB OURLIB WORKDIR SCENARIO...
+	local what=$1 reflib=$2 ourlib=$3 work=$4 s name rest fresh snippet fail=0 n=0
+	shift 4
+	for s in "$@"; do
+		name=${s%%|*}
+		rest=${s#*|}
+		fresh=${rest%%|*}
+		snippet=${rest#*|}
+		n=$((n + 1))
+		run_with "$reflib" "$fresh" "$snippet" "$work/ref"
+		run_with "$ourlib" "$fresh" "$snippet" "$work/ours"
+		vq_compare "$name" "$work/ref" "$work/ours" || fail=$((fail + 1))
+	done
+	echo "$what: $((n - fail)) of $n scenarios print the same"
+	[ "$fail" -eq 0 ]
 }
 
 vq_wait_lines() {  # FILE N

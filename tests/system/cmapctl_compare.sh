@@ -113,17 +113,4 @@ for program in "$(command -v corosync-cmapctl)" "$walk"; do
 done
 dirty=1
 
-fail=0
-n=0
-for s in "${scenarios[@]}"; do
-	name=${s%%|*}
-	rest=${s#*|}
-	fresh=${rest%%|*}
-	snippet=${rest#*|}
-	n=$((n + 1))
-	run_with "$reflib" "$fresh" "$snippet" "$work/ref"
-	run_with "$ourlib" "$fresh" "$snippet" "$work/ours"
-	vq_compare "$name" "$work/ref" "$work/ours" || fail=$((fail + 1))
-done
-echo "corosync-cmapctl and cmap_walk: $((n - fail)) of $n scenarios print the same"
-[ "$fail" -eq 0 ]
+vq_compare_scenarios "corosync-cmapctl and cmap_walk" "$reflib" "$ourlib" "$work" "${scenarios[@]}"

@@ -84,17 +84,4 @@ fi
 echo "ours: corosync-quorumtool loads $(loaded "$ourlib" | tr '\n' ' ')"
 echo "Debian's: corosync-quorumtool loads $(loaded "" | tr '\n' ' ')"
 
-fail=0
-n=0
-for s in "${scenarios[@]}"; do
-	name=${s%%|*}
-	rest=${s#*|}
-	fresh=${rest%%|*}
-	snippet=${rest#*|}
-	n=$((n + 1))
-	run_with "" "$fresh" "$snippet" "$work/ref"
-	run_with "$ourlib" "$fresh" "$snippet" "$work/ours"
-	vq_compare "$name" "$work/ref" "$work/ours" || fail=$((fail + 1))
-done
-echo "corosync-quorumtool: $((n - fail)) of $n scenarios print the same"
-[ "$fail" -eq 0 ]
+vq_compare_scenarios corosync-quorumtool "" "$ourlib" "$work" "${scenarios[@]}"

@@ -8,12 +8,16 @@
 #      scenario by scenario, the same scenarios, declared differences and
 #      pinned traces as on amd64 (all of them, or the SCENARIOs named, which
 #      run in the debian pair only);
-#   2. tests/system/quorumtool_compare.sh: the root's corosync-quorumtool on
+#   2. the cmap-debian pair, on the scenarios where the daemon's host byte
+#      order meets the wire (every value type set, got, typed, adjusted,
+#      iterated, tracked with its old and new values, the stats map):
+#      the root's libcmap4 against ours (not with SCENARIOs named);
+#   3. tests/system/quorumtool_compare.sh: the root's corosync-quorumtool on
 #      both libraries, the same output.
 # Every ARCH program (daemon, tools, driver, fake server, helper) runs
 # inside the root through tests/cross/in-root.sh, from small wrappers this
 # script writes into OUT; the harness around them is the host's, unchanged.
-# Unless VQ_CROSS_QUORUMTOOL=0, part 2 runs too.
+# Unless VQ_CROSS_QUORUMTOOL=0, part 3 runs too.
 set -euo pipefail
 shopt -s inherit_errexit
 arch=$1 root=$2 build=$3 out=$4
@@ -32,6 +36,7 @@ wrap() {  # FILE PROGRAM: FILE runs PROGRAM (a path inside the root) there
 }
 wrap "$out/bin/driver" "$build/tests/conformance/conformance_driver"
 wrap "$out/bin/quorum_driver" "$build/tests/conformance/quorum_driver"
+wrap "$out/bin/cmap_driver" "$build/tests/conformance/cmap_driver"
 wrap "$out/bin/fake_votequorum" "$build/tests/conformance/fake_votequorum"
 wrap "$out/bin/qdevice_helper" "$build/tests/system/qdevice_helper"
 wrap "$out/prefix/sbin/corosync" /usr/sbin/corosync
@@ -42,7 +47,8 @@ export PATH=$out/prefix/sbin:$PATH
 
 # The driver is ARCH's, and so is the daemon: a wrong build or root fails
 # here rather than passing on the host's.
-for f in "$build/tests/conformance/conformance_driver" "$build/tests/conformance/quorum_driver" "$root/usr/sbin/corosync"; do
+for f in "$build/tests/conformance/conformance_driver" "$build/tests/conformance/quorum_driver" \
+	"$build/tests/conformance/cmap_driver" "$root/usr/sbin/corosync"; do
 	if ! file -L "$f" | grep -E "ELF .*$(case $arch in s390x) echo 'IBM S/390' ;; i386) echo 'Intel 80386' ;; esac)" >/dev/null; then
 		echo "FAIL: $f is not an $arch program: $(file -L "$f")" >&2
 		exit 1
@@ -104,6 +110,8 @@ run_pair() {
 run_pair debian "$out/bin/driver" "$@"
 if [ $# = 0 ]; then
 	run_pair quorum-debian "$out/bin/quorum_driver"
+	run_pair cmap-debian "$out/bin/cmap_driver" set_every_type get_every_type get_buffer_sizes typed_getters inc_dec \
+		large_values iter stats_map track_key_types track_prefix
 fi
 
 if [ "${VQ_CROSS_QUORUMTOOL:-1}" != 0 ]; then

@@ -22,8 +22,10 @@
 #                (replay_main.cpp)
 #   package      the .debs for ARCH, installed and removed in an overlay of
 #                the root (package.sh)
-#   conformance  the root's corosync 3.1.7: the debian pair scenario by
-#                scenario and corosync-quorumtool on both libraries
+#   conformance  the root's corosync 3.1.7: the debian and quorum-debian
+#                pairs scenario by scenario, cmap-debian on the scenarios
+#                where byte order counts, and corosync-quorumtool on both
+#                libraries
 #                (conformance.sh); VQ_CROSS_SCENARIOS="A B ..." runs only
 #                those scenarios (a sample), --no-conformance none
 # --build-only stops after the build (tests/run.sh builds while other tiers
@@ -80,7 +82,7 @@ cmake -S "$top" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$top/cmake/toolchain-$arch.c
 	-DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON -DVQ_SYSTEMD_UNIT_DIR=/lib/systemd/system >/dev/null
 cmake --build "$build" -j"$jobs" --target votequorum votequorum-cpp corosync_common unit_tests fake_tests cpp_tests \
 	header_check_c header_check_cxx abi11_usage_c abi11_usage_cxx conformance_driver fake_votequorum qdevice_helper \
-	quorum quorum_driver votequorum-monitor man_pages >/dev/null
+	quorum quorum_driver cmap cmap_driver votequorum-monitor man_pages >/dev/null
 lap build
 if [ "$mode" = --build-only ]; then
 	printf '%s\n' "${times[@]}"

@@ -210,7 +210,7 @@ field() {  # NAME KEY: a key=value of its answer file
 # Counts one check per client; divergences are what never converged.
 settle_and_check() {
 	local deadline=$((SECONDS + settle)) start=$SECONDS i name t tq v last="" now age held
-	local -a bad=() behind=()
+	local -a bad=() behind=() last_behind=()
 	local -i last_held=0 last_held_monitor=0
 	while :; do
 		# Every view that still disagreed in the last round that did not
@@ -220,6 +220,7 @@ settle_and_check() {
 			last=$(printf '%s; ' "${bad[@]}")
 			last=${last%; }
 			last_held=0 last_held_monitor=0
+			last_behind=("${behind[@]}")
 			for v in "${behind[@]}"; do
 				last_held+=1
 				[[ $v != monitor* ]] || last_held_monitor+=1
@@ -280,6 +281,14 @@ settle_and_check() {
 			slow=$((slow + 1))
 			[ "$last_held_monitor" = 0 ] || slow_monitor=$((slow_monitor + 1))
 			echo "    settled after $((SECONDS - start)) s; the last views to agree ($last_held behind a truth held for 2 s): $last"
+			# What a monitor behind said besides its JSON lines (its
+			# connection's ups and downs), and when its last lines came.
+			for name in "${last_behind[@]}"; do
+				[[ $name == monitor* ]] || continue
+				echo "    $name's last lines other than its state:"
+				grep -v '^{' "$dir/$name.log" | tail -n 5 | sed 's/^/      | /' || true
+				echo "    $name's log: $(grep -c '^{' "$dir/$name.log" || true) JSON lines, last written $(( $(date +%s) - $(stat -c %Y "$dir/$name.log") )) s ago"
+			done
 		fi
 	fi
 	checks=$((checks + ${#clients[@]}))

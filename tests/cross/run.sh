@@ -118,14 +118,14 @@ echo "cross ($arch) abi, header programs: $(summary "$build/cross-abi.log")"
 "$here/abi.sh" "$arch" "$root" "$build"
 lap abi
 
-# The core's and both services' shared sources (the OBJECT libraries
-# vq_core, vq_votequorum, vq_quorum) compiled here with UBSan too, so the
-# decoders are checked.
+# The core's and every service's shared sources (the OBJECT libraries
+# vq_core, vq_votequorum, vq_quorum, vq_cmap) compiled here with UBSan too,
+# so the decoders are checked.
 replay=$build/tests/cross-replay
 mkdir -p "$replay"
-mapfile -t core < <(sed -n '/^add_library(vq_core OBJECT/,/^add_library(vq_quorum OBJECT/p' "$top/CMakeLists.txt" |
+mapfile -t core < <(sed -n '/^add_library(vq_core OBJECT/,/^add_library(vq_cmap OBJECT/p' "$top/CMakeLists.txt" |
 	grep -oE 'src/[a-z_]+/[a-z_]+\.cpp' | sed "s|^|$top/|")
-[ "${#core[@]}" -ge 8 ] || { echo "FAIL: only ${#core[@]} sources of vq_core, vq_votequorum and vq_quorum found in CMakeLists.txt" >&2; exit 1; }
+[ "${#core[@]}" -ge 12 ] || { echo "FAIL: only ${#core[@]} sources of vq_core, vq_votequorum, vq_quorum and vq_cmap found in CMakeLists.txt" >&2; exit 1; }
 # UBSan everywhere; ASan too where i386 runs natively (under qemu-user
 # ASan's shadow memory is not dependable).
 sanitize=(-fsanitize=undefined -static-libubsan)

@@ -59,6 +59,14 @@ inline std::vector<std::byte> cmap_notification(uint64_t track_inst, int32_t eve
 	return msg;
 }
 
+// A uint32 value's bytes as corosync stores them: in the host's byte order.
+inline std::string host_u32(uint32_t v)
+{
+	std::string bytes(sizeof v, '\0');
+	std::memcpy(bytes.data(), &v, sizeof v);
+	return bytes;
+}
+
 struct CannedCmap {
 	struct Value {
 		uint8_t type;
@@ -66,7 +74,7 @@ struct CannedCmap {
 	};
 	// The keys the map starts with (each connection's map: default or stats).
 	std::map<std::string, Value> keys{{"totem.cluster_name", {CMAP_VALUETYPE_STRING, std::string("test", 5)}},
-		{"totem.version", {CMAP_VALUETYPE_UINT32, std::string("\x02\0\0\0", 4)}}};
+		{"totem.version", {CMAP_VALUETYPE_UINT32, host_u32(2)}}};
 	std::map<std::string, Value> stats{{"stats.ipcs.global.active", {CMAP_VALUETYPE_UINT64, std::string(8, '\x01')}}};
 	// The error each request's reply carries, by request id (CS_OK when not
 	// listed).

@@ -3,8 +3,9 @@
 #
 # The ABI tier on a foreign architecture, with that architecture's tools:
 #   - the exported table and its symbol versions, read from the foreign
-#     libvotequorum.so.8 and libquorum.so.5 with the cross binutils (tests/abi/check_exports.sh,
-#     its objdump being ARCH's);
+#     libvotequorum.so.8, libquorum.so.5, libcmap.so.4 and
+#     libcorosync_common.so.4 with the cross binutils
+#     (tests/abi/check_exports.sh, its objdump being ARCH's);
 #   - every size, offset and constant of the public header against the
 #     root's own Debian libvotequorum-dev header, both dumps compiled by
 #     ARCH's compiler and run as ARCH code (tests/abi/compare_layout.sh;
@@ -38,6 +39,9 @@ ln -s "$(command -v "$triplet-objdump")" "$shim/objdump"
 PATH=$shim:$PATH "$top/tests/abi/check_exports.sh" "$lib" "$top/tests/abi/exports-votequorum.expected" \
 	COROSYNC_VOTEQUORUM_1.1 COROSYNC_VOTEQUORUM_1.0
 PATH=$shim:$PATH "$top/tests/abi/check_exports.sh" "$(dirname "$lib")/libquorum.so.5" "$top/tests/abi/exports-quorum.expected"
+PATH=$shim:$PATH "$top/tests/abi/check_exports.sh" "$(dirname "$lib")/libcmap.so.4" "$top/tests/abi/exports-cmap.expected"
+PATH=$shim:$PATH "$top/tests/abi/check_exports.sh" "$(dirname "$lib")/libcorosync_common.so.4" \
+	"$top/tests/abi/exports-corosync_common.expected"
 
 cat > "$shim/cc" <<SHIM
 #!/bin/sh

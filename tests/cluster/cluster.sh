@@ -178,7 +178,9 @@ check_maps() {  # I PID WHAT LIBDIR SONAME...
 		if [ -n "$lib" ]; then
 			want=$(readlink -e "$lib/$so") || { echo "FAIL: no $so in $lib" >&2; return 1; }
 		else
-			want=$(ldconfig -p | awk -v so="$so" '$1 == so { print $NF; exit }' | xargs -r readlink -e)
+			# awk reads to the end: leaving early could kill ldconfig with
+			# SIGPIPE mid-output, which pipefail makes this line's failure.
+			want=$(ldconfig -p | awk -v so="$so" '$1 == so && !found { print $NF; found = 1 }' | xargs -r readlink -e)
 			[ -n "$want" ] || { echo "FAIL: the system has no $so" >&2; return 1; }
 		fi
 		id=$(stat -L -c '%d:%i' "$want")

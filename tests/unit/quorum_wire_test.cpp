@@ -11,26 +11,14 @@
 #include <vector>
 
 using namespace vq::quorum::wire;
+using vqtest::header_id;
+using vqtest::header_size;
+using vqtest::message;
 using vqtest::read_at;
 using vqtest::set_at;
 
 namespace {
 
-int32_t header_id(const Request& r) { return read_at<int32_t>(r.bytes(), 0); }
-int32_t header_size(const Request& r) { return read_at<int32_t>(r.bytes(), 8); }
-
-// A reply or notification of `size` bytes: a header saying `id`, `size`
-// (or `claimed_size`) and `error`, the rest zero.
-std::vector<std::byte> message(int32_t id, std::size_t size, int32_t error = CS_OK, int64_t claimed_size = -1)
-{
-	std::vector<std::byte> m(size);
-	set_at<int32_t>(m, 0, id);
-	set_at<int32_t>(m, 8, static_cast<int32_t>(claimed_size >= 0 ? claimed_size : static_cast<int64_t>(size)));
-	if (size >= 24) {
-		set_at<int32_t>(m, 16, error);
-	}
-	return m;
-}
 
 // What a sink was given, copied out of the views.
 struct Recorder final : EventSink {

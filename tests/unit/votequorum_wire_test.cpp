@@ -11,13 +11,12 @@
 
 using namespace vq::votequorum::wire;
 using vqtest::bytes_of;
+using vqtest::header_id;
+using vqtest::header_size;
 using vqtest::read_at;
 using vqtest::set_at;
 
 namespace {
-
-int32_t header_id(const Request& r) { return read_at<int32_t>(r.bytes(), 0); }
-int32_t header_size(const Request& r) { return read_at<int32_t>(r.bytes(), 8); }
 
 // Where the daemon of this architecture keeps a ring id's seq: its
 // mar_votequorum_ring_id is a plain {uint32_t nodeid; uint64_t seq;}, and a

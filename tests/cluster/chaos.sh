@@ -211,20 +211,14 @@ field() {  # NAME KEY: a key=value of its answer file
 settle_and_check() {
 	local deadline=$((SECONDS + settle)) start=$SECONDS i name t tq v last="" now age held
 	local -a bad=() behind=() last_behind=()
-	local -i last_held=0 last_held_monitor=0
 	while :; do
 		# Every view that still disagreed in the last round that did not
 		# settle (the first view checked is not more to blame than the rest),
-		# and how many of them disagreed with a truth held for 2 s.
+		# and those of them that disagreed with a truth held for 2 s.
 		if [ ${#bad[@]} != 0 ]; then
 			last=$(printf '%s; ' "${bad[@]}")
 			last=${last%; }
-			last_held=0 last_held_monitor=0
 			last_behind=("${behind[@]}")
-			for v in "${behind[@]}"; do
-				last_held+=1
-				[[ $v != monitor* ]] || last_held_monitor+=1
-			done
 		fi
 		bad=() behind=()
 		for i in 1 2 3; do
@@ -274,13 +268,13 @@ settle_and_check() {
 	if [ ${#bad[@]} = 0 ] && [ $((SECONDS - start)) -ge 5 ]; then
 		if [ -z "$last" ]; then
 			echo "    settled in the first round, which took $((SECONDS - start)) s (asking every view)"
-		elif [ "$last_held" = 0 ]; then
+		elif [ ${#last_behind[@]} = 0 ]; then
 			moving=$((moving + 1))
 			echo "    settled after $((SECONDS - start)) s behind a moving truth (no view was behind a truth held for 2 s); the last round: $last"
 		else
 			slow=$((slow + 1))
-			[ "$last_held_monitor" = 0 ] || slow_monitor=$((slow_monitor + 1))
-			echo "    settled after $((SECONDS - start)) s; the last views to agree ($last_held behind a truth held for 2 s): $last"
+			[[ " ${last_behind[*]} " != *" monitor"* ]] || slow_monitor=$((slow_monitor + 1))
+			echo "    settled after $((SECONDS - start)) s; the last views to agree (${#last_behind[@]} behind a truth held for 2 s): $last"
 			# What a monitor behind said besides its JSON lines (its
 			# connection's ups and downs), and when its last lines came.
 			for name in "${last_behind[@]}"; do

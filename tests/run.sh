@@ -48,11 +48,21 @@ fi
 run_start=$SECONDS
 step_name=""
 step_start=$SECONDS
+# The machine's CPU time so far, busy and all, in clock ticks (/proc/stat:
+# idle and iowait are the 4th and 5th fields).
+cpu_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+read -r step_busy step_all < <(cpu_ticks)
 # Each step prints how long the previous one took, and the end prints the
-# table: the run times of docs/testing.md come from these lines.
+# table, with how busy the CPUs were during each step (of all of them: a
+# step that leaves them idle waits on something else): the run times of
+# docs/testing.md come from these lines.
 declare -a step_times=()
 step_done() {
-	[ -n "$step_name" ] && step_times+=("$(printf '%4d s  %s' $((SECONDS - step_start)) "$step_name")")
+	local busy all
+	read -r busy all < <(cpu_ticks)
+	[ -n "$step_name" ] && step_times+=("$(printf '%4d s  %3d%% busy  %s' $((SECONDS - step_start)) \
+		$(((busy - step_busy) * 100 / (all - step_all > 0 ? all - step_all : 1))) "$step_name")")
+	step_busy=$busy step_all=$all
 	return 0
 }
 step() {
@@ -67,7 +77,7 @@ report_times() {
 	echo
 	echo "time per step:"
 	printf '  %s\n' "${step_times[@]}"
-	printf '%4d s  whole run\n' $((SECONDS - run_start))
+	printf '%4d s             whole run\n' $((SECONDS - run_start))
 }
 configure_build() {  # DIR TARGETS [CMAKE ARGS...]  (TARGETS: space-separated, or "all")
 	local dir=$1 targets=$2
@@ -85,11 +95,15 @@ cross_archs="s390x i386"
 
 cache=${VQ_CACHE:-/var/cache/votequorum-tests}
 export VQ_CACHE=$cache
+# What this run makes in the cache records this id: the cache test takes
+# what the run made from nothing as its proof (tests/cross/cache_rebuild.sh).
+VQ_RUN_ID=$(cat /proc/sys/kernel/random/uuid)
+export VQ_RUN_ID
 mkdir -p "$top/.cache"
 step "prerequisites: packages, the main line, the foreign roots and how their programs run, the build"
 # What earlier runs or sessions left here, said before anything is made: the
 # run needs none of it (tests/cross/cache_rebuild.sh proves the caches are
-# made again from nothing).
+# made from nothing: by this run, where it found them missing, else again).
 "$top/tests/cached.sh" "$cache"
 "$top/tests/setup.sh"
 for c in s390x-linux-gnu-g++ i686-linux-gnu-g++ mmdebstrap qemu-s390x-static qemu-i386-static arch-test; do
@@ -149,10 +163,11 @@ if [ "${VQ_QUICK:-}" != 1 ]; then
 	(renice -n 19 "$BASHPID" >/dev/null; later_builds) > "$top/build/later-builds.log" 2>&1 &
 	builds_pid=$!
 fi
-# One test more than the cores: most tests wait on daemons (a conformance
-# scenario keeps about half a core busy), and the cluster tests hold a
-# resource lock, so that only one of them runs at a time.
-(cd "$top/build" && ctest -j"$((jobs + 1))" --output-on-failure --no-tests=error -LE chaos)
+# Two tests more than the cores: most tests wait on daemons (a conformance
+# scenario keeps about half a core busy, a cluster test less), and the
+# cluster tests hold a resource lock, so that only one of them runs at a
+# time, in a chain that starts first (tests/CMakeLists.txt).
+(cd "$top/build" && ctest -j"$((jobs + 2))" --output-on-failure --no-tests=error -LE chaos)
 if [ "${VQ_QUICK:-}" = 1 ]; then
 	report_times
 	exit 0

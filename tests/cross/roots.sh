@@ -89,6 +89,8 @@ if [ ! -f "$root/.complete" ]; then
 	rm -rf "$root"
 	mv "$root.tmp" "$root"
 	echo "$((SECONDS - start))" > "$root/.seconds"
+	# Which run made it (tests/run.sh sets VQ_RUN_ID): see cache_rebuild.sh.
+	echo "${VQ_RUN_ID:-}" > "$root/.made-by"
 	touch "$root/.complete"
 	echo "roots.sh: the $arch root took $((SECONDS - start)) s" >&2
 fi

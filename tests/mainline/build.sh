@@ -63,6 +63,9 @@ fi
 for f in sbin/corosync sbin/corosync-quorumtool lib/libvotequorum.so.8 include/corosync/votequorum.h; do
 	[ -e "$prefix/$f" ] || { echo "mainline: FAIL: $prefix/$f was not installed" >&2; exit 1; }
 done
+# Which run made it (tests/run.sh sets VQ_RUN_ID): the cache test takes a
+# build this run made from nothing as its proof (tests/cross/cache_rebuild.sh).
+echo "${VQ_RUN_ID:-}" > "$dir/made-by"
 touch "$dir/complete"
 echo "mainline: built in $dir" >&2
 echo "$prefix"

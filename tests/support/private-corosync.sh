@@ -35,8 +35,20 @@ cat > /run/vqtest/bin/vq_restart_corosync <<'SCRIPT'
 source "$VQ_SUPPORT/namespace.sh"
 vq_stop_corosync
 rm -rf /var/lib/corosync/* /dev/shm/qb-*
+logged=$(stat -c %s "$VQ_COROSYNC_LOG" 2>/dev/null || echo 0)
 vq_corosync_start "$VQ_COROSYNC_CONF" "$VQ_COROSYNC_LOG"
 bin=${VQ_COROSYNC_PREFIX:+$VQ_COROSYNC_PREFIX/sbin/}
+# First the daemon's own word that it is done (its log, read from where this
+# start began), then the tool's: each corosync-quorumtool run costs a
+# quarter of a CPU second under qemu (tests/cross), a read of the log
+# nothing. Without the line within 10 s, the tool alone decides, as before.
+for _ in $(seq 1 500); do
+	if tail -c +$((logged + 1)) "$VQ_COROSYNC_LOG" 2>/dev/null |
+		grep -F 'Completed service synchronization, ready to provide service.' >/dev/null; then
+		break
+	fi
+	sleep 0.02
+done
 for _ in $(seq 1 500); do
 	if LD_LIBRARY_PATH= "${bin}corosync-quorumtool" -s >/dev/null 2>&1; then
 		exit 0

@@ -1,11 +1,13 @@
 #!/bin/bash
-# Debian's corosync-cmapctl, and a C client of every kind of call
-# (cmap_walk.c), each run on Debian's libcmap4 and on ours against the same
-# private corosync state, must print the same and exit the same, scenario by
-# scenario. Each side must have loaded the library it names. With
-# MAINLINE_PREFIX, the same with corosync's main line instead of Debian's
-# (its daemon, its corosync-cmapctl, its libcmap, which tags every call
-# COROSYNC_CMAP_1.0: the tool's references must bind to ours).
+# Debian's corosync-cmapctl and corosync-cfgtool (which reads node names and
+# addresses through libcmap, its libcfg staying the system's), and a C
+# client of every kind of call (cmap_walk.c), each run on Debian's libcmap4
+# and on ours against the same private corosync state, must print the same
+# and exit the same, scenario by scenario. Each side must have loaded the
+# library it names. With MAINLINE_PREFIX, the same with corosync's main line
+# instead of Debian's (its daemon, its corosync-cmapctl and
+# corosync-cfgtool, its libcmap, which tags every call COROSYNC_CMAP_1.0:
+# the tools' references must bind to ours).
 #   cmapctl_compare.sh OUR_LIBDIR CMAP_WALK [MAINLINE_PREFIX]
 # (CMAP_WALK: cmap_walk built against our header, without a run path: the
 # dynamic loader picks the library LD_LIBRARY_PATH points at, or Debian's.)
@@ -28,6 +30,7 @@ if [ -n "$prefix" ]; then
 	reflib=$prefix/lib
 	mkdir "$work/bin"
 	ln -s "$prefix/sbin/corosync-cmapctl" "$work/bin/corosync-cmapctl"
+	ln -s "$prefix/sbin/corosync-cfgtool" "$work/bin/corosync-cfgtool"
 	export PATH=$work/bin:$PATH
 fi
 
@@ -62,7 +65,12 @@ scenarios=(
 	"track a key, changes from other processes|1|$(track -t test.a 4)"
 	"track a prefix, changes from other processes|1|$(track -T test. 6)"
 	"every call of the API (cmap_walk)|1|\$VQ_WALK"
-	"no daemon (error)|1|pkill -KILL -x corosync; sleep 0.2; corosync-cmapctl -g totem.cluster_name; \$VQ_WALK"
+	"cfgtool: the links, brief, of one address|0|corosync-cfgtool -s; corosync-cfgtool -s -b; corosync-cfgtool -i 127.0.0.1 -s"
+	"cfgtool: the nodes, a node's addresses, a missing node's (error)|0|corosync-cfgtool -n; corosync-cfgtool -a 1; corosync-cfgtool -a 9; echo rc=\$?"
+	"cfgtool: reload the configuration, reopen the logs|1|corosync-cfgtool -R; echo rc=\$?; corosync-cfgtool -L; echo rc=\$?; corosync-cfgtool -s"
+	"cfgtool: kill a missing node (error)|0|corosync-cfgtool -k 9"
+	"cfgtool: shut corosync down, then the links (error)|1|corosync-cfgtool -H; echo rc=\$?; for _ in \$(seq 1 250); do pgrep -x corosync >/dev/null || break; sleep 0.02; done; corosync-cfgtool -s"
+	"no daemon (error)|1|pkill -KILL -x corosync; sleep 0.2; corosync-cmapctl -g totem.cluster_name; corosync-cfgtool -s; \$VQ_WALK"
 )
 
 # shellcheck source=../support/compare.sh
@@ -80,27 +88,39 @@ run_with() {  # LIBDIR FRESH SNIPPET OUTFILE
 }
 
 # Which corosync client libraries a program loaded, as the dynamic loader
-# reports them.
+# reports them, whatever the program's exit status (the scenarios compare
+# that).
 loaded() {  # LIBDIR PROGRAM...
-	local dir=$1
+	local dir=$1 log
 	shift
-	LD_DEBUG=libs LD_LIBRARY_PATH=$dir "$@" 2>&1 >/dev/null |
-		sed -nE 's/.*calling init: (.*\/lib(cmap|corosync_common|votequorum|quorum|cfg|cpg|sam)\.so\.[0-9.]+)$/\1/p' | sort -u
+	log=$(LD_DEBUG=libs LD_LIBRARY_PATH=$dir "$@" 2>&1 >/dev/null) || true
+	sed -nE 's/.*calling init: (.*\/lib(cmap|corosync_common|votequorum|quorum|cfg|cpg|sam)\.so\.[0-9.]+)$/\1/p' <<<"$log" | sort -u
 }
 vq_restart_corosync
 dirty=0
 # On our side, every corosync client library a program loads is ours (for
 # corosync-cmapctl: libcmap and libcorosync_common, so it loads none of the
-# system's); on the reference side, none is.
-for program in "$(command -v corosync-cmapctl)" "$walk"; do
-	ours=$(loaded "$ourlib" "$program" -g totem.cluster_name)
+# system's), but corosync-cfgtool's libcfg, which must not be; on the
+# reference side, none is.
+for program in "$(command -v corosync-cmapctl)" "$(command -v corosync-cfgtool)" "$walk"; do
+	args=(-g totem.cluster_name)
+	[[ $program != */corosync-cfgtool ]] || args=(-s)
+	ours=$(loaded "$ourlib" "$program" "${args[@]}")
+	ours_all=$ours
 	want="$ourlib/libcmap.so.4"
 	[ "$program" = "$walk" ] || want=$(printf '%s\n' "$ourlib/libcmap.so.4" "$ourlib/libcorosync_common.so.4")
+	if [[ $program == */corosync-cfgtool ]]; then
+		if ! grep -E '/libcfg\.so\.7(\.[0-9.]+)?$' <<<"$ours" >/dev/null || grep -F -- "$ourlib/libcfg" <<<"$ours" >/dev/null; then
+			printf 'FAIL: on our side %s loaded no libcfg of the system:\n%s\n' "$program" "$ours" >&2
+			exit 1
+		fi
+		ours=$(grep -v -E '/libcfg\.so\.7(\.[0-9.]+)?$' <<<"$ours")
+	fi
 	if [ "$ours" != "$want" ]; then
 		printf 'FAIL: on our side %s loaded:\n%s\n' "$program" "$ours" >&2
 		exit 1
 	fi
-	theirs=$(loaded "$reflib" "$program" -g totem.cluster_name)
+	theirs=$(loaded "$reflib" "$program" "${args[@]}")
 	if [ -z "$theirs" ] || grep -F -- "$ourlib/" <<<"$theirs" >/dev/null; then
 		printf "FAIL: on the reference side %s loaded:\n%s\n" "$program" "$theirs" >&2
 		exit 1
@@ -109,8 +129,8 @@ for program in "$(command -v corosync-cmapctl)" "$walk"; do
 		printf "FAIL: on the main line's side %s loaded:\n%s\n" "$program" "$theirs" >&2
 		exit 1
 	fi
-	echo "$(basename "$program"): ours loads $(paste -s -d ' ' <<<"$ours"), the reference $(paste -s -d ' ' <<<"$theirs")"
+	echo "$(basename "$program"): ours loads $(paste -s -d ' ' <<<"$ours_all"), the reference $(paste -s -d ' ' <<<"$theirs")"
 done
 dirty=1
 
-vq_compare_scenarios "corosync-cmapctl and cmap_walk" "$reflib" "$ourlib" "$work" "${scenarios[@]}"
+vq_compare_scenarios "corosync-cmapctl, corosync-cfgtool and cmap_walk" "$reflib" "$ourlib" "$work" "${scenarios[@]}"

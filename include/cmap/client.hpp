@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <iterator>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +49,63 @@ struct Entry {
 	uint8_t type = 0;
 
 	bool operator==(const Entry&) const = default;
+};
+
+// The keys under a prefix, read from the daemon one at a time as the range
+// is walked (Client::iterate): an input range, for a range-for loop or the
+// std::ranges algorithms and views; walk it once. The daemon holds the
+// iteration until the walk ends or the range goes (its destructor then
+// releases it, a request to the daemon). The range may outlive its Client:
+// once the client is closed or gone, the walk ends with CS_ERR_BAD_HANDLE.
+// A failure ends the walk early; error() says which, and is empty after a
+// walk to the last key. One thread walks a range at a time (the Client's
+// other members stay safe from any thread meanwhile).
+class COROSYNC_CPP_API KeyRange {
+	struct State;
+
+public:
+	class iterator {
+	public:
+		using value_type = Entry;
+		using difference_type = std::ptrdiff_t;
+
+		iterator() = default;
+		// The key found; valid until the next step of the walk.
+		const Entry& operator*() const noexcept { return *entry_; }
+		const Entry* operator->() const noexcept { return entry_; }
+		iterator& operator++()
+		{
+			entry_ = KeyRange::advance(state_);
+			return *this;
+		}
+		void operator++(int) { ++*this; }
+		friend bool operator==(const iterator& i, std::default_sentinel_t) noexcept { return i.entry_ == nullptr; }
+
+	private:
+		friend class KeyRange;
+		iterator(State* state, const Entry* entry) noexcept : state_(state), entry_(entry) {}
+		State* state_ = nullptr;
+		const Entry* entry_ = nullptr;
+	};
+
+	// The walk's current key: the first on the first call.
+	iterator begin();
+	std::default_sentinel_t end() const noexcept { return {}; }
+	// Why the walk ended early; empty while it goes on or once it reached
+	// the last key.
+	std::error_code error() const noexcept;
+
+	KeyRange(KeyRange&&) noexcept;
+	KeyRange& operator=(KeyRange&&) noexcept;
+	~KeyRange();
+
+private:
+	friend class Client;
+	explicit KeyRange(std::unique_ptr<State> state) noexcept;
+	// The next key, or null when the walk has ended.
+	static const Entry* advance(State* state) noexcept;
+
+	std::unique_ptr<State> state_;
 };
 
 // A value in a notification: a view into the library's receive buffer,
@@ -129,7 +188,10 @@ public:
 	std::error_code inc(std::string_view key) const;
 	std::error_code dec(std::string_view key) const;
 
-	// The keys under `prefix` (empty: every key), in the daemon's order.
+	// The keys under `prefix` (empty: every key), in the daemon's order,
+	// read as the range is walked: for (const cmap::Entry& e : *range).
+	Result<KeyRange> iterate(std::string_view prefix = {}) const;
+	// The same, read at once: the iteration is opened and released inside.
 	Result<std::vector<Entry>> keys(std::string_view prefix = {}) const;
 
 	// Tracks `key` (with CMAP_TRACK_PREFIX in `flags`, every key under it):

@@ -36,6 +36,7 @@ public:
 	const T* operator->() const { return &*value_; }
 	T* operator->() { return &*value_; }
 	const T& operator*() const& { return *value_; }
+	T& operator*() & { return *value_; }
 	std::error_code error() const noexcept { return error_; }
 
 private:

@@ -145,33 +145,112 @@ std::error_code Client::dec(std::string_view key) const
 	return with_key(impl(), key, [&](Session& s) { return calls::adjust_int(*s.connection, key, -1); });
 }
 
+// A walk's state: the session (alive while the range is, even after the
+// client goes), the daemon's iterator, the key found last.
+struct KeyRange::State {
+	std::shared_ptr<Session> session;
+	uint64_t iter = 0;
+	Entry entry;
+	cs_error_t error = CS_OK;
+	bool started = false;
+	bool ended = false;
+
+	// Ends the walk: releases the daemon's iterator, and keeps `why` (or,
+	// after the last key, the release's error) unless it is the end.
+	void end(cs_error_t why) noexcept
+	{
+		ended = true;
+		const cs_error_t released = release();
+		error = why != CS_ERR_NO_SECTIONS ? why : released;
+	}
+
+	cs_error_t release() noexcept
+	{
+		if (!session || session->connection->closed()) {
+			return CS_ERR_BAD_HANDLE;
+		}
+		return vq::guarded([&] { return calls::iter_finalize(*session->connection, iter); });
+	}
+
+	~State()
+	{
+		if (!ended) {
+			release();
+		}
+	}
+};
+
+KeyRange::KeyRange(std::unique_ptr<State> state) noexcept : state_(std::move(state)) {}
+KeyRange::KeyRange(KeyRange&&) noexcept = default;
+KeyRange& KeyRange::operator=(KeyRange&&) noexcept = default;
+KeyRange::~KeyRange() = default;
+
+const Entry* KeyRange::advance(State* state) noexcept
+{
+	if (state == nullptr || state->ended) {
+		return nullptr;
+	}
+	state->started = true;
+	const cs_error_t err = state->session->connection->closed() ? CS_ERR_BAD_HANDLE : vq::guarded([&] {
+		char key[CMAP_KEYNAME_MAXLEN + 1];
+		const cs_error_t got = calls::iter_next(*state->session->connection, state->iter, key, state->entry.length,
+			state->entry.type);
+		if (got == CS_OK) {
+			state->entry.key = key;
+		}
+		return got;
+	});
+	if (err != CS_OK) {
+		state->end(err);
+		return nullptr;
+	}
+	return &state->entry;
+}
+
+KeyRange::iterator KeyRange::begin()
+{
+	State* s = state_.get();
+	if (s == nullptr || s->ended) {
+		return {};
+	}
+	return {s, s->started ? &s->entry : advance(s)};
+}
+
+std::error_code KeyRange::error() const noexcept
+{
+	return ::make_error_code(state_ ? state_->error : CS_ERR_BAD_HANDLE);
+}
+
+Result<KeyRange> Client::iterate(std::string_view prefix) const
+{
+	std::unique_ptr<KeyRange::State> state(new (std::nothrow) KeyRange::State);
+	if (!state) {
+		return ::make_error_code(CS_ERR_NO_MEMORY);
+	}
+	// The session the iterator is opened on, held by the range.
+	const Core* c = core(impl());
+	std::shared_ptr<Session> held = c ? c->session() : nullptr;
+	if (std::error_code ec = with_key(impl(), prefix, [&](Session& s) {
+		    return calls::iter_init(*s.connection, prefix, state->iter);
+	    }, true)) {
+		state->ended = true;  // the daemon holds no iterator
+		return ec;
+	}
+	state->session = std::move(held);
+	return KeyRange(std::move(state));
+}
+
 Result<std::vector<Entry>> Client::keys(std::string_view prefix) const
 {
+	Result<KeyRange> range = iterate(prefix);
+	if (!range) {
+		return range.error();
+	}
 	std::vector<Entry> entries;
-	const std::error_code ec = with_key(impl(), prefix, [&](Session& s) {
-		uint64_t iter = 0;
-		if (cs_error_t err = calls::iter_init(*s.connection, prefix, iter); err != CS_OK) {
-			return err;
-		}
-		cs_error_t err = CS_OK;
-		for (;;) {
-			char key[CMAP_KEYNAME_MAXLEN + 1];
-			Entry e;
-			err = calls::iter_next(*s.connection, iter, key, e.length, e.type);
-			if (err != CS_OK) {
-				break;
-			}
-			e.key = key;
-			entries.push_back(std::move(e));
-		}
-		// The iterator is released whatever ended the walk.
-		const cs_error_t fin = calls::iter_finalize(*s.connection, iter);
-		if (err != CS_ERR_NO_SECTIONS) {
-			return err;
-		}
-		return fin;
-	}, true);
-	if (ec) {
+	for (const Entry& e : *range) {
+		entries.push_back(e);
+	}
+	if (std::error_code ec = range->error()) {
 		return ec;
 	}
 	return entries;

@@ -86,6 +86,10 @@ public:
 		return guarded([&] { return body(*s); });
 	}
 
+	// The session itself, for what outlives a call (a cmap::KeyRange): it
+	// stays alive while held, its connection closed with the client.
+	std::shared_ptr<Session> session() const noexcept { return session_; }
+
 	cs_error_t dispatch(const cs_dispatch_flags_t& given) const noexcept override
 	{
 		cs_dispatch_flags_t mode;

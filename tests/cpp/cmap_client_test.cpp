@@ -1,5 +1,5 @@
 // cmap::Client against the canned cmap server: values of every kind,
-// typed getters, keys, the stats map, tracks and their events (one untracked
+// typed getters, keys (at once, and walked as a range), the stats map, tracks and their events (one untracked
 // from inside the handler), key checks, errors, close and move.
 #include "canned_cmap.hpp"
 
@@ -7,6 +7,9 @@
 
 #include <cmap/client.hpp>
 
+#include <algorithm>
+#include <optional>
+#include <ranges>
 #include <string>
 #include <vector>
 
@@ -146,4 +149,102 @@ TEST_CASE("C++ cmap: a closed or moved-from client answers CS_ERR_BAD_HANDLE", "
 	CHECK(moved.get("totem.version").error() == make_error_code(CS_ERR_BAD_HANDLE));
 	CHECK(moved.track("a.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX).error() == make_error_code(CS_ERR_BAD_HANDLE));
 	CHECK(moved.keys().error() == make_error_code(CS_ERR_BAD_HANDLE));
+	CHECK(moved.iterate().error() == make_error_code(CS_ERR_BAD_HANDLE));
+	CHECK(c->iterate().error() == make_error_code(CS_ERR_BAD_HANDLE));
+}
+
+static_assert(std::ranges::input_range<cmap::KeyRange>);
+
+TEST_CASE("C++ cmap: keys walked as a range, the daemon's iterator released at its end", "[cpp][cmap]")
+{
+	CannedCmap daemon;
+	const auto open = daemon.open_iterators;
+	FakeServer server = canned(std::move(daemon));
+	auto c = cmap::Client::connect();
+	REQUIRE(c);
+	for (const char* k : {"r.a", "r.b", "r.c", "s.a"}) {
+		REQUIRE_FALSE(c->set_number<uint16_t>(k, 7));
+	}
+	const std::vector<cmap::Entry> all = c->keys("r.").value();
+	REQUIRE(all.size() == 3);
+	CHECK(*open == 0);
+
+	// A range-for walks what keys() returned, one request per key, and
+	// the iterator is released once the walk has reached the end.
+	{
+		auto range = c->iterate("r.");
+		REQUIRE(range);
+		CHECK(*open == 1);
+		std::vector<cmap::Entry> walked;
+		for (const cmap::Entry& e : *range) {
+			walked.push_back(e);
+			CHECK(*open == 1);
+		}
+		CHECK(walked == all);
+		CHECK_FALSE(range->error());
+		CHECK(*open == 0);
+		CHECK(range->begin() == range->end());  // walked once
+	}
+
+	// With the standard views and algorithms.
+	{
+		auto range = c->iterate();
+		REQUIRE(range);
+		auto names = *range | std::views::transform([](const cmap::Entry& e) { return e.key; }) |
+			std::views::filter([](const std::string& k) { return k.ends_with(".a"); });
+		std::vector<std::string> found;
+		std::ranges::copy(names, std::back_inserter(found));
+		CHECK(found == std::vector<std::string>{"r.a", "s.a"});
+	}
+
+	// Left halfway, the range releases the iterator when it goes.
+	{
+		auto range = c->iterate("r.");
+		REQUIRE(range);
+		auto it = range->begin();
+		REQUIRE(it != range->end());
+		CHECK(it->key == "r.a");
+		++it;
+		CHECK(it->key == "r.b");
+		CHECK(*open == 1);
+	}
+	CHECK(*open == 0);
+
+	// A prefix the library refuses opens nothing; one with no key walks
+	// nothing, and no error.
+	CHECK(c->iterate(std::string(CMAP_KEYNAME_MAXLEN + 1, 'k')).error() == make_error_code(CS_ERR_NAME_TOO_LONG));
+	auto none = c->iterate("none.");
+	REQUIRE(none);
+	CHECK(none->begin() == none->end());
+	CHECK_FALSE(none->error());
+	CHECK(*open == 0);
+}
+
+TEST_CASE("C++ cmap: a range outlives its client: the walk ends with CS_ERR_BAD_HANDLE", "[cpp][cmap]")
+{
+	FakeServer server = canned();
+	std::optional<cmap::KeyRange> range;
+	{
+		auto c = cmap::Client::connect();
+		REQUIRE(c);
+		REQUIRE_FALSE(c->set_number<uint8_t>("g.a", 1));
+		REQUIRE_FALSE(c->set_number<uint8_t>("g.b", 2));
+		auto r = c->iterate("g.");
+		REQUIRE(r);
+		range.emplace(std::move(*r));
+		auto it = range->begin();
+		REQUIRE(it != range->end());
+		CHECK(it->key == "g.a");
+	}  // the client goes: its connection closes
+	auto it = range->begin();
+	CHECK(it->key == "g.a");  // the key found before
+	++it;
+	CHECK(it == range->end());
+	CHECK(range->error() == make_error_code(CS_ERR_BAD_HANDLE));
+
+	// A moved-from range walks nothing.
+	cmap::KeyRange other = std::move(*range);
+	CHECK(range->begin() == range->end());
+	CHECK(range->error() == make_error_code(CS_ERR_BAD_HANDLE));
+	CHECK(other.error() == make_error_code(CS_ERR_BAD_HANDLE));
 }

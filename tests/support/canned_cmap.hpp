@@ -12,8 +12,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <atomic>
 #include <map>
+#include <memory>
+#include <new>
+#include <stdexcept>
 #include <string>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
 
@@ -188,6 +193,7 @@ struct CannedCmap {
 				}
 				res.iter_handle = ++last_handle_;
 				conn.iters[res.iter_handle] = std::move(names);
+				++*open_iterators;
 			}
 			peer.reply(res);
 			break;
@@ -213,6 +219,9 @@ struct CannedCmap {
 		}
 		case MESSAGE_REQ_CMAP_ITER_FINALIZE: {
 			const bool known = conn.iters.erase(request_as<req_lib_cmap_iter_finalize>(request).iter_handle) == 1;
+			if (known) {
+				--*open_iterators;
+			}
 			general(MESSAGE_RES_CMAP_ITER_FINALIZE, known ? CS_OK : CS_ERR_BAD_HANDLE);
 			break;
 		}
@@ -260,9 +269,30 @@ struct CannedCmap {
 
 	// Forgets a closed connection's iterators and tracks (install with
 	// on_connection_closed).
-	void forget(qb_ipcs_connection_t* c) { conns_.erase(c); }
+	void forget(qb_ipcs_connection_t* c)
+	{
+		if (const auto it = conns_.find(c); it != conns_.end()) {
+			*open_iterators -= static_cast<int>(it->second.iters.size());
+			conns_.erase(it);
+		}
+	}
+
+	// How many iterators the server holds, over every connection: the test
+	// reads it while the fake server's child process serves, so it lives in
+	// memory the fork shares (copies of the server share it too).
+	std::shared_ptr<std::atomic<int>> open_iterators = shared_counter();
 
 private:
+	static std::shared_ptr<std::atomic<int>> shared_counter()
+	{
+		void* page = mmap(nullptr, sizeof(std::atomic<int>), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (page == MAP_FAILED) {
+			throw std::runtime_error("mmap of the canned server's counter failed");
+		}
+		return std::shared_ptr<std::atomic<int>>(new (page) std::atomic<int>(0),
+			[](std::atomic<int>* p) { munmap(p, sizeof *p); });
+	}
+
 	struct Track {
 		qb_ipcs_connection_t* conn;
 		std::string key;

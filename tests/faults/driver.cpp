@@ -916,6 +916,22 @@ int main(int argc, char** argv)
 			quorum_finalize(q);
 		}
 	}
+	{
+		// libcmap's handle tables (connections, tracks), and a dispatch's
+		// receive buffer, which this thread keeps.
+		cmap_handle_t c = 0;
+		cmap_track_handle_t t = 0;
+		if (cmap_initialize(&c) == CS_OK) {
+			c_probe(c);
+			if (cmap_track_add(c, "faults.warm", CMAP_TRACK_ADD, on_c_change, nullptr, &t) == CS_OK) {
+				cmap_set_uint8(c, "faults.warm", 1);
+				cmap_dispatch(c, CS_DISPATCH_ALL);
+				cmap_track_delete(c, t);
+			}
+			cmap_delete(c, "faults.warm");
+			cmap_finalize(c);
+		}
+	}
 #ifdef VQ_FAULT_CPP
 	{
 		auto c = votequorum::Client::connect();

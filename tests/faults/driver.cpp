@@ -1,5 +1,6 @@
-// The `faults` tier's program: runs ONE operation of the votequorum or the
-// quorum API (the `q_` operations, libquorum) against the running corosync with libvqfault.so (interposer.cpp)
+// The `faults` tier's program: runs ONE operation of the votequorum, the
+// quorum (the `q_` operations) or the cmap API (the `c_` operations)
+// against the running corosync with libvqfault.so (interposer.cpp)
 // preloaded and armed around that operation only, then checks what it left:
 //
 //   fault_driver OP     (OP: see ops() below; `list` prints them)
@@ -20,6 +21,7 @@
 // One line on stdout: "OP result=... fired=0|1 points=N" and, on failure,
 // the reasons; exit 0 when clean, 1 when not. fault_driver_ref is the same
 // program linked against Debian's libraries (the C calls only).
+#include <corosync/cmap.h>
 #include <corosync/quorum.h>
 #include <corosync/votequorum.h>
 #ifdef VQ_FAULT_CPP
@@ -452,6 +454,100 @@ std::function<cs_error_t()> q_dispatch_op(cs_dispatch_flags_t mode)
 	};
 }
 
+// --- libcmap ---------------------------------------------------------------------
+void on_c_change(cmap_handle_t, cmap_track_handle_t, int32_t, const char*, cmap_notify_value, cmap_notify_value, void*)
+{
+	++notifications;
+}
+
+// Whether a cmap handle reads a known key correctly (totem.version is 2 in
+// the private corosync's configuration).
+cs_error_t c_probe(cmap_handle_t h)
+{
+	uint32_t version = 0;
+	const cs_error_t err = cmap_get_uint32(h, "totem.version", &version);
+	if (err == CS_OK && version != 2) {
+		problem("cmap_get_uint32 after the fault answered " + std::to_string(version) + " (a stray reply?)");
+	}
+	return err;
+}
+
+// The handle a cmap operation used: working (two correct answers) or
+// cleanly bad.
+void c_check_after(cmap_handle_t h)
+{
+	const cs_error_t after1 = c_probe(h);
+	const cs_error_t after2 = c_probe(h);
+	if (after1 != after2 || (after1 != CS_OK && after1 != CS_ERR_BAD_HANDLE && after1 != CS_ERR_LIBRARY)) {
+		problem(std::string("the cmap handle is neither working nor cleanly bad: ") + name(after1) + " then " +
+			name(after2));
+	}
+}
+
+// A cmap request on a fresh handle, armed, then the handle's state.
+std::function<cs_error_t()> c_request(std::function<cs_error_t(cmap_handle_t)> call,
+	std::function<void(cmap_handle_t)> setup = {})
+{
+	return [=]() {
+		cmap_handle_t h = 0;
+		if (cmap_initialize(&h) != CS_OK) {
+			problem("set-up: cmap_initialize failed");
+			return CS_ERR_LIBRARY;
+		}
+		if (setup) {
+			setup(h);
+		}
+		const cs_error_t err = armed([&] { return call(h); });
+		c_check_after(h);
+		cmap_delete(h, "faults.k");
+		cmap_finalize(h);
+		return err;
+	};
+}
+
+// cmap_dispatch in `mode` on a handle whose track of faults.k has two
+// changes pending (made by another handle): none may be lost while the
+// handle works.
+std::function<cs_error_t()> c_dispatch_op(cs_dispatch_flags_t mode)
+{
+	return [=]() {
+		cmap_handle_t h = 0, setter = 0;
+		cmap_track_handle_t t = 0;
+		if (cmap_initialize(&h) != CS_OK || cmap_initialize(&setter) != CS_OK ||
+			cmap_track_add(h, "faults.k", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY, on_c_change, nullptr, &t) != CS_OK ||
+			cmap_set_uint32(setter, "faults.k", 1) != CS_OK || cmap_set_uint32(setter, "faults.k", 2) != CS_OK) {
+			problem("set-up: a tracking cmap handle failed");
+			return CS_ERR_LIBRARY;
+		}
+		int fd = -1;
+		cmap_fd_get(h, &fd);
+		pollfd p{fd, POLLIN, 0};
+		poll(&p, 1, 2000);
+		std::this_thread::sleep_for(std::chrono::milliseconds(30));
+		notifications = 0;
+		const cs_error_t err = armed([&] { return cmap_dispatch(h, mode); });
+		cs_error_t rest = CS_OK;
+		const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+		while (notifications < 2 && std::chrono::steady_clock::now() < deadline) {
+			pollfd q{fd, POLLIN, 0};
+			if (poll(&q, 1, 100) == 1 && (rest = cmap_dispatch(h, CS_DISPATCH_ALL)) != CS_OK) {
+				break;
+			}
+		}
+		const cs_error_t after = c_probe(h);
+		if (after == CS_OK && rest == CS_OK && notifications != 2) {
+			problem("cmap notifications lost or repeated: " + std::to_string(notifications) + " of 2");
+		}
+		if (after != CS_OK && after != CS_ERR_BAD_HANDLE && after != CS_ERR_LIBRARY) {
+			problem(std::string("the cmap handle is neither working nor cleanly bad: ") + name(after));
+		}
+		cmap_delete(setter, "faults.k");
+		cmap_finalize(setter);
+		cmap_finalize(h);
+		return err;
+	};
+}
+
 std::vector<Op> ops()
 {
 	std::vector<Op> list;
@@ -605,6 +701,85 @@ std::vector<Op> ops()
 	list.push_back({"q_dispatch_all", dispatch_errors, q_dispatch_op(CS_DISPATCH_ALL)});
 	list.push_back({"q_dispatch_one_nonblocking", dispatch_errors, q_dispatch_op(CS_DISPATCH_ONE_NONBLOCKING)});
 
+	// --- libcmap: initialize, its requests, iterators, tracks, finalize and dispatch ---
+	list.push_back({"c_initialize", kInitErrors, [] {
+		cmap_handle_t h = 0;
+		const cs_error_t err = armed([&] { return cmap_initialize(&h); });
+		if (err == CS_OK) {
+			if (c_probe(h) != CS_OK) {
+				problem("cmap_initialize succeeded but the handle does not work");
+			}
+			if (cmap_finalize(h) != CS_OK) {
+				problem("cmap_finalize failed");
+			}
+		}
+		return err;
+	}});
+	list.push_back({"c_initialize_map", kInitErrors, [] {
+		cmap_handle_t h = 0;
+		const cs_error_t err = armed([&] { return cmap_initialize_map(&h, CMAP_MAP_STATS); });
+		if (err == CS_OK && cmap_finalize(h) != CS_OK) {
+			problem("cmap_finalize of the stats map's handle failed");
+		}
+		return err;
+	}});
+	list.push_back({"c_finalize", {CS_ERR_NO_MEMORY}, [] {
+		cmap_handle_t h = 0;
+		if (cmap_initialize(&h) != CS_OK) {
+			problem("set-up: cmap_initialize failed");
+			return CS_ERR_LIBRARY;
+		}
+		const cs_error_t err = armed([&] { return cmap_finalize(h); });
+		if (err == CS_OK && cmap_finalize(h) != CS_ERR_BAD_HANDLE) {
+			problem("the finalized cmap handle is still valid");
+		}
+		return err;
+	}});
+	list.push_back({"c_get", kRequestErrors, c_request([](cmap_handle_t h) {
+		char name[64] = {0};
+		size_t len = sizeof name;
+		cmap_value_types_t type;
+		const cs_error_t err = cmap_get(h, "totem.cluster_name", name, &len, &type);
+		if (err == CS_OK && (type != CMAP_VALUETYPE_STRING || len == 0)) {
+			problem("cmap_get answered another value");
+		}
+		return err;
+	})});
+	list.push_back({"c_get_string", kRequestErrors, c_request([](cmap_handle_t h) {
+		char* s = nullptr;
+		const cs_error_t err = cmap_get_string(h, "totem.cluster_name", &s);
+		std::free(s);
+		return err;
+	})});
+	list.push_back({"c_set", kRequestErrors, c_request([](cmap_handle_t h) { return cmap_set_uint32(h, "faults.k", 7); })});
+	list.push_back({"c_inc", kRequestErrors, c_request([](cmap_handle_t h) { return cmap_inc(h, "faults.k"); },
+		[](cmap_handle_t h) {
+			if (cmap_set_uint32(h, "faults.k", 7) != CS_OK) {
+				problem("set-up: cmap_set_uint32 failed");
+			}
+		})});
+	list.push_back({"c_iter", kRequestErrors, c_request([](cmap_handle_t h) {
+		cmap_iter_handle_t it = 0;
+		cs_error_t err = cmap_iter_init(h, "totem.", &it);
+		if (err != CS_OK) {
+			return err;
+		}
+		char key[CMAP_KEYNAME_MAXLEN + 1];
+		size_t len = 0;
+		cmap_value_types_t type;
+		while ((err = cmap_iter_next(h, it, key, &len, &type)) == CS_OK) {
+		}
+		const cs_error_t fin = cmap_iter_finalize(h, it);
+		return err == CS_ERR_NO_SECTIONS ? fin : err;
+	})});
+	list.push_back({"c_track", kRequestErrors, c_request([](cmap_handle_t h) {
+		cmap_track_handle_t t = 0;
+		cs_error_t err = cmap_track_add(h, "faults.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX, on_c_change, nullptr, &t);
+		return err == CS_OK ? cmap_track_delete(h, t) : err;
+	})});
+	list.push_back({"c_dispatch_all", dispatch_errors, c_dispatch_op(CS_DISPATCH_ALL)});
+	list.push_back({"c_dispatch_one_nonblocking", dispatch_errors, c_dispatch_op(CS_DISPATCH_ONE_NONBLOCKING)});
+
 #ifdef VQ_FAULT_CPP
 	// --- the C++ API: a Client's connect, requests and dispatch ---
 	using votequorum::Client;
@@ -739,6 +914,22 @@ int main(int argc, char** argv)
 			q_drain(q, kTrackCurrent);
 			quorum_trackstop(q);
 			quorum_finalize(q);
+		}
+	}
+	{
+		// libcmap's handle tables (connections, tracks), and a dispatch's
+		// receive buffer, which this thread keeps.
+		cmap_handle_t c = 0;
+		cmap_track_handle_t t = 0;
+		if (cmap_initialize(&c) == CS_OK) {
+			c_probe(c);
+			if (cmap_track_add(c, "faults.warm", CMAP_TRACK_ADD, on_c_change, nullptr, &t) == CS_OK) {
+				cmap_set_uint8(c, "faults.warm", 1);
+				cmap_dispatch(c, CS_DISPATCH_ALL);
+				cmap_track_delete(c, t);
+			}
+			cmap_delete(c, "faults.warm");
+			cmap_finalize(c);
 		}
 	}
 #ifdef VQ_FAULT_CPP

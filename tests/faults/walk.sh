@@ -1,5 +1,5 @@
 #!/bin/bash
-# walk.sh [--sample N] [--ours-only] FAULTS_BUILD_DIR
+# walk.sh [--sample N] [--ours-only] [--library votequorum|quorum|cmap] FAULTS_BUILD_DIR
 #
 # The faults tier: for each operation of tests/faults/driver.cpp, runs it
 # once with no fault to count its failure points (the calls of our library
@@ -18,6 +18,8 @@
 #
 # --sample N: at most N points per operation and errno (spread evenly,
 # always the first and the last); default: every point.
+# --library L: only the operations of one library: votequorum (C and C++,
+# with libqb alone), quorum (q_...) or cmap (c_...); else every one.
 # Prints, per operation, the points tried and the results; the table of
 # the reference at the end; the whole log in FAULTS_BUILD_DIR/walk.log.
 set -euo pipefail
@@ -28,15 +30,24 @@ if [ "${VQ_IN_PRIVATE_NS:-}" != 1 ]; then
 	exec "$here/../support/private-corosync.sh" "$0" "$@"
 fi
 
-sample=0 ours_only=0
+sample=0 ours_only=0 library=""
 while [ $# -gt 1 ]; do
 	case $1 in
 	--sample) sample=$2; shift 2 ;;
 	--ours-only) ours_only=1; shift ;;
+	--library) library=$2; shift 2 ;;
 	*) echo "walk.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
-[ $# = 1 ] || { echo "usage: walk.sh [--sample N] [--ours-only] FAULTS_BUILD_DIR" >&2; exit 2; }
+[ $# = 1 ] || { echo "usage: walk.sh [--sample N] [--ours-only] [--library votequorum|quorum|cmap] FAULTS_BUILD_DIR" >&2; exit 2; }
+# The operations of the library asked for, from the driver's list (stdin).
+case $library in
+"") of_library() { cat; } ;;
+votequorum) of_library() { grep -v -E '^(q|c)_' || true; } ;;
+quorum) of_library() { grep -E '^q_' || true; } ;;
+cmap) of_library() { grep -E '^c_' || true; } ;;
+*) echo "walk.sh: unknown library $library" >&2; exit 2 ;;
+esac
 dir=$(readlink -f "$1")
 preload=$dir/libvqfault.so
 for f in "$preload" "$dir/fault_driver" "$dir/fault_driver_ref" "$dir/qb_only"; do
@@ -111,8 +122,12 @@ failures=0
 walk() {  # DRIVER LABEL
 	local driver=$1 label=$2 op n k alt line outcome call out tried results
 	local -a ops
-	mapfile -t ops < <(LD_PRELOAD=$preload "$driver" list)
-	echo "== $label: ${#ops[@]} operations"
+	mapfile -t ops < <(LD_PRELOAD=$preload "$driver" list | of_library)
+	if [ "${#ops[@]}" = 0 ]; then
+		echo "FAIL: $label: the driver lists no operation of ${library:-any library}" >&2
+		exit 1
+	fi
+	echo "== $label: ${#ops[@]} operations${library:+ of lib$library}"
 	for op in "${ops[@]}"; do
 		rm -f "$work/count"
 		line=$(VQ_FAULT_LOG=$work/count LD_PRELOAD=$preload timeout -s KILL "$bound" "$driver" "$op") || {
@@ -173,7 +188,7 @@ qb_alone() {
 
 start=$SECONDS
 walk "$dir/fault_driver" ours
-[ "$asan" = 1 ] || qb_alone
+[ "$asan" = 1 ] || [ "${library:-votequorum}" != votequorum ] || qb_alone
 if [ "$ours_only" = 0 ]; then
 	walk "$dir/fault_driver_ref" reference
 fi

@@ -22,6 +22,10 @@ support=$(dirname "$(readlink -f "$0")")
 # shellcheck source=namespace.sh
 source "$support/namespace.sh"
 vq_private_mounts
+# This mount namespace, named for tests/cross/in-root.sh, which binds a
+# foreign root into it once instead of at every call.
+VQ_PRIVATE_MNT_NS=$(readlink /proc/self/ns/mnt)
+export VQ_PRIVATE_MNT_NS
 mkdir -p /run/vqtest/bin
 export VQ_COROSYNC_CONF=/run/vqtest/corosync.conf VQ_COROSYNC_LOG=/run/vqtest/corosync.log
 cp "$support/corosync.conf" "$VQ_COROSYNC_CONF"

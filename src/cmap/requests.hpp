@@ -21,9 +21,15 @@ inline constexpr std::size_t kMaxValue = 64 * 1024;
 
 // The IPC endpoint and message sizes of the cmap service. Its largest
 // message is a notification carrying two values (336 bytes and at most
-// twice kMaxValue); the ring size is votequorum's (src/votequorum/
-// requests.hpp says why), and holds a SET of kMaxValue bytes.
-inline constexpr Service kService{"cmap", 256 * 1024, wire::kNotifyValues + 2 * kMaxValue};
+// twice kMaxValue). The ring is 768 KiB, not votequorum's 256 KiB: a track
+// notification is several times a votequorum one, so 256 KiB holds a few
+// hundred, and past that corosync refills the ring one loop pass at a
+// time. Draining 10,000 track changes against the reference (bench/c_bench.c,
+// 2026-12-06, medians of 4 runs): 256 KiB 0.35 to 0.41 of its rate (and
+// initialize+finalize 3.3 times its rate), 512 KiB 0.85 in ONE mode, 768 KiB
+// 1.07 (ALL) and 1.10 (ONE) with initialize+finalize 1.29 times, 1 MiB
+// (the reference's) about 1.0 but initialize+finalize 0.86 to 0.99.
+inline constexpr Service kService{"cmap", 768 * 1024, wire::kNotifyValues + 2 * kMaxValue};
 
 }  // namespace vq::cmap
 

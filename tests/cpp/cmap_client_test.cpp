@@ -1,13 +1,15 @@
-// cmap::Client against the canned cmap server: values of every kind,
-// typed getters, keys (at once, and walked as a range), the stats map, tracks and their events (one untracked
+// cmap::Client against the canned cmap server and the real daemon: values of
+// every kind, typed getters, keys (at once, and walked as a range), the stats map, tracks and their events (one untracked
 // from inside the handler), key checks, errors, close and move.
 #include "canned_cmap.hpp"
+#include "corosync.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmap/client.hpp>
 
 #include <algorithm>
+#include <poll.h>
 #include <optional>
 #include <ranges>
 #include <string>
@@ -247,4 +249,38 @@ TEST_CASE("C++ cmap: a range outlives its client: the walk ends with CS_ERR_BAD_
 	CHECK(range->begin() == range->end());
 	CHECK(range->error() == make_error_code(CS_ERR_BAD_HANDLE));
 	CHECK(other.error() == make_error_code(CS_ERR_BAD_HANDLE));
+}
+
+TEST_CASE("C++ cmap: the real daemon: typed values, its nodelist walked as a range, a track", "[cpp][cmap][daemon]")
+{
+	PrivateCorosync corosync;
+	std::vector<std::string> changes;
+	auto c = cmap::Client::connect([&](const cmap::ChangeEvent& e) { changes.push_back(std::string(e.key)); });
+	REQUIRE(c);
+	CHECK(c->get_string("totem.cluster_name").value() == "vqtest");
+	CHECK(c->get_number<uint32_t>("runtime.votequorum.this_node_id").value() == 1);
+
+	// The private corosync's one node, as corosync.conf names it.
+	auto range = c->iterate("nodelist.node.0.");
+	REQUIRE(range);
+	std::vector<std::string> keys;
+	for (const cmap::Entry& e : *range) {
+		keys.push_back(e.key);
+	}
+	CHECK_FALSE(range->error());
+	CHECK(keys == std::vector<std::string>{"nodelist.node.0.name", "nodelist.node.0.nodeid", "nodelist.node.0.ring0_addr"});
+	CHECK(c->keys("nodelist.node.0.").value().size() == 3);
+
+	const auto track = c->track("vqtest.cpp.", CMAP_TRACK_ADD | CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX);
+	REQUIRE(track);
+	REQUIRE_FALSE(c->set_number<int64_t>("vqtest.cpp.n", -5));
+	REQUIRE_FALSE(c->inc("vqtest.cpp.n"));
+	CHECK(c->get_number<int64_t>("vqtest.cpp.n").value() == -4);
+	pollfd p{c->fd(), POLLIN, 0};
+	for (int i = 0; i < 20 && changes.size() < 2 && poll(&p, 1, 1000) == 1; ++i) {
+		CHECK_FALSE(c->dispatch(CS_DISPATCH_ALL));
+	}
+	CHECK(changes == std::vector<std::string>{"vqtest.cpp.n", "vqtest.cpp.n"});
+	CHECK_FALSE(c->untrack(*track));
+	CHECK_FALSE(c->remove("vqtest.cpp.n"));
 }

@@ -777,6 +777,77 @@ std::vector<Op> ops()
 		cs_error_t err = cmap_track_add(h, "faults.", CMAP_TRACK_ADD | CMAP_TRACK_PREFIX, on_c_change, nullptr, &t);
 		return err == CS_OK ? cmap_track_delete(h, t) : err;
 	})});
+	// Every other call of the 39: the generic and each typed setter, each
+	// typed getter, dec and delete, the context and the fd (the last three
+	// make no request).
+	list.push_back({"c_set_each_type", kRequestErrors, c_request([](cmap_handle_t h) {
+		const uint8_t bin[3] = {0, 1, 2};
+		for (cs_error_t err : {cmap_set(h, "faults.k", bin, sizeof bin, CMAP_VALUETYPE_BINARY),
+				 cmap_set_int8(h, "faults.k", -8), cmap_set_uint8(h, "faults.k", 8),
+				 cmap_set_int16(h, "faults.k", -16), cmap_set_uint16(h, "faults.k", 16),
+				 cmap_set_int32(h, "faults.k", -32), cmap_set_uint32(h, "faults.k", 32),
+				 cmap_set_int64(h, "faults.k", -64), cmap_set_uint64(h, "faults.k", 64),
+				 cmap_set_float(h, "faults.k", 0.5f), cmap_set_double(h, "faults.k", 0.25),
+				 cmap_set_string(h, "faults.k", "s")}) {
+			if (err != CS_OK) {
+				return err;  // the handle is checked after (c_check_after)
+			}
+		}
+		return CS_OK;
+	})});
+	list.push_back({"c_get_each_type", kRequestErrors, c_request(
+		[](cmap_handle_t h) {
+			int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32; uint32_t u32;
+			int64_t i64; uint64_t u64; float f; double d;
+			for (cs_error_t err : {cmap_get_int8(h, "faults.t.i8", &i8), cmap_get_uint8(h, "faults.t.u8", &u8),
+					 cmap_get_int16(h, "faults.t.i16", &i16), cmap_get_uint16(h, "faults.t.u16", &u16),
+					 cmap_get_int32(h, "faults.t.i32", &i32), cmap_get_uint32(h, "faults.t.u32", &u32),
+					 cmap_get_int64(h, "faults.t.i64", &i64), cmap_get_uint64(h, "faults.t.u64", &u64),
+					 cmap_get_float(h, "faults.t.f", &f), cmap_get_double(h, "faults.t.d", &d)}) {
+				if (err != CS_OK) {
+					return err;
+				}
+			}
+			if (i8 != -8 || u8 != 8 || i16 != -16 || u16 != 16 || i32 != -32 || u32 != 32 || i64 != -64 || u64 != 64 ||
+				f != 0.5f || d != 0.25) {
+				problem("a typed getter answered another value");
+			}
+			return CS_OK;
+		},
+		[](cmap_handle_t h) {
+			if (cmap_set_int8(h, "faults.t.i8", -8) != CS_OK || cmap_set_uint8(h, "faults.t.u8", 8) != CS_OK ||
+				cmap_set_int16(h, "faults.t.i16", -16) != CS_OK || cmap_set_uint16(h, "faults.t.u16", 16) != CS_OK ||
+				cmap_set_int32(h, "faults.t.i32", -32) != CS_OK || cmap_set_uint32(h, "faults.t.u32", 32) != CS_OK ||
+				cmap_set_int64(h, "faults.t.i64", -64) != CS_OK || cmap_set_uint64(h, "faults.t.u64", 64) != CS_OK ||
+				cmap_set_float(h, "faults.t.f", 0.5f) != CS_OK || cmap_set_double(h, "faults.t.d", 0.25) != CS_OK) {
+				problem("set-up: a typed setter failed");
+			}
+		})});
+	list.push_back({"c_dec_delete", kRequestErrors, c_request(
+		[](cmap_handle_t h) {
+			const cs_error_t err = cmap_dec(h, "faults.k");
+			return err == CS_OK ? cmap_delete(h, "faults.k") : err;
+		},
+		[](cmap_handle_t h) {
+			if (cmap_set_uint32(h, "faults.k", 7) != CS_OK) {
+				problem("set-up: cmap_set_uint32 failed");
+			}
+		})});
+	list.push_back({"c_context_fd", {}, c_request([](cmap_handle_t h) {
+		int marker = 0, fd = -1;
+		const void* back = nullptr;
+		cs_error_t err = cmap_context_set(h, &marker);
+		if (err == CS_OK) {
+			err = cmap_context_get(h, &back);
+		}
+		if (err == CS_OK) {
+			err = cmap_fd_get(h, &fd);
+		}
+		if (err == CS_OK && (back != &marker || fd < 0)) {
+			problem("cmap_context_get or cmap_fd_get answered another value");
+		}
+		return err;
+	})});
 	list.push_back({"c_dispatch_all", dispatch_errors, c_dispatch_op(CS_DISPATCH_ALL)});
 	list.push_back({"c_dispatch_one_nonblocking", dispatch_errors, c_dispatch_op(CS_DISPATCH_ONE_NONBLOCKING)});
 

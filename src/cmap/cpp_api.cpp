@@ -247,8 +247,15 @@ Result<std::vector<Entry>> Client::keys(std::string_view prefix) const
 		return range.error();
 	}
 	std::vector<Entry> entries;
-	for (const Entry& e : *range) {
-		entries.push_back(e);
+	// Memory running out is an error code here too, never an exception.
+	const cs_error_t err = vq::guarded([&] {
+		for (const Entry& e : *range) {
+			entries.push_back(e);
+		}
+		return CS_OK;
+	});
+	if (err != CS_OK) {
+		return ::make_error_code(err);
 	}
 	if (std::error_code ec = range->error()) {
 		return ec;

@@ -157,14 +157,54 @@ cs_error_t probe(votequorum_handle_t h)
 }
 
 // Waits (bounded) until `h`'s fd has something, then a little more so that
-// every notification the daemon sends at once is queued.
+// every notification the daemon sends at once is queued. Any library's fd.
+void wait_readable(int fd)
+{
+	pollfd p{fd, POLLIN, 0};
+	poll(&p, 1, 2000);
+	std::this_thread::sleep_for(std::chrono::milliseconds(30));
+}
+
 void wait_pending(votequorum_handle_t h)
 {
 	int fd = -1;
 	votequorum_fd_get(h, &fd);
-	pollfd p{fd, POLLIN, 0};
-	poll(&p, 1, 2000);
-	std::this_thread::sleep_for(std::chrono::milliseconds(30));
+	wait_readable(fd);
+}
+
+// Whether a probe's answer is that of a working or a cleanly bad handle.
+bool working_or_cleanly_bad(cs_error_t after)
+{
+	return after == CS_OK || after == CS_ERR_BAD_HANDLE || after == CS_ERR_LIBRARY;
+}
+
+// The handle an operation used, by two probes: working (two correct
+// answers) or cleanly bad (the same error twice). `which` names it in the
+// problem ("handle", "quorum handle", ...).
+void check_after(const char* which, const std::function<cs_error_t()>& probe_once)
+{
+	const cs_error_t after1 = probe_once();
+	const cs_error_t after2 = probe_once();
+	if (after1 != after2 || !working_or_cleanly_bad(after1)) {
+		problem(std::string("the ") + which + " is neither working nor cleanly bad: " + name(after1) + " then " +
+			name(after2));
+	}
+}
+
+// Dispatches (ALL, disarmed, through `dispatch_all`) while fd is readable
+// until `want` notifications have been counted (bounded: 3 s); the first
+// error ends it.
+cs_error_t drain_to(int fd, int want, const std::function<cs_error_t()>& dispatch_all)
+{
+	cs_error_t err = CS_OK;
+	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+	while (notifications < want && std::chrono::steady_clock::now() < deadline) {
+		pollfd p{fd, POLLIN, 0};
+		if (poll(&p, 1, 100) == 1 && (err = dispatch_all()) != CS_OK) {
+			break;
+		}
+	}
+	return err;
 }
 
 // Dispatches (ALL, disarmed) until `want` notifications have been counted
@@ -252,12 +292,7 @@ std::function<cs_error_t()> request(std::function<cs_error_t(votequorum_handle_t
 			setup(h);
 		}
 		const cs_error_t err = armed([&] { return call(h); });
-		const cs_error_t after1 = probe(h);
-		const cs_error_t after2 = probe(h);
-		if (after1 != after2 || (after1 != CS_OK && after1 != CS_ERR_BAD_HANDLE && after1 != CS_ERR_LIBRARY)) {
-			problem(std::string("the handle is neither working nor cleanly bad: ") + name(after1) + " then " +
-				name(after2));
-		}
+		check_after("handle", [h] { return probe(h); });
 		if (cleanup) {
 			votequorum_handle_t c = 0;
 			if (init(c) == CS_OK) {
@@ -319,7 +354,7 @@ std::function<cs_error_t()> dispatch_op(cs_dispatch_flags_t mode)
 				problem("notifications lost or repeated: " + std::to_string(notifications) + " of " +
 					std::to_string(expected_notifications));
 			}
-			if (after != CS_OK && after != CS_ERR_BAD_HANDLE && after != CS_ERR_LIBRARY) {
+			if (!working_or_cleanly_bad(after)) {
 				problem(std::string("the handle is neither working nor cleanly bad: ") + name(after));
 			}
 			votequorum_finalize(h);
@@ -379,27 +414,7 @@ cs_error_t q_drain(quorum_handle_t h, int want)
 	if (quorum_fd_get(h, &fd) != CS_OK) {
 		return CS_ERR_BAD_HANDLE;
 	}
-	cs_error_t err = CS_OK;
-	const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-	while (notifications < want && std::chrono::steady_clock::now() < deadline) {
-		pollfd p{fd, POLLIN, 0};
-		if (poll(&p, 1, 100) == 1 && (err = quorum_dispatch(h, CS_DISPATCH_ALL)) != CS_OK) {
-			break;
-		}
-	}
-	return err;
-}
-
-// The handle a quorum operation used: working (two correct answers) or
-// cleanly bad.
-void q_check_after(quorum_handle_t h)
-{
-	const cs_error_t after1 = q_probe(h);
-	const cs_error_t after2 = q_probe(h);
-	if (after1 != after2 || (after1 != CS_OK && after1 != CS_ERR_BAD_HANDLE && after1 != CS_ERR_LIBRARY)) {
-		problem(std::string("the quorum handle is neither working nor cleanly bad: ") + name(after1) + " then " +
-			name(after2));
-	}
+	return drain_to(fd, want, [h] { return quorum_dispatch(h, CS_DISPATCH_ALL); });
 }
 
 // A quorum request on a fresh handle, armed, then the handle's state.
@@ -416,7 +431,7 @@ std::function<cs_error_t()> q_request(std::function<cs_error_t(quorum_handle_t)>
 			setup(h);
 		}
 		const cs_error_t err = armed([&] { return call(h); });
-		q_check_after(h);
+		check_after("quorum handle", [h] { return q_probe(h); });
 		quorum_trackstop(h);
 		quorum_finalize(h);
 		return err;
@@ -435,9 +450,7 @@ std::function<cs_error_t()> q_dispatch_op(cs_dispatch_flags_t mode)
 		}
 		int fd = -1;
 		quorum_fd_get(h, &fd);
-		pollfd p{fd, POLLIN, 0};
-		poll(&p, 1, 2000);
-		std::this_thread::sleep_for(std::chrono::milliseconds(30));
+		wait_readable(fd);
 		notifications = 0;
 		const cs_error_t err = armed([&] { return quorum_dispatch(h, mode); });
 		const cs_error_t rest = q_drain(h, kTrackCurrent);
@@ -446,7 +459,7 @@ std::function<cs_error_t()> q_dispatch_op(cs_dispatch_flags_t mode)
 			problem("quorum notifications lost or repeated: " + std::to_string(notifications) + " of " +
 				std::to_string(kTrackCurrent));
 		}
-		if (after != CS_OK && after != CS_ERR_BAD_HANDLE && after != CS_ERR_LIBRARY) {
+		if (!working_or_cleanly_bad(after)) {
 			problem(std::string("the quorum handle is neither working nor cleanly bad: ") + name(after));
 		}
 		quorum_finalize(h);
@@ -472,18 +485,6 @@ cs_error_t c_probe(cmap_handle_t h)
 	return err;
 }
 
-// The handle a cmap operation used: working (two correct answers) or
-// cleanly bad.
-void c_check_after(cmap_handle_t h)
-{
-	const cs_error_t after1 = c_probe(h);
-	const cs_error_t after2 = c_probe(h);
-	if (after1 != after2 || (after1 != CS_OK && after1 != CS_ERR_BAD_HANDLE && after1 != CS_ERR_LIBRARY)) {
-		problem(std::string("the cmap handle is neither working nor cleanly bad: ") + name(after1) + " then " +
-			name(after2));
-	}
-}
-
 // A cmap request on a fresh handle, armed, then the handle's state.
 std::function<cs_error_t()> c_request(std::function<cs_error_t(cmap_handle_t)> call,
 	std::function<void(cmap_handle_t)> setup = {})
@@ -498,7 +499,7 @@ std::function<cs_error_t()> c_request(std::function<cs_error_t(cmap_handle_t)> c
 			setup(h);
 		}
 		const cs_error_t err = armed([&] { return call(h); });
-		c_check_after(h);
+		check_after("cmap handle", [h] { return c_probe(h); });
 		cmap_delete(h, "faults.k");
 		cmap_finalize(h);
 		return err;
@@ -521,24 +522,15 @@ std::function<cs_error_t()> c_dispatch_op(cs_dispatch_flags_t mode)
 		}
 		int fd = -1;
 		cmap_fd_get(h, &fd);
-		pollfd p{fd, POLLIN, 0};
-		poll(&p, 1, 2000);
-		std::this_thread::sleep_for(std::chrono::milliseconds(30));
+		wait_readable(fd);
 		notifications = 0;
 		const cs_error_t err = armed([&] { return cmap_dispatch(h, mode); });
-		cs_error_t rest = CS_OK;
-		const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-		while (notifications < 2 && std::chrono::steady_clock::now() < deadline) {
-			pollfd q{fd, POLLIN, 0};
-			if (poll(&q, 1, 100) == 1 && (rest = cmap_dispatch(h, CS_DISPATCH_ALL)) != CS_OK) {
-				break;
-			}
-		}
+		const cs_error_t rest = drain_to(fd, 2, [h] { return cmap_dispatch(h, CS_DISPATCH_ALL); });
 		const cs_error_t after = c_probe(h);
 		if (after == CS_OK && rest == CS_OK && notifications != 2) {
 			problem("cmap notifications lost or repeated: " + std::to_string(notifications) + " of 2");
 		}
-		if (after != CS_OK && after != CS_ERR_BAD_HANDLE && after != CS_ERR_LIBRARY) {
+		if (!working_or_cleanly_bad(after)) {
 			problem(std::string("the cmap handle is neither working nor cleanly bad: ") + name(after));
 		}
 		cmap_delete(setter, "faults.k");
@@ -790,7 +782,7 @@ std::vector<Op> ops()
 				 cmap_set_float(h, "faults.k", 0.5f), cmap_set_double(h, "faults.k", 0.25),
 				 cmap_set_string(h, "faults.k", "s")}) {
 			if (err != CS_OK) {
-				return err;  // the handle is checked after (c_check_after)
+				return err;  // the handle is checked after (check_after)
 			}
 		}
 		return CS_OK;

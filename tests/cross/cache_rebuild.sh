@@ -53,9 +53,11 @@ cleanup() {
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
+# Makes the scratch cache once, in this shell (not in a command
+# substitution's subshell, which would keep `scratch` from cleanup and make
+# a second one for the main line).
 scratch_cache() {
 	[ -n "$scratch" ] || scratch=$(mktemp -d /var/tmp/votequorum-cache-rebuild.XXXXXX)
-	echo "$scratch"
 }
 
 t=$SECONDS
@@ -64,9 +66,9 @@ if [ -n "$root" ]; then
 	[ -f "$root/.complete" ] || fail "this run's i386 root $root is not complete"
 	how="made from nothing by this run's first step, in $(cat "$root/.seconds") s"
 else
-	s=$(scratch_cache)
-	root=$(VQ_CACHE=$s "$here/roots.sh" i386)
-	case $root in "$s"/roots/*) ;; *) fail "roots.sh made its root at $root, not in the empty cache $s" ;; esac
+	scratch_cache
+	root=$(VQ_CACHE=$scratch "$here/roots.sh" i386)
+	case $root in "$scratch"/roots/*) ;; *) fail "roots.sh made its root at $root, not in the empty cache $scratch" ;; esac
 	[ -f "$root/.complete" ] || fail "roots.sh printed $root but did not finish it"
 	how="made again here from nothing, in $((SECONDS - t)) s"
 fi
@@ -81,9 +83,9 @@ if [ -n "$dir" ]; then
 	prefix=$dir/prefix
 	how="built from nothing by this run's first step"
 else
-	s=$(scratch_cache)
-	prefix=$(VQ_CACHE=$s VQ_MAINLINE_CACHE=$s "$top/tests/mainline/build.sh")
-	case $prefix in "$s"/corosync-*/prefix) ;; *) fail "the main line was built at $prefix, not in the empty cache $s" ;; esac
+	scratch_cache
+	prefix=$(VQ_CACHE=$scratch VQ_MAINLINE_CACHE=$scratch "$top/tests/mainline/build.sh")
+	case $prefix in "$scratch"/corosync-*/prefix) ;; *) fail "the main line was built at $prefix, not in the empty cache $scratch" ;; esac
 	how="built again here from nothing, in $((SECONDS - t)) s"
 fi
 mlversion=$("$prefix/sbin/corosync" -v | sed -nE 's/.*version .([0-9a-z.-]+).*/\1/p')

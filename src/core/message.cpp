@@ -2,14 +2,45 @@
 
 #include "errors.hpp"
 
+#include <utility>
+
 namespace vq::ipc {
+
+std::byte* Request::room()
+{
+	if (size_ <= kInlineBytes) {
+		return inline_;
+	}
+	heap_ = std::make_unique_for_overwrite<std::byte[]>(size_);
+	return heap_.get();
+}
+
+// A moved-from request is empty.
+Request::Request(Request&& other) noexcept : size_(std::exchange(other.size_, 0)), heap_(std::move(other.heap_))
+{
+	if (!heap_) {
+		std::memcpy(inline_, other.inline_, size_);
+	}
+}
+
+Request& Request::operator=(Request&& other) noexcept
+{
+	if (this != &other) {
+		size_ = std::exchange(other.size_, 0);
+		heap_ = std::move(other.heap_);
+		if (!heap_) {
+			std::memcpy(inline_, other.inline_, size_);
+		}
+	}
+	return *this;
+}
 
 void Request::set_header(int32_t id) noexcept
 {
 	RequestHeader header{};
 	header.id = id;
-	header.size = static_cast<int32_t>(bytes_.size());
-	std::memcpy(bytes_.data(), &header, sizeof header);
+	header.size = static_cast<int32_t>(size_);
+	std::memcpy(heap_ ? heap_.get() : inline_, &header, sizeof header);
 }
 
 cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t min_size) noexcept

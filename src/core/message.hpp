@@ -10,8 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
-#include <vector>
+#include <type_traits>
 
 namespace vq::ipc {
 
@@ -33,6 +34,9 @@ static_assert(sizeof(ResponseHeader) == 24);
 static_assert(offsetof(ResponseHeader, error) == 16);
 
 // A request ready to send: the bytes the daemon expects, header included.
+// Every fixed request of the three services fits the inline room, so a
+// round trip allocates nothing; only a request carrying a large value (a
+// cmap_set of more than a few hundred bytes) goes to the heap.
 class Request {
 public:
 	template <class T>
@@ -45,20 +49,37 @@ public:
 	// the message carries but no length field counts.
 	template <class T>
 	Request(const T& body, std::size_t tail_at, const void* tail, std::size_t tail_len, std::size_t zeros = 0)
-		: bytes_(sizeof(T) + tail_len + zeros)
+		: size_(sizeof(T) + tail_len + zeros)
 	{
-		std::memcpy(bytes_.data(), &body, sizeof(T));
+		static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= 8);
+		std::byte* p = room();
+		std::memcpy(p, &body, sizeof(T));
+		std::memset(p + sizeof(T), 0, size_ - sizeof(T));
 		if (tail_len != 0) {
-			std::memcpy(bytes_.data() + tail_at, tail, tail_len);
+			std::memcpy(p + tail_at, tail, tail_len);
 		}
 		set_header(reinterpret_cast<const RequestHeader&>(body).id);
 	}
+	Request(Request&& other) noexcept;
+	Request(const Request&) = delete;
+	Request& operator=(const Request&) = delete;
+	Request& operator=(Request&& other) noexcept;
+	~Request() = default;
 
-	std::span<const std::byte> bytes() const noexcept { return bytes_; }
+	std::span<const std::byte> bytes() const noexcept { return {data(), size_}; }
+	bool on_heap() const noexcept { return heap_ != nullptr; }
+
+	// The bytes a request may hold without an allocation.
+	static constexpr std::size_t kInlineBytes = 384;
 
 private:
+	std::byte* room();  // size_ bytes, inline or on the heap (bad_alloc)
+	const std::byte* data() const noexcept { return heap_ ? heap_.get() : inline_; }
 	void set_header(int32_t id) noexcept;
-	std::vector<std::byte> bytes_;
+
+	std::size_t size_;
+	std::unique_ptr<std::byte[]> heap_;
+	alignas(8) std::byte inline_[kInlineBytes];
 };
 
 // A zeroed message body of type T whose header carries `id` and T's size.

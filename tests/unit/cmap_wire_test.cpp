@@ -125,6 +125,40 @@ TEST_CASE("cmap: requests have the daemon's ids, sizes and offsets", "[wire][cma
 	CHECK_FALSE(key_fits(CMAP_KEYNAME_MAXLEN + 1));
 }
 
+TEST_CASE("requests: a round trip allocates no request and a large value goes to the heap",
+	"[wire][cmap]")
+{
+	// The largest fixed requests of cmap fit the inline room.
+	auto r = track_add(std::string(CMAP_KEYNAME_MAXLEN, 'k'), CMAP_TRACK_MODIFY, 1);
+	CHECK_FALSE(r.on_heap());
+	const uint64_t eight = 8;
+	r = set(std::string(CMAP_KEYNAME_MAXLEN, 'k'), &eight, sizeof eight, CMAP_VALUETYPE_UINT64);
+	CHECK_FALSE(r.on_heap());
+	CHECK_FALSE(get("a", 1).on_heap());
+	CHECK_FALSE(iter_next(1).on_heap());
+
+	// A value past the room: on the heap, every byte where the daemon reads it.
+	const std::string big(4096, 'v');
+	auto h = set("a.big", big.data(), big.size(), CMAP_VALUETYPE_BINARY);
+	REQUIRE(h.on_heap());
+	CHECK((h.bytes().size() == 296 + big.size() && header_size(h) == 296 + big.size()));
+	CHECK(key_at(h.bytes(), 16) == "a.big");
+	CHECK(std::string(reinterpret_cast<const char*>(h.bytes().data()) + 296, big.size()) == big);
+
+	// Moved, inline or on the heap, a request keeps its bytes; the one moved
+	// from is empty.
+	const std::vector<std::byte> before(h.bytes().begin(), h.bytes().end());
+	vq::ipc::Request moved(std::move(h));
+	CHECK(std::vector<std::byte>(moved.bytes().begin(), moved.bytes().end()) == before);
+	CHECK(h.bytes().empty());  // NOLINT(bugprone-use-after-move): the state moved from is specified
+	auto small = get("x.y", 16);
+	const std::vector<std::byte> small_before(small.bytes().begin(), small.bytes().end());
+	moved = std::move(small);
+	CHECK_FALSE(moved.on_heap());
+	CHECK(std::vector<std::byte>(moved.bytes().begin(), moved.bytes().end()) == small_before);
+	CHECK(key_at(moved.bytes(), 16) == "x.y");
+}
+
 TEST_CASE("cmap: replies are read at the daemon's offsets and checked", "[wire][cmap]")
 {
 	CHECK(decode_general(message(RES_SET, 24), RES_SET) == CS_OK);

@@ -196,6 +196,33 @@ done
 for lib in reference ours; do
 	LD_LIBRARY_PATH=$(lib_env "$lib") count_instructions $lib cmap_track cmap_dispatch "$cbench" track $n_counted all
 done
+# Instructions per call of the round trips, counted the same way: inside
+# the calls named (libqb included), divided by the calls made. A timed round
+# trip moves by some 10% from one run to the next; its count does not.
+count_call_instructions() {  # LIB WHAT CALLS FUNCTIONS(comma-separated) COMMAND...
+	local lib=$1 what=$2 calls=$3 fns=$4 file total fn
+	local -a toggles=()
+	shift 4
+	for fn in ${fns//,/ }; do toggles+=("--toggle-collect=$fn"); done
+	file=$(mktemp)
+	valgrind --tool=callgrind "${toggles[@]}" --callgrind-out-file="$file" "$@" > /dev/null 2>&1
+	total=$(awk '/^(summary|totals):/ { print $2; exit }' "$file")
+	rm -f "$file"
+	[ -n "$total" ] && [ "$total" -gt 0 ]
+	echo "$lib any 1 {\"workload\":\"instructions_call_$what\",\"n\":$calls,\"per_call\":$(awk -v t="$total" -v n="$calls" 'BEGIN { printf "%.1f", t / n }')}" >> "$results"
+}
+for lib in reference ours; do
+	LD_LIBRARY_PATH=$(lib_env "$lib")
+	export LD_LIBRARY_PATH
+	# getinfo and get: 1,000 untimed calls before the timed ones.
+	count_call_instructions $lib getinfo $((n_counted + 1000)) votequorum_getinfo "$bench" getinfo $n_counted
+	count_call_instructions $lib vq_initfin $n_initfin votequorum_initialize,votequorum_finalize "$bench" initfin $n_initfin
+	count_call_instructions $lib getquorate $((n_counted + 1000)) quorum_getquorate "$qbench" getquorate $n_counted
+	count_call_instructions $lib cmap_get $((n_counted + 1000)) cmap_get "$cbench" get $n_counted
+	count_call_instructions $lib cmap_initfin $n_initfin cmap_initialize,cmap_finalize "$cbench" initfin $n_initfin
+	count_call_instructions $lib cmap_dump $n_dumps cmap_iter_init,cmap_iter_next,cmap_iter_finalize,cmap_get "$cbench" dump $n_dumps
+done
+unset LD_LIBRARY_PATH
 export LD_LIBRARY_PATH=$ours
 for t in 1 2 4 8; do
 	record ours any 1 "$bench" threads $t $n_threads
@@ -259,8 +286,8 @@ if ! awk '
 	$1 == "ours" || $1 == "reference" {
 		if (match($0, /"workload":"instructions_[a-z0-9_]+"/) == 0) next
 		w = substr($0, RSTART + 12, RLENGTH - 13)
-		match($0, /"per_notification":[0-9.]+/)
-		count[$1, w] = substr($0, RSTART + 19, RLENGTH - 19) + 0
+		match($0, /"per_(notification|call)":[0-9.]+/)
+		count[$1, w] = substr($0, RSTART, RLENGTH); sub(/.*:/, "", count[$1, w]); count[$1, w] += 0
 		seen[w] = 1
 	}
 	END {
@@ -268,14 +295,14 @@ if ! awk '
 		for (w in seen) {
 			if (!((("ours", w) in count) && (("reference", w) in count))) { print "bench: " w ": a count is missing"; bad = 1; continue }
 			if (count["ours", w] > count["reference", w]) {
-				printf "bench: %s: ours takes %.1f instructions per notification, the reference %.1f\n", w, count["ours", w], count["reference", w]
+				printf "bench: %s: ours takes %.1f instructions per %s, the reference %.1f\n", w, count["ours", w], w ~ /^instructions_call_/ ? "call" : "notification", count["reference", w]
 				bad = 1
 			}
 		}
-		if (length(seen) < 4) { print "bench: only " length(seen) " instruction counts"; bad = 1 }
+		if (length(seen) < 10) { print "bench: only " length(seen) " instruction counts"; bad = 1 }
 		exit bad
 	}' "$results" >&2; then
-	echo "bench: ours costs more instructions per notification than the reference (lines above)" >&2
+	echo "bench: ours costs more instructions per notification or per call than the reference (lines above)" >&2
 	exit 1
 fi
 
@@ -312,6 +339,15 @@ function add(key, lib, pair, v) { if (v == "") return; vals[key, lib] = vals[key
 	} else if (w ~ /^backlog_/) {
 		add("dispatch throughput, backlog of " val(line, "n") rounds " from corosync, " substr(w, 9) ": notifications/s", lib, pair, val(line, "per_s"))
 		add("allocations per notification, backlog of " val(line, "n") ", " substr(w, 9), lib, pair, val(line, "allocs_per_notification"))
+	} else if (w ~ /^instructions_call_/) {
+		c = substr(w, 19)
+		label = c == "getinfo" ? "instructions per votequorum_getinfo (callgrind)" : \
+			c == "vq_initfin" ? "instructions per initialize+finalize pair (callgrind)" : \
+			c == "getquorate" ? "libquorum: instructions per quorum_getquorate (callgrind)" : \
+			c == "cmap_get" ? "libcmap: instructions per cmap_get (callgrind)" : \
+			c == "cmap_initfin" ? "libcmap: instructions per initialize+finalize pair (callgrind)" : \
+			"libcmap: instructions per full dump of the daemon'"'"'s keys (callgrind)"
+		add(label, lib, pair, val(line, "per_call"))
 	} else if (w == "instructions_cmap_track") {
 		add("libcmap: instructions per notification (callgrind), track backlog of " val(line, "n"), lib, pair, val(line, "per_notification"))
 	} else if (w == "cmap_get") {

@@ -142,6 +142,34 @@ ensure_qdevice() {  # I: a qdevice on node I, as its service manager would resta
 	qdevice_running "$1" || qdevice_start "$1" "$clientlib"
 }
 corosync_pid() { live "$1" corosync; }
+# A corosync restart waits on states, not on time: the old qdevice gone
+# (it exits when its corosync does), then the new corosync's first
+# synchronisation in its log. Each wait is bounded; a bound passed is said,
+# with the end of the log, and the run goes on (the checks that follow then
+# fail with that context).
+syncs_logged() { grep -c 'Completed service synchronization' "$dir/node$1/corosync.log" || true; }
+wait_qdevice_gone() {  # I
+	local end=$((SECONDS + 10))
+	while qdevice_running "$1"; do
+		if [ $SECONDS -ge "$end" ]; then
+			echo "    node $1: its qdevice still runs 10 s after its corosync was stopped"
+			return 0
+		fi
+		sleep 0.05
+	done
+}
+wait_synced() {  # I SYNCS_BEFORE
+	local end=$((SECONDS + 30)) pid
+	while [ "$(syncs_logged "$1")" -le "$2" ]; do
+		if [ $SECONDS -ge "$end" ]; then
+			pid=$(corosync_pid "$1" | tr '\n' ' ' || true)
+			echo "    node $1: its corosync logged no synchronisation 30 s after it started; corosync: ${pid:-not running}; the end of its log:"
+			tail -n 8 "$dir/node$1/corosync.log" | sed 's/^/      | /' || true
+			return 0
+		fi
+		sleep 0.05
+	done
+}
 # The library a C client runs on: the libvotequorum or libquorum it maps
 # (waits up to 5 s for it to start).
 client_lib() {  # NAME
@@ -161,7 +189,7 @@ client_lib() {  # NAME
 #   quorate=Q members=1,2,3 votes=1:1,2:1,3:1 expected=E total=T qdevice=R/A/C
 truth() {  # I: what Debian's corosync-quorumtool -s says on node I
 	local out
-	out=$(on_node "$1" env LD_LIBRARY_PATH='' corosync-quorumtool -s 2>/dev/null || true)
+	out=$(on_node "$1" env LD_LIBRARY_PATH='' corosync-quorumtool -s 2>"$dir/truth$1.err" || true)
 	awk '
 		/^Quorate:/ { q = ($2 == "Yes") }
 		/^Expected votes:/ { e = $3 }
@@ -179,6 +207,15 @@ truth() {  # I: what Debian's corosync-quorumtool -s says on node I
 			if (e == "") { print "none"; exit }
 			printf "quorate=%d members=%s votes=%s expected=%s total=%s qdevice=%s\n", q, m, v, e, t, dev
 		}' <<<"$out"
+}
+# Why node I gave no truth: what corosync-quorumtool said, whether the
+# node's corosync runs, and the end of its log.
+no_truth_why() {  # I
+	local pid
+	echo "    corosync-quorumtool -s on node $1 said: $(head -n 2 "$dir/truth$1.err" | tr '\n' ' ')"
+	pid=$(corosync_pid "$1" | tr '\n' ' ' || true)
+	echo "    corosync on node $1: ${pid:-not running}; the end of its log:"
+	tail -n 8 "$dir/node$1/corosync.log" | sed 's/^/      | /' || true
 }
 monitor_view() {  # I: the monitor's last JSON line, in the same form
 	tail -n 1 "$dir/monitor$1.log" 2>/dev/null | jq -r '
@@ -289,6 +326,7 @@ settle_and_check() {
 	for v in "${bad[@]}"; do
 		if [[ $v == *"no answer within 2 s"* ]]; then hangs=$((hangs + 1)); else divergences=$((divergences + 1)); fi
 		problem "$v"
+		if [[ $v =~ ^node\ ([0-9]+):\ no\ truth ]]; then no_truth_why "${BASH_REMATCH[1]}"; fi
 	done
 	# Every client answers a request within 2 s (the monitor: a scrape).
 	for i in 1 2 3; do
@@ -340,14 +378,16 @@ take_baselines() {  # for clients without one (new, or restarted)
 
 # --- faults ------------------------------------------------------------------
 one_fault() {
-	local kind=$((RANDOM % 7)) i=$((RANDOM % 3 + 1)) pid name killed=()
+	local kind=$((RANDOM % 7)) i=$((RANDOM % 3 + 1)) pid name syncs killed=()
 	case $kind in
 	0 | 1)
 		fault_text="SIGKILL corosync on node $i, restart it"
 		node_stop "$i"
-		sleep "0.$((RANDOM % 10))"
+		sleep "0.$((RANDOM % 10))"  # down for a random while: part of the fault
+		wait_qdevice_gone "$i"
+		syncs=$(syncs_logged "$i")
 		node_start "$i"
-		sleep 1
+		wait_synced "$i" "$syncs"
 		ensure_qdevice "$i" ;;
 	2)
 		fault_text="SIGSTOP corosync on node $i for 0.5 s (under the token timeout)"
@@ -407,9 +447,14 @@ done
 settle_and_check
 # Warm-up: every corosync killed and restarted once, so that every client
 # has reconnected before its baseline is taken.
+declare -a syncs_before=()
 for i in 1 2 3; do node_stop "$i"; done
+for i in 1 2 3; do
+	wait_qdevice_gone "$i"
+	syncs_before[i]=$(syncs_logged "$i")
+done
 for i in 1 2 3; do node_start "$i"; done
-sleep 1
+for i in 1 2 3; do wait_synced "$i" "${syncs_before[i]}"; done
 for i in 1 2 3; do ensure_qdevice "$i"; done
 fault_text="warm-up: every corosync killed and restarted"
 settle_and_check

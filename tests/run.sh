@@ -185,16 +185,19 @@ fi
 # Side by side with each other too: each conformance run waits on its
 # daemons much of the time, and every daemon and test has namespaces of its
 # own.
+# Each in a process group of its own (setsid): a failing step ends the run,
+# and the foreign runs go with it, every process they started (killing the
+# script alone left its conformance runs, qemu and daemons running on).
 declare -A cross_pids=()
-stop_cross() {  # a failing step ends the run: the foreign runs go with it
+stop_cross() {
 	local pid
 	for pid in "${cross_pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
+		kill -TERM -- "-$pid" 2>/dev/null || true
 	done
 }
 trap stop_cross EXIT
 for arch in $cross_archs; do
-	nice -n 10 "$top/tests/cross/run.sh" "$arch" > "$top/build/cross-$arch.log" 2>&1 &
+	setsid nice -n 10 "$top/tests/cross/run.sh" "$arch" > "$top/build/cross-$arch.log" 2>&1 &
 	cross_pids[$arch]=$!
 done
 

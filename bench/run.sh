@@ -164,6 +164,16 @@ for pair in $(seq 1 $drain_pairs); do
 	unset LD_LIBRARY_PATH
 done
 
+# COMMAND under callgrind, counting inside FUNCTIONS (comma-separated) into
+# FILE; COMMAND's output on stdout.
+callgrind_in() {  # FILE FUNCTIONS COMMAND...
+	local file=$1 fn
+	local -a toggles=()
+	for fn in ${2//,/ }; do toggles+=("--toggle-collect=$fn"); done
+	shift 2
+	valgrind --tool=callgrind "${toggles[@]}" --callgrind-out-file="$file" "$@" 2>/dev/null
+}
+callgrind_total() { awk '/^(summary|totals):/ { print $2; exit }' "$1"; }  # FILE
 # Instructions per notification, counted by callgrind (a count: the
 # machine's noise does not move it): inside votequorum_dispatch or
 # quorum_dispatch, libqb included, for each library; inside
@@ -172,9 +182,8 @@ count_instructions() {  # LIB WHAT FUNCTION COMMAND...
 	local lib=$1 what=$2 fn=$3 file total drained
 	shift 3
 	file=$(mktemp)
-	drained=$(valgrind --tool=callgrind --toggle-collect="$fn" --callgrind-out-file="$file" "$@" 2>/dev/null |
-		sed -n 's/.*"n":\([0-9]*\).*/\1/p')
-	total=$(awk '/^(summary|totals):/ { print $2; exit }' "$file")
+	drained=$(callgrind_in "$file" "$fn" "$@" | sed -n 's/.*"n":\([0-9]*\).*/\1/p')
+	total=$(callgrind_total "$file")
 	rm -f "$file"
 	[ -n "$drained" ] && [ -n "$total" ]
 	echo "$lib any 1 {\"workload\":\"instructions_$what\",\"n\":$drained,\"per_notification\":$(awk -v t="$total" -v n="$drained" 'BEGIN { printf "%.1f", t / n }')}" >> "$results"
@@ -205,13 +214,11 @@ done
 # it, a count does not move from run to run (the same to a few instructions
 # in 1,500 calls).
 count_call_instructions() {  # LIB WHAT CALLS FUNCTIONS(comma-separated) COMMAND...
-	local lib=$1 what=$2 calls=$3 fns=$4 file total wait fn
-	local -a toggles=()
+	local lib=$1 what=$2 calls=$3 fns=$4 file total wait
 	shift 4
-	for fn in ${fns//,/ }; do toggles+=("--toggle-collect=$fn"); done
 	file=$(mktemp)
-	valgrind --tool=callgrind "${toggles[@]}" --callgrind-out-file="$file" "$@" > /dev/null 2>&1
-	total=$(awk '/^(summary|totals):/ { print $2; exit }' "$file")
+	callgrind_in "$file" "$fns" "$@" > /dev/null
+	total=$(callgrind_total "$file")
 	wait=$(callgrind_annotate --inclusive=yes "$file" |
 		awk '$0 ~ /:sem_(timed|clock)?wait(@|[[:space:]])/ { gsub(",", "", $1); s += $1 } END { print s + 0 }')
 	rm -f "$file"

@@ -16,21 +16,24 @@ std::byte* Request::room()
 }
 
 // A moved-from request is empty.
-Request::Request(Request&& other) noexcept : size_(std::exchange(other.size_, 0)), heap_(std::move(other.heap_))
+void Request::take(Request& other) noexcept
 {
+	size_ = std::exchange(other.size_, 0);
+	heap_ = std::move(other.heap_);
 	if (!heap_) {
 		std::memcpy(inline_, other.inline_, size_);
 	}
 }
 
+Request::Request(Request&& other) noexcept : size_(0)
+{
+	take(other);
+}
+
 Request& Request::operator=(Request&& other) noexcept
 {
 	if (this != &other) {
-		size_ = std::exchange(other.size_, 0);
-		heap_ = std::move(other.heap_);
-		if (!heap_) {
-			std::memcpy(inline_, other.inline_, size_);
-		}
+		take(other);
 	}
 	return *this;
 }
@@ -40,7 +43,7 @@ void Request::set_header(int32_t id) noexcept
 	RequestHeader header{};
 	header.id = id;
 	header.size = static_cast<int32_t>(size_);
-	std::memcpy(heap_ ? heap_.get() : inline_, &header, sizeof header);
+	std::memcpy(data(), &header, sizeof header);
 }
 
 cs_error_t check_reply(std::span<const std::byte> reply, int32_t id, std::size_t min_size) noexcept

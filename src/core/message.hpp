@@ -74,7 +74,9 @@ public:
 
 private:
 	std::byte* room();  // size_ bytes, inline or on the heap (bad_alloc)
+	std::byte* data() noexcept { return heap_ ? heap_.get() : inline_; }
 	const std::byte* data() const noexcept { return heap_ ? heap_.get() : inline_; }
+	void take(Request& other) noexcept;  // other's bytes; other left empty
 	void set_header(int32_t id) noexcept;
 
 	std::size_t size_;

@@ -147,6 +147,12 @@ corosync_pid() { live "$1" corosync; }
 # synchronisation in its log. Each wait is bounded; a bound passed is said,
 # with the end of the log, and the run goes on (the checks that follow then
 # fail with that context).
+corosync_report() {  # I: whether node I's corosync runs, and the end of its log
+	local pid
+	pid=$(corosync_pid "$1" | tr '\n' ' ' || true)
+	echo "    corosync on node $1: ${pid:-not running}; the end of its log:"
+	tail -n 8 "$dir/node$1/corosync.log" | sed 's/^/      | /' || true
+}
 syncs_logged() { grep -c 'Completed service synchronization' "$dir/node$1/corosync.log" || true; }
 wait_qdevice_gone() {  # I
 	local end=$((SECONDS + 10))
@@ -159,12 +165,11 @@ wait_qdevice_gone() {  # I
 	done
 }
 wait_synced() {  # I SYNCS_BEFORE
-	local end=$((SECONDS + 30)) pid
+	local end=$((SECONDS + 30))
 	while [ "$(syncs_logged "$1")" -le "$2" ]; do
 		if [ $SECONDS -ge "$end" ]; then
-			pid=$(corosync_pid "$1" | tr '\n' ' ' || true)
-			echo "    node $1: its corosync logged no synchronisation 30 s after it started; corosync: ${pid:-not running}; the end of its log:"
-			tail -n 8 "$dir/node$1/corosync.log" | sed 's/^/      | /' || true
+			echo "    node $1: its corosync logged no synchronisation 30 s after it started"
+			corosync_report "$1"
 			return 0
 		fi
 		sleep 0.05
@@ -211,11 +216,8 @@ truth() {  # I: what Debian's corosync-quorumtool -s says on node I
 # Why node I gave no truth: what corosync-quorumtool said, whether the
 # node's corosync runs, and the end of its log.
 no_truth_why() {  # I
-	local pid
 	echo "    corosync-quorumtool -s on node $1 said: $(head -n 2 "$dir/truth$1.err" | tr '\n' ' ')"
-	pid=$(corosync_pid "$1" | tr '\n' ' ' || true)
-	echo "    corosync on node $1: ${pid:-not running}; the end of its log:"
-	tail -n 8 "$dir/node$1/corosync.log" | sed 's/^/      | /' || true
+	corosync_report "$1"
 }
 monitor_view() {  # I: the monitor's last JSON line, in the same form
 	tail -n 1 "$dir/monitor$1.log" 2>/dev/null | jq -r '

@@ -5,9 +5,15 @@
 # daemon's sockets stay open until its last thread is done.
 gone() {  # PID
 	[ -e "/proc/$1" ] || return 0
-	local t
+	local t line state
 	for t in /proc/"$1"/task/*/stat; do
-		[ "$(awk '{print $3}' "$t" 2>/dev/null)" = Z ] || [ ! -e "$t" ] || return 1
+		# The state is the word after the name's closing parenthesis; read
+		# by the shell itself (an awk a thread a round was the cost here).
+		line="" state=""
+		read -r line 2>/dev/null < "$t" || true
+		state=${line##*) }
+		state=${state%% *}
+		[ "$state" = Z ] || [ ! -e "$t" ] || return 1
 	done
 	return 0
 }

@@ -80,18 +80,39 @@ pick() {  # N
 	done | sort -nu
 }
 
-# One run: prints "OUTCOME|FAILED-CALL|DRIVER-LINE".
+# The first call the interposer failed, from a fault log ("N CALL ...
+# FAILED ...": all but the number), or nothing. Here and in run_one the
+# shell reads the files itself: a process costs about 5 ms of CPU on this
+# kind of machine, and a walk makes thousands of runs.
+failed_call() {  # LOG
+	local line
+	[ -e "$1" ] || return 0
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ ^[0-9]+\ (.*\ FAILED\ .*)$ ]]; then
+			echo "${BASH_REMATCH[1]}"
+			return 0
+		fi
+	done < "$1"
+}
+lsan_error=$'\n''==[0-9]+==ERROR: LeakSanitizer'
+asan_error=$'\n''==[0-9]+==ERROR: AddressSanitizer'
+# One run: sets outcome, call (the failed call) and out (the driver's line),
+# and logs it. In this shell, not a subshell: the next run must not begin
+# while this one still reads its files (the log of the last run was once
+# written after the walk had removed them).
 run_one() {  # DRIVER OP K ALT
-	local driver=$1 op=$2 k=$3 alt=$4 out status=0 call outcome began
+	local driver=$1 op=$2 k=$3 alt=$4 status=0 began errors="" line
 	rm -f "$work/log"
-	began=$(date +%s%N)
+	began=${EPOCHREALTIME//[!0-9]/}
 	out=$(VQ_FAULT_AT=$k VQ_FAULT_ALT=$alt VQ_FAULT_LOG=$work/log LD_PRELOAD=$preload \
 		timeout -s KILL "$bound" "$driver" "$op" 2>"$work/stderr") || status=$?
-	call=$(grep -m1 -E '^[0-9]+ .* FAILED ' "$work/log" 2>/dev/null | cut -d' ' -f2- || true)
+	out=${out%%$'\n'*}  # its first line
+	call=$(failed_call "$work/log")
 	call=${call:-"(not reached)"}
-	if grep -E '^==[0-9]+==ERROR: LeakSanitizer' "$work/stderr" > /dev/null; then
+	[ ! -e "$work/stderr" ] || IFS= read -r -d '' errors < "$work/stderr" || true
+	if [[ $'\n'$errors =~ $lsan_error ]]; then
 		outcome="leak(LSan)"
-	elif grep -E '^==[0-9]+==ERROR: AddressSanitizer' "$work/stderr" > /dev/null; then
+	elif [[ $'\n'$errors =~ $asan_error ]]; then
 		outcome="asan-error"
 	elif [ "$status" = 0 ]; then
 		outcome=clean
@@ -110,14 +131,14 @@ run_one() {  # DRIVER OP K ALT
 	else
 		outcome=unclean
 	fi
-	printf '%s|%s|%s\n' "$outcome" "$call" "$out"
 	{
-		printf '%s %s k=%s alt=%s -> %s: %s [%s] %d ms\n' "$(basename "$driver")" "$op" "$k" "$alt" "$outcome" "$call" \
-			"$out" $((($(date +%s%N) - began) / 1000000))
-		sed 's/^/    stderr: /' "$work/stderr"
+		printf '%s %s k=%s alt=%s -> %s: %s [%s] %d ms\n' "${driver##*/}" "$op" "$k" "$alt" "$outcome" "$call" \
+			"$out" $(((${EPOCHREALTIME//[!0-9]/} - began) / 1000))
+		[ ! -e "$work/stderr" ] || while IFS= read -r line || [ -n "$line" ]; do
+			printf '    stderr: %s\n' "$line"
+		done < "$work/stderr"
 	} >> "$log"
 }
-
 failures=0
 walk() {  # DRIVER LABEL
 	local driver=$1 label=$2 op n k alt line outcome call out tried results
@@ -135,17 +156,29 @@ walk() {  # DRIVER LABEL
 			failures=$((failures + 1))
 			continue
 		}
-		n=$(grep -c . "$work/count" || true)
+		# The points (the count log's non-empty lines) and those with a
+		# second errno ("K CALL ... alt").
+		n=0
+		declare -A has_alt=()
+		[ -e "$work/count" ] || : > "$work/count"
+		while IFS= read -r line || [ -n "$line" ]; do
+			[ -n "$line" ] || continue
+			n=$((n + 1))
+			if [[ $line =~ ^([0-9]+)\ .*\ alt$ ]]; then has_alt[${BASH_REMATCH[1]}]=1; fi
+		done < "$work/count"
 		tried=0
 		declare -A seen=()
 		for alt in 0 1; do
 			for k in $(pick "$n"); do
-				if [ "$alt" = 1 ] && ! grep -qE "^$k .* alt\$" "$work/count"; then
+				if [ "$alt" = 1 ] && [ -z "${has_alt[$k]:-}" ]; then
 					continue
 				fi
 				tried=$((tried + 1))
-				IFS='|' read -r outcome call out < <(run_one "$driver" "$op" "$k" "$alt")
-				result=$(sed -E 's/^[^ ]+ result=([A-Z_0-9]+).*/\1/' <<<"$out")
+				run_one "$driver" "$op" "$k" "$alt"
+				# The driver's result (its line is "OP result=NAME ..."), else
+				# the line itself.
+				result=$out
+				if [[ $out =~ ^[^\ ]+\ result=([A-Z_0-9]+) ]]; then result=${BASH_REMATCH[1]}; fi
 				[ -n "$result" ] || result="-"
 				if [ "$outcome" = clean ] || [ "$outcome" = libqb ]; then
 					[ "$outcome" = clean ] || result="$result+libqb-fd"
@@ -159,6 +192,7 @@ walk() {  # DRIVER LABEL
 				fi
 			done
 		done
+		unset has_alt
 		results=""
 		for r in "${!seen[@]}"; do
 			results+=" $r x${seen[$r]}"

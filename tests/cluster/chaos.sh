@@ -175,6 +175,30 @@ wait_synced() {  # I SYNCS_BEFORE
 		sleep 0.05
 	done
 }
+# corosync 3.1.7 can abort by itself when nodes join: "votequorum.c:2123:
+# message_handler_req_exec_votequorum_nodeinfo: Assertion `sender_node !=
+# NULL' failed." (a node's information from a node it does not know yet;
+# seen in 2 of about a dozen whole runs, at the warm-up's restart of all
+# three). That is the daemon's defect, not the clients', and no client call
+# reaches that handler (it takes messages from the other nodes). A node
+# whose corosync is gone with that line last in its log is started again,
+# as its service manager would, said and counted; the clients must then
+# converge as after any restart. Any other death of a daemon is left as it
+# is, and the checks fail on it.
+daemon_aborts=0
+revive_if_aborted() {  # I
+	local syncs
+	[ -z "$(corosync_pid "$1")" ] || return 0
+	tail -n 3 "$dir/node$1/corosync.log" 2>/dev/null |
+		grep -F "message_handler_req_exec_votequorum_nodeinfo: Assertion \`sender_node != NULL' failed." >/dev/null || return 0
+	daemon_aborts=$((daemon_aborts + 1))
+	echo "    node $1: corosync aborted by itself (its assertion on a node's information from a node it did not know yet: a corosync defect); started again"
+	wait_qdevice_gone "$1"
+	syncs=$(syncs_logged "$1")
+	node_start "$1"
+	wait_synced "$1" "$syncs"
+	ensure_qdevice "$1"
+}
 # The library a C client runs on: the libvotequorum or libquorum it maps
 # (waits up to 5 s for it to start).
 client_lib() {  # NAME
@@ -270,7 +294,11 @@ settle_and_check() {
 			age=$((now - truth_since[$i]))
 			held=""
 			[ "$age" -lt 2000 ] || held=1
-			[ "$t" != none ] || { bad+=("node $i: no truth (corosync not answering)"); continue; }
+			if [ "$t" = none ]; then
+				bad+=("node $i: no truth (corosync not answering)")
+				revive_if_aborted "$i"
+				continue
+			fi
 			# libquorum's part of the truth: quorate and members.
 			tq=${t%% votes=*}
 			v=$(monitor_view "$i")
@@ -508,5 +536,5 @@ if [ "$divergences" != 0 ] || [ "$crashes" != 0 ] || [ "$hangs" != 0 ] || [ "$le
 	[ "$g_fd" -gt 0 ] || [ "$g_shm" -gt 0 ] || [ "$g_rss" -gt 2048 ]; then
 	status=1
 fi
-echo "chaos: seed $seed, $faults faults, $checks checks, $divergences divergences, $crashes crashes, $hangs hangs, growth fd=$g_fd shm=$g_shm rss=${g_rss}KiB, slow convergences $slow (a monitor among the last views: $slow_monitor), settles behind a moving truth $moving"
+echo "chaos: seed $seed, $faults faults, $checks checks, $divergences divergences, $crashes crashes, $hangs hangs, growth fd=$g_fd shm=$g_shm rss=${g_rss}KiB, slow convergences $slow (a monitor among the last views: $slow_monitor), settles behind a moving truth $moving, corosync's own aborts (restarted) $daemon_aborts"
 exit "$status"

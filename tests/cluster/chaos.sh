@@ -178,8 +178,8 @@ wait_synced() {  # I SYNCS_BEFORE
 # corosync 3.1.7 can abort by itself when nodes join: "votequorum.c:2123:
 # message_handler_req_exec_votequorum_nodeinfo: Assertion `sender_node !=
 # NULL' failed." (a node's information from a node it does not know yet;
-# seen in 2 of about a dozen whole runs, at the warm-up's restart of all
-# three). That is the daemon's defect, not the clients', and no client call
+# seen once at the warm-up's restart of all three, and most likely the
+# cause of one earlier failed run). That is the daemon's defect, not the clients', and no client call
 # reaches that handler (it takes messages from the other nodes). A node
 # whose corosync is gone with that line last in its log is started again,
 # as its service manager would, said and counted; the clients must then

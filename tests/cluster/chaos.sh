@@ -175,29 +175,34 @@ wait_synced() {  # I SYNCS_BEFORE
 		sleep 0.05
 	done
 }
-# corosync 3.1.7 can abort by itself when nodes join: "votequorum.c:2123:
-# message_handler_req_exec_votequorum_nodeinfo: Assertion `sender_node !=
-# NULL' failed." (a node's information from a node it does not know yet;
-# seen once at the warm-up's restart of all three, and most likely the
-# cause of one earlier failed run). That is the daemon's defect, not the clients', and no client call
-# reaches that handler (it takes messages from the other nodes). A node
-# whose corosync is gone with that line last in its log is started again,
-# as its service manager would, said and counted; the clients must then
-# converge as after any restart. Any other death of a daemon is left as it
-# is, and the checks fail on it.
-daemon_aborts=0
-revive_if_aborted() {  # I
+# Node I's corosync, stopped, started again: its old qdevice gone first,
+# then the new daemon's first synchronisation, then a qdevice.
+restart_stopped() {  # I
 	local syncs
-	[ -z "$(corosync_pid "$1")" ] || return 0
-	tail -n 3 "$dir/node$1/corosync.log" 2>/dev/null |
-		grep -F "message_handler_req_exec_votequorum_nodeinfo: Assertion \`sender_node != NULL' failed." >/dev/null || return 0
-	daemon_aborts=$((daemon_aborts + 1))
-	echo "    node $1: corosync aborted by itself (its assertion on a node's information from a node it did not know yet: a corosync defect); started again"
 	wait_qdevice_gone "$1"
 	syncs=$(syncs_logged "$1")
 	node_start "$1"
 	wait_synced "$1" "$syncs"
 	ensure_qdevice "$1"
+}
+# corosync 3.1.7 can abort by itself when nodes join: "votequorum.c:2123:
+# message_handler_req_exec_votequorum_nodeinfo: Assertion `sender_node !=
+# NULL' failed." (a node's information from a node it does not know yet;
+# seen once at the warm-up's restart of all three, and most likely the
+# cause of one earlier failed run). That is the daemon's defect, not the
+# clients', and no client call reaches that handler (it takes messages
+# from the other nodes). A node whose corosync is gone with that line last
+# in its log is started again, as its service manager would, said and
+# counted; the clients must then converge as after any restart. Any other
+# death of a daemon is left as it is, and the checks fail on it.
+daemon_aborts=0
+revive_if_aborted() {  # I
+	[ -z "$(corosync_pid "$1")" ] || return 0
+	tail -n 3 "$dir/node$1/corosync.log" 2>/dev/null |
+		grep -F "message_handler_req_exec_votequorum_nodeinfo: Assertion \`sender_node != NULL' failed." >/dev/null || return 0
+	daemon_aborts=$((daemon_aborts + 1))
+	echo "    node $1: corosync aborted by itself (its assertion on a node's information from a node it did not know yet: a corosync defect); started again"
+	restart_stopped "$1"
 }
 # The library a C client runs on: the libvotequorum or libquorum it maps
 # (waits up to 5 s for it to start).
@@ -408,17 +413,13 @@ take_baselines() {  # for clients without one (new, or restarted)
 
 # --- faults ------------------------------------------------------------------
 one_fault() {
-	local kind=$((RANDOM % 7)) i=$((RANDOM % 3 + 1)) pid name syncs killed=()
+	local kind=$((RANDOM % 7)) i=$((RANDOM % 3 + 1)) pid name killed=()
 	case $kind in
 	0 | 1)
 		fault_text="SIGKILL corosync on node $i, restart it"
 		node_stop "$i"
 		sleep "0.$((RANDOM % 10))"  # down for a random while: part of the fault
-		wait_qdevice_gone "$i"
-		syncs=$(syncs_logged "$i")
-		node_start "$i"
-		wait_synced "$i" "$syncs"
-		ensure_qdevice "$i" ;;
+		restart_stopped "$i" ;;
 	2)
 		fault_text="SIGSTOP corosync on node $i for 0.5 s (under the token timeout)"
 		pid=$(corosync_pid "$i")

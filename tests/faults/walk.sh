@@ -213,7 +213,7 @@ qb_alone() {
 	for ((k = 1; k <= n; k++)); do
 		rm -f "$work/log"
 		out=$(VQ_FAULT_AT=$k VQ_FAULT_LOG=$work/log LD_PRELOAD=$preload timeout -s KILL "$bound" "$dir/qb_only")
-		call=$(grep -m1 -E '^[0-9]+ .* FAILED ' "$work/log" | cut -d' ' -f2- || true)
+		call=$(failed_call "$work/log")
 		if [[ $out != *"fd_delta=0" ]]; then
 			echo "   point $k ($call): $out"
 		fi

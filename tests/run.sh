@@ -14,8 +14,8 @@
 #   3. runs the chaos test: random faults on a live 3-node cluster, from a
 #      fresh seed (its output says how to replay it);
 #   4. rebuilds with AddressSanitizer + UndefinedBehaviorSanitizer and runs
-#      the unit, fake, system and C++ API tiers and the faults walk again
-#      (CTest label asan);
+#      the unit, fake, system and C++ API tiers (votequorum-monitor too,
+#      as a program) and the faults walk again (CTest label asan);
 #   5. rebuilds with ThreadSanitizer and runs the unit, fake and C++ API
 #      (fake server) tiers again (label tsan);
 #      (these builds, the fuzzer's, the benchmark's and the foreign ones run

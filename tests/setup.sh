@@ -5,7 +5,7 @@
 set -euo pipefail
 shopt -s inherit_errexit
 top=$(cd "$(dirname "$0")/.." && pwd)
-packages=(build-essential cmake pkg-config libqb-dev catch2 corosync corosync-qdevice corosync-qnetd
+packages=(build-essential cmake ninja-build pkg-config libqb-dev catch2 corosync corosync-qdevice corosync-qnetd
 	corosync-notifyd  # tests/cluster/qdevice_single.sh: a libcmap, libquorum and libcorosync_common program
 	libvotequorum8 libquorum5 iproute2 util-linux procps valgrind binutils groff-base
 	dpkg-dev file pkgconf gzip clang libclang-rt-14-dev gnuplot-nox nlohmann-json3-dev

@@ -49,13 +49,17 @@ cmap) of_library() { grep -E '^c_' || true; } ;;
 *) echo "walk.sh: unknown library $library" >&2; exit 2 ;;
 esac
 dir=$(readlink -f "$1")
-# The injector, preloaded into the program under test only (through env,
-# after timeout): in the ASan build it needs libasan, whose start-up cost
-# about 40 ms of CPU in each timeout process of thousands.
 preload=$dir/libvqfault.so
 for f in "$preload" "$dir/fault_driver" "$dir/fault_driver_ref" "$dir/qb_only"; do
 	[ -e "$f" ] || { echo "FAIL: $f is missing (build the faults targets)" >&2; exit 1; }
 done
+# PROGRAM ARGS... bounded in time, with the injector preloaded into it
+# only, not into timeout: in the ASan build the injector needs libasan,
+# whose start-up cost about 40 ms of CPU in each of thousands of timeout
+# processes.
+injected() {
+	timeout -s KILL "$bound" env LD_PRELOAD="$preload" "$@"
+}
 # Built with AddressSanitizer (tests/run.sh's ASan step runs this tier
 # too): LeakSanitizer checks memory at each run's exit, through the
 # interposer (which must then come before the sanitizer's runtime); only
@@ -108,7 +112,7 @@ run_one() {  # DRIVER OP K ALT
 	rm -f "$work/log"
 	began=${EPOCHREALTIME//[!0-9]/}
 	out=$(VQ_FAULT_AT=$k VQ_FAULT_ALT=$alt VQ_FAULT_LOG=$work/log \
-		timeout -s KILL "$bound" env LD_PRELOAD="$preload" "$driver" "$op" 2>"$work/stderr") || status=$?
+		injected "$driver" "$op" 2>"$work/stderr") || status=$?
 	out=${out%%$'\n'*}  # its first line
 	call=$(failed_call "$work/log")
 	call=${call:-"(not reached)"}
@@ -154,7 +158,7 @@ walk() {  # DRIVER LABEL
 	echo "== $label: ${#ops[@]} operations${library:+ of lib$library}"
 	for op in "${ops[@]}"; do
 		rm -f "$work/count"
-		line=$(VQ_FAULT_LOG=$work/count timeout -s KILL "$bound" env LD_PRELOAD="$preload" "$driver" "$op") || {
+		line=$(VQ_FAULT_LOG=$work/count injected "$driver" "$op") || {
 			echo "FAIL: $label $op: the run with no fault is not clean: $line" >&2
 			failures=$((failures + 1))
 			continue
@@ -215,7 +219,7 @@ qb_alone() {
 	echo "== libqb alone (qb_only): $n points of qb_ipcc_connect"
 	for ((k = 1; k <= n; k++)); do
 		rm -f "$work/log"
-		out=$(VQ_FAULT_AT=$k VQ_FAULT_LOG=$work/log timeout -s KILL "$bound" env LD_PRELOAD="$preload" "$dir/qb_only")
+		out=$(VQ_FAULT_AT=$k VQ_FAULT_LOG=$work/log injected "$dir/qb_only")
 		call=$(failed_call "$work/log")
 		if [[ $out != *"fd_delta=0" ]]; then
 			echo "   point $k ($call): $out"
